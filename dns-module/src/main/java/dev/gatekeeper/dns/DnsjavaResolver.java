@@ -122,7 +122,7 @@ public final class DnsjavaResolver implements DnsResolver {
                 promise.complete(late.answer);
                 return promise.copy();
             }
-            resolve(key.name, type, 0, new HashSet<>()).whenComplete((resolved, failure) -> {
+            resolve(key.name, type, key.name, 0, new HashSet<>()).whenComplete((resolved, failure) -> {
                 Resolved r = failure == null ? resolved : Resolved.tempfail(internalError(failure));
                 cache.put(key, r.answer, r.ttlSeconds, clock.millis());
                 inFlight.remove(key, promise);
@@ -153,8 +153,12 @@ public final class DnsjavaResolver implements DnsResolver {
         }
     }
 
-    /** Queries one name (the start of a chain, or a CNAME target the answer left unresolved). */
-    private CompletableFuture<Resolved> resolve(String name, RecordType type, int hops, Set<String> seen) {
+    /**
+     * Queries one name: {@code start} itself, or a CNAME target on the way from {@code start} that
+     * an answer left unresolved.
+     */
+    private CompletableFuture<Resolved> resolve(String name, RecordType type, String start, int hops,
+            Set<String> seen) {
         Name qname;
         try {
             qname = Name.fromString(name.isEmpty() ? "." : name + ".");
@@ -167,7 +171,7 @@ public final class DnsjavaResolver implements DnsResolver {
             if (outcome instanceof String) {
                 return CompletableFuture.completedFuture(Resolved.tempfail((String) outcome));
             }
-            return interpret((Message) outcome, qname, type, hops, seen);
+            return interpret((Message) outcome, qname, type, start, hops, seen);
         });
     }
 
@@ -209,8 +213,8 @@ public final class DnsjavaResolver implements DnsResolver {
      * at the question, or a negative answer for that end (RFC 6604: the RCODE speaks of the
      * chain's last name).
      */
-    private CompletableFuture<Resolved> interpret(Message response, Name qname, RecordType type, int hops,
-            Set<String> seen) {
+    private CompletableFuture<Resolved> interpret(Message response, Name qname, RecordType type, String start,
+            int hops, Set<String> seen) {
         List<Record> answer = response.getSection(Section.ANSWER);
         int qtype = Type.value(type.name());
         long ttl = settings.maxTtl().getSeconds();
@@ -238,7 +242,7 @@ public final class DnsjavaResolver implements DnsResolver {
             }
             ttl = Math.min(ttl, cname.getTTL());
             if (++chain > MAX_CNAME_CHAIN) {
-                return done(Resolved.tempfail("CNAME chain longer than " + MAX_CNAME_CHAIN + " at " + qname));
+                return done(Resolved.tempfail("CNAME chain longer than " + MAX_CNAME_CHAIN + " at " + start));
             }
             current = cname.getTarget();
             if (!seen.add(DnsNames.normalize(current.toString()))) {
@@ -255,10 +259,11 @@ public final class DnsjavaResolver implements DnsResolver {
         // The chain leaves the answer without a verdict on its end, as an authoritative server
         // for the alias's zone alone answers: ask for the end itself.
         long chainTtl = ttl;
-        return chase(DnsNames.normalize(current.toString()), type, chain, seen).thenApply(r -> r.ttlAtMost(chainTtl));
+        return chase(DnsNames.normalize(current.toString()), type, start, chain, seen).thenApply(r -> r.ttlAtMost(chainTtl));
     }
 
-    private CompletableFuture<Resolved> chase(String target, RecordType type, int hops, Set<String> seen) {
+    private CompletableFuture<Resolved> chase(String target, RecordType type, String start, int hops,
+            Set<String> seen) {
         DnsCache.Key key = new DnsCache.Key(target, type);
         long now = clock.millis();
         DnsCache.Cached cached = cache.peek(key, now);
@@ -266,7 +271,7 @@ public final class DnsjavaResolver implements DnsResolver {
             return done(new Resolved(cached.answer, cached.remainingSeconds(now)));
         }
         // Not shared with lookups in flight: two aliases of each other would wait on each other.
-        return resolve(target, type, hops, seen).thenApply(r -> {
+        return resolve(target, type, start, hops, seen).thenApply(r -> {
             cache.put(key, r.answer, r.ttlSeconds, clock.millis());
             return r;
         });
