@@ -36,7 +36,7 @@ public final class ZoneFile {
     public static final long DEFAULT_TTL = 3600;
 
     // dnsjava's tokenizer reports "name:line: reason".
-    private static final Pattern LOCATED = Pattern.compile("^.*?:(\\d+): (.*)$", Pattern.DOTALL);
+    private static final Pattern LOCATED = Pattern.compile("^(.*?):(\\d+): (.*)$", Pattern.DOTALL);
 
     private final String source;
     private final List<Record> records;
@@ -109,8 +109,11 @@ public final class ZoneFile {
             throw new ZoneFileException(source, 0, "cannot read the file", null);
         }
         Name originName = origin(source, origin);
+        String shortName = file.getFileName() == null ? source : file.getFileName().toString();
         try (Master master = new Master(source, originName, DEFAULT_TTL)) {
-            return new ZoneFile(source, readAll(master, source), originName);
+            return new ZoneFile(source, readAll(master), originName);
+        } catch (ParseFailure f) {
+            throw located(source, shortName, f.getCause(), () -> Files.readAllBytes(file), originName, false);
         }
     }
 
@@ -122,12 +125,19 @@ public final class ZoneFile {
     /** Parses master-file text with relative names taken relative to {@code origin}. */
     public static ZoneFile parse(String text, String sourceName, String origin) throws ZoneFileException {
         Name originName = origin(sourceName, origin);
-        try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
-                originName, DEFAULT_TTL)) {
-            // $INCLUDE from text would read files relative to the working directory: refuse it.
-            master.disableIncludes(true);
-            return new ZoneFile(sourceName, readAll(master, sourceName), originName);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try (Master master = master(bytes, originName, true)) {
+            return new ZoneFile(sourceName, readAll(master), originName);
+        } catch (ParseFailure f) {
+            throw located(sourceName, "<none>", f.getCause(), () -> bytes, originName, true);
         }
+    }
+
+    private static Master master(byte[] text, Name origin, boolean noIncludes) {
+        Master master = new Master(new ByteArrayInputStream(text), origin, DEFAULT_TTL);
+        // $INCLUDE from text would read files relative to the working directory: refuse it.
+        master.disableIncludes(noIncludes);
+        return master;
     }
 
     /** Where the data came from (the file's path as given, or the source name). */
@@ -183,7 +193,20 @@ public final class ZoneFile {
         }
     }
 
-    private static List<Record> readAll(Master master, String source) throws ZoneFileException {
+    /** What {@link #readAll} throws: dnsjava's exception, to be located. */
+    private static final class ParseFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ParseFailure(Exception cause) {
+            super(cause);
+        }
+    }
+
+    private interface Content {
+        byte[] read() throws IOException;
+    }
+
+    private static List<Record> readAll(Master master) throws ParseFailure {
         List<Record> out = new ArrayList<>();
         try {
             Record r;
@@ -191,14 +214,68 @@ public final class ZoneFile {
                 out.add(r);
             }
         } catch (IOException | RuntimeException e) {
-            String message = String.valueOf(e.getMessage());
-            Matcher m = LOCATED.matcher(message);
-            if (m.matches()) {
-                throw new ZoneFileException(source, Integer.parseInt(m.group(1)), m.group(2), e);
-            }
-            throw new ZoneFileException(source, 0, message, e);
+            throw new ParseFailure(e);
         }
         return out;
+    }
+
+    /**
+     * Names the line of a parse error. dnsjava's tokenizer says {@code name:line: reason}; errors
+     * raised past it (a relative name without origin, say) carry no line, which is then the
+     * shortest start of the text that fails the same way.
+     */
+    private static ZoneFileException located(String source, String tokenizerName, Throwable error, Content content,
+            Name origin, boolean noIncludes) {
+        String message = String.valueOf(error.getMessage());
+        Matcher m = LOCATED.matcher(message);
+        if (m.matches()) {
+            // An error inside an $INCLUDEd file names that file.
+            String where = m.group(1).equals(tokenizerName) ? source : m.group(1);
+            return new ZoneFileException(where, Integer.parseInt(m.group(2)), m.group(3), error);
+        }
+        int line = 0;
+        try {
+            line = firstFailingLine(content.read(), origin, noIncludes, error);
+        } catch (IOException e) {
+            // the line stays unknown
+        }
+        return new ZoneFileException(source, line, message, error);
+    }
+
+    private static int firstFailingLine(byte[] text, Name origin, boolean noIncludes, Throwable error) {
+        List<Integer> lineEnds = new ArrayList<>();
+        for (int i = 0; i < text.length; i++) {
+            if (text[i] == '\n') {
+                lineEnds.add(i + 1);
+            }
+        }
+        if (text.length > 0 && text[text.length - 1] != '\n') {
+            lineEnds.add(text.length);
+        }
+        int lo = 1;
+        int hi = lineEnds.size();
+        int found = 0;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            byte[] prefix = java.util.Arrays.copyOf(text, lineEnds.get(mid - 1));
+            if (failsTheSameWay(prefix, origin, noIncludes, error)) {
+                found = mid;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return found;
+    }
+
+    private static boolean failsTheSameWay(byte[] prefix, Name origin, boolean noIncludes, Throwable error) {
+        try (Master master = master(prefix, origin, noIncludes)) {
+            readAll(master);
+            return false;
+        } catch (ParseFailure f) {
+            Throwable e = f.getCause();
+            return e.getClass() == error.getClass() && String.valueOf(e.getMessage()).equals(error.getMessage());
+        }
     }
 
     // RFC 1034 §3.6.2 and RFC 2181 §10.1: a CNAME is the only data at its name.
