@@ -4,9 +4,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.ResolverConfig;
 
@@ -25,6 +31,8 @@ import org.xbill.DNS.ResolverConfig;
  * <tr><td>maxTtl</td><td>{@value #DEFAULT_MAX_TTL_SECONDS} s</td></tr>
  * <tr><td>maxNegativeTtl</td><td>{@value #DEFAULT_MAX_NEGATIVE_TTL_SECONDS} s</td></tr>
  * </table>
+ *
+ * <p>Built with {@link #builder()}, or from configuration text with {@link #parse(Map)}.
  */
 public final class ResolverSettings {
 
@@ -38,8 +46,13 @@ public final class ResolverSettings {
     /** RFC 2308 §5 caps negative caching; a mail server wants a new record seen soon, hence 15 minutes. */
     public static final long DEFAULT_MAX_NEGATIVE_TTL_SECONDS = 900;
 
+    /** The keys {@link #parse(Map)} knows, in the order of the settings table. */
+    public static final List<String> KEYS = List.of(
+            "servers", "timeout", "retries", "ednsPayloadSize", "cacheSize", "maxTtl", "maxNegativeTtl");
+
     static final int MAX_RETRIES = 10;
     static final int DNS_PORT = 53;
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     private final List<InetSocketAddress> servers;
     private final Duration timeout;
@@ -66,6 +79,85 @@ public final class ResolverSettings {
     /** Every setting at its default. */
     public static ResolverSettings defaults() {
         return builder().build();
+    }
+
+    /**
+     * Settings from configuration text, as a plugin's configuration gives them: {@code servers} is
+     * a list of {@code host[:port]} separated by commas or spaces; durations are a number with a
+     * unit ({@code 500ms}, {@code 5s}, {@code 15m}, {@code 1h}, {@code 1d}) or ISO-8601
+     * ({@code PT5S}); numbers are decimal. A missing key keeps its default; an unknown key, a
+     * blank value or a bad value is refused with a message naming the key.
+     */
+    public static ResolverSettings parse(Map<String, String> properties) {
+        Builder b = builder();
+        for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue() == null ? "" : e.getValue().trim();
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(
+                        "unknown setting '" + key + "' (known: " + String.join(", ", KEYS) + ")");
+            }
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException(key + ": no value");
+            }
+            switch (key) {
+                case "servers":
+                    b.servers(Arrays.asList(value.split("[,\\s]+")));
+                    break;
+                case "timeout":
+                    b.timeout(duration(key, value));
+                    break;
+                case "retries":
+                    b.retries(integer(key, value));
+                    break;
+                case "ednsPayloadSize":
+                    b.ednsPayloadSize(integer(key, value));
+                    break;
+                case "cacheSize":
+                    b.cacheSize(integer(key, value));
+                    break;
+                case "maxTtl":
+                    b.maxTtl(duration(key, value));
+                    break;
+                default:
+                    b.maxNegativeTtl(duration(key, value));
+                    break;
+            }
+        }
+        return b.build();
+    }
+
+    static Duration duration(String key, String value) {
+        Matcher m = DURATION.matcher(value);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "ms":
+                    return Duration.ofMillis(n);
+                case "s":
+                    return Duration.ofSeconds(n);
+                case "m":
+                    return Duration.ofMinutes(n);
+                case "h":
+                    return Duration.ofHours(n);
+                default:
+                    return Duration.ofDays(n);
+            }
+        }
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    key + ": '" + value + "' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
+        }
+    }
+
+    private static int integer(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a whole number");
+        }
     }
 
     /** The servers, tried in order: attempt {@code n} goes to server {@code n mod servers}. */

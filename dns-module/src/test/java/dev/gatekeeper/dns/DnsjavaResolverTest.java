@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -320,6 +321,25 @@ class DnsjavaResolverTest {
         }
         resolver = resolver(ResolverSettings.builder().server("127.0.0.1:" + port).timeout(TIMEOUT).retries(0));
         assertThat(lookup("example.test", RecordType.A).status()).isEqualTo(DnsAnswer.Status.TEMPFAIL);
+    }
+
+    @Test
+    void queriesAServerOnIpv6Loopback() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        LoopbackDnsServer six;
+        try {
+            six = LoopbackDnsServer.start(v6, 0, exampleZone());
+        } catch (java.net.SocketException e) {
+            Assumptions.abort("no IPv6 loopback here: " + e);
+            return;
+        }
+        try (LoopbackDnsServer s = six) {
+            assertThat(s.hostPort()).startsWith("[0:0:0:0:0:0:0:1]:");
+            resolver = resolver(ResolverSettings.builder().server(s.hostPort()).timeout(TIMEOUT));
+            s.truncateUdp(true);
+            assertThat(lookup("example.test", RecordType.MX).records()).hasSize(2);
+            assertThat(s.tcpQueries()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -77,5 +78,45 @@ class ResolverSettingsTest {
         assertThatThrownBy(() -> b.maxTtl(Duration.ofSeconds(-1))).hasMessage("maxTtl: PT-1S is negative");
         assertThatThrownBy(() -> b.maxNegativeTtl(Duration.ofSeconds(-1)))
                 .hasMessage("maxNegativeTtl: PT-1S is negative");
+    }
+
+    @Test
+    void parsesConfigurationText() {
+        ResolverSettings s = ResolverSettings.parse(Map.of(
+                "servers", "127.0.0.1:5301, [::1]:5302 127.0.0.3",
+                "timeout", "750ms",
+                "retries", "2",
+                "ednsPayloadSize", "4096",
+                "cacheSize", "0",
+                "maxTtl", "1h",
+                "maxNegativeTtl", "PT30S"));
+        assertThat(s.servers()).extracting(InetSocketAddress::getPort).containsExactly(5301, 5302, 53);
+        assertThat(s.timeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(s.retries()).isEqualTo(2);
+        assertThat(s.ednsPayloadSize()).isEqualTo(4096);
+        assertThat(s.cacheSize()).isZero();
+        assertThat(s.maxTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.maxNegativeTtl()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void parseRefusesUnknownKeysAndBadValuesNamingTheKey() {
+        assertThatThrownBy(() -> ResolverSettings.parse(Map.of("timeOut", "5s"))).hasMessage(
+                "unknown setting 'timeOut' (known: servers, timeout, retries, ednsPayloadSize, cacheSize, maxTtl, "
+                        + "maxNegativeTtl)");
+        assertThatThrownBy(() -> ResolverSettings.parse(Map.of("timeout", "5 sec")))
+                .hasMessage("timeout: '5 sec' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
+        assertThatThrownBy(() -> ResolverSettings.parse(Map.of("retries", "one")))
+                .hasMessage("retries: 'one' is not a whole number");
+        assertThatThrownBy(() -> ResolverSettings.parse(Map.of("cacheSize", " ")))
+                .hasMessage("cacheSize: no value");
+        assertThatThrownBy(() -> ResolverSettings.parse(Map.of("retries", "99")))
+                .hasMessage("retries: 99 is not within 0-10");
+    }
+
+    @Test
+    void everyKeyHasAGetterAndParseKnowsEveryKey() {
+        ResolverSettings s = ResolverSettings.parse(Map.of("servers", "127.0.0.1"));
+        assertThat(ResolverSettings.KEYS).allSatisfy(key -> assertThat(s.toString()).contains(key + "="));
     }
 }
