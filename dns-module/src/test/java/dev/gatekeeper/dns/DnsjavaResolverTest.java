@@ -171,6 +171,23 @@ class DnsjavaResolverTest {
     }
 
     @Test
+    void queriesCarryEdns0WithThePayloadSize() {
+        lookup("example.test", RecordType.A);
+        assertThat(server.lastEdnsPayloadSize()).isEqualTo(1232);
+
+        resolver = resolver(ResolverSettings.builder().server(server.hostPort()).ednsPayloadSize(4096));
+        lookup("mx1.example.test", RecordType.A);
+        assertThat(server.lastEdnsPayloadSize()).isEqualTo(4096);
+    }
+
+    @Test
+    void faultOnOneNameLeavesTheOthersAlone() {
+        server.drop(true).onlyFor("mx1.example.test");
+        assertThat(lookup("mx1.example.test", RecordType.A).status()).isEqualTo(DnsAnswer.Status.TEMPFAIL);
+        assertThat(lookup("example.test", RecordType.A).status()).isEqualTo(DnsAnswer.Status.RECORDS);
+    }
+
+    @Test
     void truncatedUdpAnswerIsAskedAgainOverTcp() throws Exception {
         server.truncateUdp(true);
 

@@ -86,6 +86,8 @@ public final class LoopbackDnsServer implements AutoCloseable {
     private volatile boolean truncateUdp;
     private volatile int hugeAnswers;
     private volatile boolean chaseCnames = true;
+    private volatile Set<Name> faultyNames = Set.of();
+    private volatile int lastEdnsPayloadSize = -1;
 
     private final AtomicInteger udpQueries = new AtomicInteger();
     private final AtomicInteger tcpQueries = new AtomicInteger();
@@ -126,6 +128,28 @@ public final class LoopbackDnsServer implements AutoCloseable {
         this.tcpAcceptor = daemon("loopback-dns-accept").newThread(this::acceptTcp);
         udpReader.start();
         tcpAcceptor.start();
+    }
+
+    /**
+     * Serves a zone file until the process is stopped, for trying things by hand:
+     * {@code ZONEFILE [ADDRESS [PORT]]} (default 127.0.0.1, ephemeral port).
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args.length > 3) {
+            System.err.println("usage: LoopbackDnsServer ZONEFILE [ADDRESS [PORT]]");
+            System.exit(2);
+        }
+        ZoneFile data = ZoneFile.load(java.nio.file.Path.of(args[0]));
+        InetAddress address = InetAddress.getByName(args.length > 1 ? args[1] : "127.0.0.1");
+        int port = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        LoopbackDnsServer server = start(address, port, data);
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        System.out.println("serving " + data + " on " + server.hostPort() + " (UDP and TCP)");
+        stopped.await();
     }
 
     /** Starts a server on 127.0.0.1 on an ephemeral port. */
@@ -204,6 +228,23 @@ public final class LoopbackDnsServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Limits the faults (delay, drop, SERVFAIL, truncation, huge answers) to queries for these
+     * names; with none given, faults apply to every query again.
+     */
+    public LoopbackDnsServer onlyFor(String... names) {
+        Set<Name> set = new HashSet<>();
+        for (String n : names) {
+            try {
+                set.add(Name.fromString(n.endsWith(".") ? n : n + "."));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("onlyFor: bad name '" + n + "'", e);
+            }
+        }
+        this.faultyNames = Set.copyOf(set);
+        return this;
+    }
+
     /** Switches every fault off (the zone data stays). */
     public LoopbackDnsServer noFaults() {
         delay = Duration.ZERO;
@@ -212,6 +253,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
         truncateUdp = false;
         hugeAnswers = 0;
         chaseCnames = true;
+        faultyNames = Set.of();
         return this;
     }
 
@@ -232,6 +274,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
     public int queries(String name, String type) {
         AtomicInteger n = byQuestion.get(questionKey(name, type));
         return n == null ? 0 : n.get();
+    }
+
+    /** The EDNS0 payload size of the last query received; -1 when it carried no OPT record. */
+    public int lastEdnsPayloadSize() {
+        return lastEdnsPayloadSize;
     }
 
     public void resetCounters() {
@@ -284,12 +331,12 @@ public final class LoopbackDnsServer implements AutoCloseable {
             }
             udpQueries.incrementAndGet();
             count(query);
-            if (drop) {
+            if (drop && faulty(query)) {
                 continue;
             }
             byte[] out = udpWire(query, answer(query));
             SocketAddress client = packet.getSocketAddress();
-            later(() -> {
+            later(query, () -> {
                 try {
                     udp.send(new DatagramPacket(out, out.length, client));
                 } catch (IOException e) {
@@ -338,11 +385,11 @@ public final class LoopbackDnsServer implements AutoCloseable {
                 }
                 tcpQueries.incrementAndGet();
                 count(query);
-                if (drop) {
+                if (drop && faulty(query)) {
                     continue;
                 }
                 byte[] wire = answer(query).toWire(65_535);
-                later(() -> {
+                later(query, () -> {
                     try {
                         synchronized (out) {
                             out.write(new byte[] {(byte) (wire.length >>> 8), (byte) wire.length});
@@ -361,8 +408,8 @@ public final class LoopbackDnsServer implements AutoCloseable {
         }
     }
 
-    private void later(Runnable send) {
-        long millis = delay.toMillis();
+    private void later(Message query, Runnable send) {
+        long millis = faulty(query) ? delay.toMillis() : 0;
         if (millis <= 0) {
             send.run();
             return;
@@ -384,7 +431,15 @@ public final class LoopbackDnsServer implements AutoCloseable {
         }
     }
 
+    private boolean faulty(Message query) {
+        Set<Name> names = faultyNames;
+        Record q = query.getQuestion();
+        return names.isEmpty() || (q != null && names.contains(q.getName()));
+    }
+
     private void count(Message query) {
+        OPTRecord opt = query.getOPT();
+        lastEdnsPayloadSize = opt == null ? -1 : opt.getPayloadSize();
         Record q = query.getQuestion();
         if (q != null) {
             byQuestion.computeIfAbsent(questionKey(q.getName().toString(), Type.string(q.getType())),
@@ -399,7 +454,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
     private byte[] udpWire(Message query, Message response) {
         OPTRecord opt = query.getOPT();
         int max = opt == null ? 512 : Math.max(512, Math.min(opt.getPayloadSize(), EDNS_PAYLOAD_SIZE));
-        if (truncateUdp) {
+        if (truncateUdp && faulty(query)) {
             Message empty = new Message(response.getHeader().getID());
             Header h = empty.getHeader();
             h.setFlag(Flags.QR);
@@ -441,18 +496,17 @@ public final class LoopbackDnsServer implements AutoCloseable {
             h.setRcode(Rcode.NOTIMP);
             return response;
         }
-        if (servfail) {
+        if (servfail && faulty(query)) {
             h.setRcode(Rcode.SERVFAIL);
             return response;
         }
         h.setFlag(Flags.AA);
-        fill(response, question.getName(), question.getType());
+        fill(response, question.getName(), question.getType(), faulty(query) ? hugeAnswers : 0);
         return response;
     }
 
-    private void fill(Message response, Name qname, int qtype) {
+    private void fill(Message response, Name qname, int qtype, int huge) {
         ZoneFile data = zone;
-        int huge = hugeAnswers;
         if (huge > 0 && (qtype == Type.A || qtype == Type.AAAA || qtype == Type.TXT || qtype == Type.MX)) {
             for (int i = 0; i < huge; i++) {
                 response.addRecord(made(qname, qtype, i), Section.ANSWER);

@@ -159,4 +159,13 @@ class LoopbackDnsServerTest {
         assertThat(ask("example.test.", Type.A, false).getSection(Section.ANSWER))
                 .extracting(Record::rdataToString).containsExactly("192.0.2.99");
     }
+
+    @Test
+    void faultsCanBeLimitedToSomeNames() throws Exception {
+        server.servfail(true).onlyFor("mx1.example.test");
+        assertThat(ask("mx1.example.test.", Type.A, false).getRcode()).isEqualTo(Rcode.SERVFAIL);
+        assertThat(ask("example.test.", Type.A, false).getRcode()).isEqualTo(Rcode.NOERROR);
+        server.onlyFor();
+        assertThat(ask("example.test.", Type.A, false).getRcode()).isEqualTo(Rcode.SERVFAIL);
+    }
 }
