@@ -124,9 +124,13 @@ public final class DnsjavaResolver implements DnsResolver {
             }
             resolve(key.name, type, key.name, 0, new HashSet<>()).whenComplete((resolved, failure) -> {
                 Resolved r = failure == null ? resolved : Resolved.tempfail(internalError(failure));
-                cache.put(key, r.answer, r.ttlSeconds, clock.millis());
-                inFlight.remove(key, promise);
-                promise.complete(r.answer);
+                try {
+                    cache.put(key, r.answer, r.ttlSeconds, clock.millis());
+                } finally {
+                    // Whatever happens, the lookups waiting on this query get their answer.
+                    inFlight.remove(key, promise);
+                    promise.complete(r.answer);
+                }
             });
             return promise.copy();
         } catch (RuntimeException e) {
