@@ -1,0 +1,16 @@
+package dev.gatekeeper.spf;
+
+import java.util.Locale;
+
+/** The identity an SPF check authorizes (RFC 7208 §2.3, §2.4). */
+public enum SpfIdentity {
+    /** The reverse-path of MAIL FROM; the null path is checked as {@code postmaster@<helo>}. */
+    MAILFROM,
+    /** The HELO/EHLO domain, checked as {@code postmaster@<helo>}. */
+    HELO;
+
+    /** The name used by {@code identity=} in Received-SPF (RFC 7208 §9.1): {@code mailfrom} or {@code helo}. */
+    public String keyword() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.gatekeeper.spf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SpfSettingsTest {
+
+    @Test
+    void defaultsAreTheRfcLimits() {
+        SpfSettings s = SpfSettings.defaults();
+        assertThat(s.maxDnsTerms()).isEqualTo(10);
+        assertThat(s.maxMxNames()).isEqualTo(10);
+        assertThat(s.maxPtrNames()).isEqualTo(10);
+        assertThat(s.maxVoidLookups()).isEqualTo(2);
+        assertThat(s.timeBudget()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(s.receiver()).isEqualTo("unknown");
+        assertThat(s.defaultExplanation()).isEqualTo("%{o} does not designate %{c} as permitted sender");
+        assertThat(s.clock()).isEqualTo(Clock.systemUTC());
+    }
+
+    @Test
+    void builderKeepsWhatItIsGivenAndToBuilderCopies() {
+        SpfSettings s = SpfSettings.builder().maxDnsTerms(20).maxMxNames(5).maxPtrNames(3).maxVoidLookups(0)
+                .timeBudget(Duration.ofSeconds(5)).defaultExplanation("Denied by %{d}").receiver("mx.example.org").build();
+        SpfSettings copy = s.toBuilder().build();
+        for (SpfSettings x : new SpfSettings[] {s, copy}) {
+            assertThat(x.maxDnsTerms()).isEqualTo(20);
+            assertThat(x.maxMxNames()).isEqualTo(5);
+            assertThat(x.maxPtrNames()).isEqualTo(3);
+            assertThat(x.maxVoidLookups()).isZero();
+            assertThat(x.timeBudget()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(x.defaultExplanation()).isEqualTo("Denied by %{d}");
+            assertThat(x.receiver()).isEqualTo("mx.example.org");
+        }
+    }
+
+    @Test
+    void refusesInvalidValuesNamingTheSetting() {
+        assertThatThrownBy(() -> SpfSettings.builder().maxDnsTerms(0)).hasMessage("maxDnsTerms must be at least 1, was 0");
+        assertThatThrownBy(() -> SpfSettings.builder().maxVoidLookups(-1))
+                .hasMessage("maxVoidLookups must be at least 0, was -1");
+        assertThatThrownBy(() -> SpfSettings.builder().timeBudget(Duration.ZERO)).hasMessageContaining("timeBudget");
+        assertThatThrownBy(() -> SpfSettings.builder().defaultExplanation("%{x}"))
+                .hasMessageContaining("defaultExplanation");
+        assertThatThrownBy(() -> SpfSettings.builder().defaultExplanation("from %{p}"))
+                .hasMessageContaining("%{p}");
+        assertThatThrownBy(() -> SpfSettings.builder().receiver("mx\r\nX: y")).hasMessageContaining("receiver");
+    }
+}
