@@ -1,5 +1,7 @@
 package dev.gatekeeper.cli;
 
+import dev.gatekeeper.dns.Durations;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +79,15 @@ final class Arguments {
 
     String required(String name) throws UsageException {
         return value(name).orElseThrow(() -> new UsageException("missing " + name));
+    }
+
+    /** A duration option ({@code 500ms}, {@code 20s}, {@code PT1M}), or {@code fallback} when absent. */
+    Duration duration(String name, String fallback) throws UsageException {
+        try {
+            return Durations.parse(name, value(name).orElse(fallback));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     List<String> all(String name) {

@@ -4,15 +4,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.ResolverConfig;
 
@@ -52,7 +49,6 @@ public final class ResolverSettings {
 
     static final int MAX_RETRIES = 10;
     static final int DNS_PORT = 53;
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     private final List<InetSocketAddress> servers;
     private final Duration timeout;
@@ -128,28 +124,7 @@ public final class ResolverSettings {
     }
 
     static Duration duration(String key, String value) {
-        Matcher m = DURATION.matcher(value);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "ms":
-                    return Duration.ofMillis(n);
-                case "s":
-                    return Duration.ofSeconds(n);
-                case "m":
-                    return Duration.ofMinutes(n);
-                case "h":
-                    return Duration.ofHours(n);
-                default:
-                    return Duration.ofDays(n);
-            }
-        }
-        try {
-            return Duration.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    key + ": '" + value + "' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
-        }
+        return Durations.parse(key, value);
     }
 
     private static int integer(String key, String value) {

@@ -1,0 +1,131 @@
+package dev.gatekeeper.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The {@code spf} command against the demo zone in {@code conf/}, as an administrator runs it. */
+class SpfCommandTest {
+
+    private static final String ZONE = Path.of("..", "conf", "demo.zone").toString();
+
+    @Test
+    void passPrintsTheResultWordFirst() {
+        Run run = run("", "spf", "--zone", ZONE, "--ip", "192.0.2.25", "--helo", "mail.demo.test",
+                "--sender", "alice@demo.test");
+        assertThat(run.status).isZero();
+        assertThat(run.lines().get(0)).isEqualTo("pass");
+    }
+
+    @Test
+    void failCarriesTheExpandedExplanationAndTheHeader() {
+        Run run = run("", "spf", "--zone", ZONE, "--ip", "192.0.2.99", "--helo", "mail.demo.test",
+                "--sender", "dave@strict.demo.test", "--header", "received-spf");
+        assertThat(run.status).isZero();
+        assertThat(run.lines().get(0)).isEqualTo("fail");
+        assertThat(run.out).contains("explanation: 192.0.2.99 is not allowed to send mail for strict.demo.test;"
+                + " see https://strict.demo.test/spf");
+        assertThat(run.out).contains("Received-SPF: fail").contains("client-ip=192.0.2.99;")
+                .contains("envelope-from=\"dave@strict.demo.test\";").contains("identity=mailfrom;");
+    }
+
+    @Test
+    void nullSenderIsCheckedAsPostmasterAtHelo() {
+        Run run = run("", "spf", "--zone", ZONE, "--ip", "192.0.2.40", "--helo", "helo.demo.test",
+                "--sender", "<>", "--header", "authres");
+        assertThat(run.lines().get(0)).isEqualTo("pass");
+        assertThat(run.out).contains("spf=pass").contains("postmaster@helo.demo.test");
+        Run empty = run("", "spf", "--zone", ZONE, "--ip", "192.0.2.41", "--helo", "helo.demo.test", "--sender", "");
+        assertThat(empty.lines().get(0)).isEqualTo("fail");
+    }
+
+    @Test
+    void batchAnswersInInputOrderWithTabSeparatedExplanations() {
+        String input = "192.0.2.25 mail.demo.test alice@demo.test\n"
+                + "192.0.2.25 mail.demo.test erin@broken.demo.test\n"
+                + "\n"
+                + "198.51.100.77 mx.example bob@soft.demo.test\n"
+                + "192.0.2.99 mail.demo.test dave@strict.demo.test\n"
+                + "192.0.2.25 mail.demo.test frank@twice.demo.test\n"
+                + "192.0.2.50 host.example heidi@nospf.demo.test\n";
+        Run run = run(input, "spf", "--zone", ZONE, "--batch");
+        assertThat(run.status).isZero();
+        assertThat(run.lines()).containsExactly(
+                "pass\t-",
+                "permerror\t-",
+                "softfail\t-",
+                "fail\t192.0.2.99 is not allowed to send mail for strict.demo.test; see https://strict.demo.test/spf",
+                "permerror\t-",
+                "none\t-");
+    }
+
+    @Test
+    void batchFlagsAMalformedLineAndGoesOn() {
+        Run run = run("not-an-ip mail.demo.test a@demo.test\n192.0.2.25 mail.demo.test alice@demo.test\nonly two\n",
+                "spf", "--zone", ZONE, "--batch");
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.lines()).hasSize(3);
+        assertThat(run.lines().get(0)).startsWith("invalid\t");
+        assertThat(run.lines().get(1)).isEqualTo("pass\t-");
+        assertThat(run.lines().get(2)).startsWith("invalid\t");
+        assertThat(run.err).contains("line 1").contains("line 3");
+    }
+
+    @Test
+    void badArgumentsGiveOneLineAndStatusTwo() {
+        for (String[] argv : List.of(
+                new String[] {"spf", "--zone", ZONE, "--ip", "300.1.2.3", "--helo", "h", "--sender", "a@b"},
+                new String[] {"spf", "--zone", ZONE, "--helo", "h", "--sender", "a@b"},
+                new String[] {"spf", "--zone", ZONE, "--ip", "192.0.2.1", "--helo", "h", "--sender", "a@b", "--header", "x"},
+                new String[] {"spf", "--zone", "no/such/file", "--ip", "192.0.2.1", "--helo", "h", "--sender", "a@b"},
+                new String[] {"spf", "--zone", ZONE, "--dns-server", "127.0.0.1:5353", "--ip", "192.0.2.1", "--helo", "h", "--sender", "a@b"},
+                new String[] {"spf", "--bogus"},
+                new String[] {"spf", "--timeout", "soon", "--zone", ZONE, "--batch"},
+                new String[] {"nonsense"})) {
+            Run run = run("", argv);
+            assertThat(run.status).as(Arrays.toString(argv)).isEqualTo(2);
+            assertThat(run.out).as(Arrays.toString(argv)).isEmpty();
+            assertThat(run.err.strip().lines().count()).as(Arrays.toString(argv)).isOne();
+        }
+    }
+
+    @Test
+    void noCommandPrintsUsageWithStatusTwo() {
+        Run run = run("");
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).contains("usage:").contains("spf");
+    }
+
+    private static Run run(String stdin, String... argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(new ArrayList<>(Arrays.asList(argv)),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static final class Run {
+        final int status;
+        final String out;
+        final String err;
+
+        Run(int status, String out, String err) {
+            this.status = status;
+            this.out = out;
+            this.err = err;
+        }
+
+        List<String> lines() {
+            return out.lines().collect(java.util.stream.Collectors.toList());
+        }
+    }
+}
