@@ -13,8 +13,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.james.jspf.core.DNSRequest;
+import org.apache.james.jspf.core.DNSServiceEnabled;
+import org.apache.james.jspf.core.MacroExpand;
+import org.apache.james.jspf.core.MacroExpandEnabled;
+import org.apache.james.jspf.core.SPFCheckEnabled;
 import org.apache.james.jspf.core.DNSService;
 import org.apache.james.jspf.core.exceptions.TimeoutException;
+import org.apache.james.jspf.executor.SynchronousSPFExecutor;
+import org.apache.james.jspf.impl.DefaultTermsFactory;
+import org.apache.james.jspf.impl.SPF;
+import org.apache.james.jspf.parser.RFC4408SPF1Parser;
+import org.apache.james.jspf.wiring.WiringServiceTable;
 
 /**
  * Feeds jSPF the very zone data our engine sees: jSPF's {@link DNSService} answered from one of
@@ -28,6 +37,23 @@ final class JspfZoneDnsService implements DNSService {
 
     JspfZoneDnsService(DnsResolver resolver) {
         this.resolver = resolver;
+    }
+
+    /**
+     * A jSPF checker wired the way jSPF's own conformance tests wire it, with the synchronous
+     * executor. The plain {@code new SPF(dnsService)} (what {@code DefaultSPF} does) uses jSPF
+     * 1.0.3's asynchronous executor, which drops the TXT query that follows an unanswered
+     * SPF-type query and so finds no record at all for domains that publish only TXT.
+     */
+    static SPF checker(DNSService dns) {
+        WiringServiceTable wiring = new WiringServiceTable();
+        wiring.put(DNSServiceEnabled.class, dns);
+        MacroExpand macroExpand = new MacroExpand(dns);
+        wiring.put(MacroExpandEnabled.class, macroExpand);
+        SPF spf = new SPF(dns, new RFC4408SPF1Parser(new DefaultTermsFactory(wiring)), macroExpand,
+                new SynchronousSPFExecutor(dns));
+        wiring.put(SPFCheckEnabled.class, spf);
+        return spf;
     }
 
     @Override
