@@ -24,10 +24,11 @@ final class CalloutCache {
 
     CalloutCache(CalloutSettings settings, Ticker ticker) {
         this.settings = settings;
-        this.addresses = Caffeine.newBuilder().ticker(ticker).maximumSize(settings.cacheMaxEntries())
-                .expireAfter(new ByStatus()).build();
-        this.domains = Caffeine.newBuilder().ticker(ticker).maximumSize(settings.cacheMaxEntries())
-                .expireAfter(new ByStatus()).build();
+        // Maintenance runs on the calling thread: a few map operations, and no dependence on the common pool inside James.
+        this.addresses = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run)
+                .maximumSize(settings.cacheMaxEntries()).expireAfter(new ByStatus()).build();
+        this.domains = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run)
+                .maximumSize(settings.cacheMaxEntries()).expireAfter(new ByStatus()).build();
     }
 
     /** The lifetime of an outcome; zero means "do not store". */

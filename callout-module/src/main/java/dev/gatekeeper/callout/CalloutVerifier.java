@@ -89,9 +89,13 @@ public final class CalloutVerifier implements AutoCloseable {
             return CompletableFuture.completedFuture(cached.get());
         }
         CompletableFuture<CalloutOutcome> mine = new CompletableFuture<>();
-        CompletableFuture<CalloutOutcome> running = inFlight.putIfAbsent(mailbox.address(), mine);
-        if (running != null) {
-            return running.copy(); // a copy: no caller can complete the shared probe for the others
+        CompletableFuture<CalloutOutcome> running;
+        while ((running = inFlight.putIfAbsent(mailbox.address(), mine)) != null) {
+            if (!running.isDone()) {
+                return running.copy(); // a copy: no caller can complete the shared probe for the others
+            }
+            // Completed, and its clean-up has not run yet: its answer (if cacheable) is in the cache already.
+            inFlight.remove(mailbox.address(), running);
         }
         mine.whenComplete((o, e) -> inFlight.remove(mailbox.address(), mine));
         // A probe may have finished between the cache look-up and our registration: its answer is cached by now.
@@ -132,6 +136,7 @@ public final class CalloutVerifier implements AutoCloseable {
                     p.close();
                 }
                 cache.put(mailbox, outcome);
+                inFlight.remove(mailbox.address(), result); // before completing: callers that wake up must not join it
                 result.complete(outcome);
             });
             probes.increment();
