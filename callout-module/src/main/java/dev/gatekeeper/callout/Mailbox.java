@@ -109,7 +109,10 @@ final class Mailbox {
             throw new InvalidAddressException("local part longer than " + MAX_LOCAL_PART + " octets");
         }
         if (domain.startsWith("[")) {
-            return new Mailbox(local, domain.toLowerCase(Locale.ROOT), parseLiteral(domain));
+            InetAddress literal = parseLiteral(domain);
+            String canonical = domain.regionMatches(true, 1, "IPv6:", 0, 5)
+                    ? "[IPv6:" + domain.substring(6).toLowerCase(Locale.ROOT) : domain;
+            return new Mailbox(local, canonical, literal);
         }
         checkDomain(domain);
         return new Mailbox(local, domain.toLowerCase(Locale.ROOT), null);
