@@ -64,6 +64,7 @@ final class MailHost {
 
     @Override
     public String toString() {
-        return name + " [" + address.getHostAddress() + "]";
+        // An address-literal domain already is the address: "[192.0.2.1]", not "[192.0.2.1] [192.0.2.1]".
+        return name.startsWith("[") ? name : name + " [" + address.getHostAddress() + "]";
     }
 }
