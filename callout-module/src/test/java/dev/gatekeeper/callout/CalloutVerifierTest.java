@@ -383,6 +383,22 @@ class CalloutVerifierTest {
     }
 
     @Test
+    void ipv6MailHost() throws Exception {
+        ScriptedPeer peer;
+        try {
+            peer = peer(ScriptedPeer.on("::1"));
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + e.getMessage());
+            return;
+        }
+        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        assertThat(o.host()).isEqualTo("mx.example.test [0:0:0:0:0:0:0:1]");
+        assertThat(verify(settingsFor(peer).build(), ZoneResolver.builder().build(), "alice@[IPv6:::1]").status())
+                .isEqualTo(CalloutStatus.ACCEPTED);
+    }
+
+    @Test
     void transcriptOnlyWhenAskedFor() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
         assertThat(verify(peer, settingsFor(peer).keepTranscript(false), "alice@example.test").transcript()).isEmpty();
