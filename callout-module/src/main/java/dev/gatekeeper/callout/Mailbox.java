@@ -192,7 +192,8 @@ final class Mailbox {
                 char c = label.charAt(i);
                 boolean letDig = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
                 if (!letDig && !(c == '-' && i > 0 && i < label.length() - 1)) {
-                    throw new InvalidAddressException("character '" + c + "' not allowed in domain label");
+                    String shown = c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
+                    throw new InvalidAddressException("character " + shown + " not allowed in domain label");
                 }
             }
         }
