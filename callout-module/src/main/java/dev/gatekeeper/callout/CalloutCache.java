@@ -1,0 +1,132 @@
+package dev.gatekeeper.callout;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Remembers outcomes, as Exim's callout cache does, at two levels: per address (accepted,
+ * rejected, and optionally a peer's tempfail) and per domain (null MX, no mail host, catch-all,
+ * probe refused), each with its own lifetime from {@link CalloutSettings}. Limits reached, invalid
+ * addresses and our own failures are never stored: they say nothing about the address.
+ */
+final class CalloutCache {
+
+    private final CalloutSettings settings;
+    private final Cache<String, CalloutOutcome> addresses;
+    private final Cache<String, CalloutOutcome> domains;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+
+    CalloutCache(CalloutSettings settings, Ticker ticker) {
+        this.settings = settings;
+        // Maintenance runs on the calling thread: a few map operations, and no dependence on the common pool inside James.
+        this.addresses = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run)
+                .maximumSize(settings.cacheMaxEntries()).expireAfter(new ByStatus()).build();
+        this.domains = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run)
+                .maximumSize(settings.cacheMaxEntries()).expireAfter(new ByStatus()).build();
+    }
+
+    /** The lifetime of an outcome; zero means "do not store". */
+    Duration lifetime(CalloutOutcome o) {
+        switch (o.status()) {
+            case ACCEPTED:
+                return settings.positiveLifetime();
+            case REJECTED:
+                return settings.negativeLifetime();
+            case TEMPFAIL:
+                // Only a peer's own 4xx is worth remembering; a timeout or limit is about us, not the address.
+                return o.replyCode() != 0 ? settings.tempfailLifetime() : Duration.ZERO;
+            case CATCH_ALL:
+                return settings.domainPositiveLifetime();
+            case NULL_MX:
+            case NO_MAIL_HOST:
+            case PROBE_REFUSED:
+                return settings.domainNegativeLifetime();
+            default:
+                return Duration.ZERO;
+        }
+    }
+
+    static boolean isDomainLevel(CalloutStatus s) {
+        return s == CalloutStatus.CATCH_ALL || s == CalloutStatus.NULL_MX || s == CalloutStatus.NO_MAIL_HOST
+                || s == CalloutStatus.PROBE_REFUSED;
+    }
+
+    /** A remembered outcome for the address or its domain; counts a hit or a miss. */
+    Optional<CalloutOutcome> get(Mailbox mailbox) {
+        CalloutOutcome o = domains.getIfPresent(mailbox.domain());
+        if (o == null) {
+            o = addresses.getIfPresent(mailbox.address());
+        }
+        if (o == null) {
+            misses.increment();
+            return Optional.empty();
+        }
+        hits.increment();
+        return Optional.of(o.asCached());
+    }
+
+    /** Like {@link #get} without counting. */
+    Optional<CalloutOutcome> peek(Mailbox mailbox) {
+        CalloutOutcome o = domains.getIfPresent(mailbox.domain());
+        if (o == null) {
+            o = addresses.getIfPresent(mailbox.address());
+        }
+        return o == null ? Optional.empty() : Optional.of(o.asCached());
+    }
+
+    void put(Mailbox mailbox, CalloutOutcome outcome) {
+        if (lifetime(outcome).isZero()) {
+            return;
+        }
+        CalloutOutcome stored = outcome.withTranscript(java.util.List.of());
+        if (isDomainLevel(outcome.status())) {
+            domains.put(mailbox.domain(), stored);
+        } else {
+            addresses.put(mailbox.address(), stored);
+        }
+    }
+
+    long hits() {
+        return hits.sum();
+    }
+
+    long misses() {
+        return misses.sum();
+    }
+
+    void invalidateAll() {
+        addresses.invalidateAll();
+        domains.invalidateAll();
+    }
+
+    private static long nanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE; // beyond 292 years: as good as forever
+        }
+    }
+
+    private final class ByStatus implements Expiry<String, CalloutOutcome> {
+        @Override
+        public long expireAfterCreate(String key, CalloutOutcome value, long currentTime) {
+            return nanos(lifetime(value));
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, CalloutOutcome value, long currentTime, long currentDuration) {
+            return nanos(lifetime(value));
+        }
+
+        @Override
+        public long expireAfterRead(String key, CalloutOutcome value, long currentTime, long currentDuration) {
+            return currentDuration; // reading does not extend a lifetime: the answer ages the same
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.gatekeeper.callout;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one callout verification concluded: a {@link CalloutStatus} and what backs it. Immutable.
+ *
+ * <ul>
+ *   <li>{@code rejected}: the peer's {@linkplain #replyCode() code}, {@linkplain #enhancedCode() enhanced
+ *       code} and {@linkplain #replyText() text}, and the {@linkplain #host() host} that answered;</li>
+ *   <li>{@code accepted}, {@code catch-all}, {@code probe-refused}: the host, and the reply that decided;</li>
+ *   <li>{@code tempfail}, {@code probe-refused}, {@code invalid}, {@code skipped}, {@code null-mx},
+ *       {@code no-mail-host}: a {@linkplain #reason() reason} in words.</li>
+ * </ul>
+ *
+ * Texts coming from peers have had control characters removed, so they are safe in a log line or
+ * an SMTP reply.
+ */
+public final class CalloutOutcome {
+
+    private final CalloutStatus status;
+    private final int replyCode;
+    private final String enhancedCode;
+    private final String replyText;
+    private final String host;
+    private final String reason;
+    private final List<String> transcript;
+    private final boolean cached;
+
+    private CalloutOutcome(CalloutStatus status, int replyCode, String enhancedCode, String replyText, String host,
+            String reason, List<String> transcript, boolean cached) {
+        this.status = Objects.requireNonNull(status, "status");
+        this.replyCode = replyCode;
+        this.enhancedCode = Objects.requireNonNull(enhancedCode, "enhancedCode");
+        this.replyText = Objects.requireNonNull(replyText, "replyText");
+        this.host = Objects.requireNonNull(host, "host");
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.transcript = List.copyOf(transcript);
+        this.cached = cached;
+    }
+
+    static CalloutOutcome of(CalloutStatus status, String reason) {
+        return new CalloutOutcome(status, 0, "", "", "", reason, List.of(), false);
+    }
+
+    /** An outcome decided by a peer's reply. */
+    static CalloutOutcome fromReply(CalloutStatus status, SmtpReply reply, String host, String reason) {
+        return new CalloutOutcome(status, reply.code(), reply.enhancedCode(), reply.text(), host, reason, List.of(),
+                false);
+    }
+
+    /** A temporary failure: nothing definite learned. */
+    public static CalloutOutcome tempfail(String reason) {
+        return of(CalloutStatus.TEMPFAIL, reason);
+    }
+
+    /** Not probed because a rule said so. */
+    public static CalloutOutcome skipped(String reason) {
+        return of(CalloutStatus.SKIPPED, reason);
+    }
+
+    public CalloutStatus status() {
+        return status;
+    }
+
+    /** The peer's reply code that decided the outcome (e.g. 550); 0 when no reply decided it. */
+    public int replyCode() {
+        return replyCode;
+    }
+
+    /** The RFC 3463 enhanced status code of that reply ({@code 5.1.1}); empty when the peer gave none. */
+    public String enhancedCode() {
+        return enhancedCode;
+    }
+
+    /** The text of that reply without code and enhanced code, lines joined by a space; empty when none. */
+    public String replyText() {
+        return replyText;
+    }
+
+    /** The host that answered, as {@code name [address]}; empty when no host answered. */
+    public String host() {
+        return host;
+    }
+
+    /** Why: the reason for tempfail, probe-refused, invalid, skipped, null-mx and no-mail-host; may be empty. */
+    public String reason() {
+        return reason;
+    }
+
+    /** The SMTP dialogue, {@code C: } and {@code S: } lines, when transcripts are enabled; else empty. */
+    public List<String> transcript() {
+        return transcript;
+    }
+
+    /** True when this outcome was answered from the cache rather than by a probe made for this request. */
+    public boolean cached() {
+        return cached;
+    }
+
+    CalloutOutcome withTranscript(List<String> lines) {
+        return new CalloutOutcome(status, replyCode, enhancedCode, replyText, host, reason, lines, cached);
+    }
+
+    CalloutOutcome withReason(String newReason) {
+        return new CalloutOutcome(status, replyCode, enhancedCode, replyText, host, newReason, transcript, cached);
+    }
+
+    CalloutOutcome asCached() {
+        return cached ? this : new CalloutOutcome(status, replyCode, enhancedCode, replyText, host, reason,
+                transcript, true);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof CalloutOutcome)) {
+            return false;
+        }
+        CalloutOutcome other = (CalloutOutcome) o;
+        return status == other.status && replyCode == other.replyCode && enhancedCode.equals(other.enhancedCode)
+                && replyText.equals(other.replyText) && host.equals(other.host) && reason.equals(other.reason)
+                && transcript.equals(other.transcript) && cached == other.cached;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(status, replyCode, enhancedCode, replyText, host, reason, transcript, cached);
+    }
+
+    /** One line: {@code rejected 550 5.1.1 "no such user" from mx.example.com [192.0.2.1]}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(status.keyword());
+        if (replyCode != 0) {
+            sb.append(' ').append(replyCode);
+            if (!enhancedCode.isEmpty()) {
+                sb.append(' ').append(enhancedCode);
+            }
+            sb.append(" \"").append(replyText).append('"');
+        }
+        if (!host.isEmpty()) {
+            sb.append(" from ").append(host);
+        }
+        if (!reason.isEmpty()) {
+            sb.append(" (").append(reason).append(')');
+        }
+        if (cached) {
+            sb.append(" [cached]");
+        }
+        return sb.toString();
+    }
+}

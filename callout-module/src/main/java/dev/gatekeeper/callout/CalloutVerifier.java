@@ -1,0 +1,292 @@
+package dev.gatekeeper.callout;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.gatekeeper.dns.DnsResolver;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The callout engine: asks an address's own mail host whether it would accept mail for it.
+ *
+ * <p>A verification validates the address before any DNS or socket work, answers from the cache
+ * when it can, joins a probe already in flight for the same address, checks the probe limits
+ * (per target domain, per minute, per SMTP client), and otherwise runs one probe on the engine's
+ * own bounded pool of threads. The returned stage completes by the overall timeout at the latest,
+ * never exceptionally: every failure of ours or of a peer is a {@code tempfail}.
+ *
+ * <p>Thread-safe. {@link #close()} stops the probe threads.
+ */
+public final class CalloutVerifier implements AutoCloseable {
+
+    private final CalloutSettings settings;
+    private final MailHostResolver hosts;
+    private final SmtpProbe probe;
+    private final CalloutCache cache;
+    private final ProbeLimits limits;
+    private final ThreadPoolExecutor executor;
+    private final ScheduledThreadPoolExecutor watchdog;
+    private final ConcurrentHashMap<String, CompletableFuture<CalloutOutcome>> inFlight = new ConcurrentHashMap<>();
+    private final LongAdder probes = new LongAdder();
+
+    private CalloutVerifier(Builder b) {
+        this.settings = b.settings;
+        this.hosts = new MailHostResolver(b.dns, b.random);
+        this.cache = new CalloutCache(settings, b.ticker);
+        this.limits = new ProbeLimits(settings, b.ticker);
+        this.watchdog = new ScheduledThreadPoolExecutor(1, threads("gatekeeper-callout-watchdog"));
+        this.watchdog.setRemoveOnCancelPolicy(true);
+        this.probe = new SmtpProbe(settings, b.random, watchdog);
+        this.executor = new ThreadPoolExecutor(settings.probeThreads(), settings.probeThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(settings.probeQueue()), threads("gatekeeper-callout-probe"));
+        this.executor.allowCoreThreadTimeOut(true);
+    }
+
+    /** A verifier with the system's time and randomness. */
+    public static CalloutVerifier create(CalloutSettings settings, DnsResolver dns) {
+        return builder(settings, dns).build();
+    }
+
+    /** For tests and benchmarks that inject time and randomness. */
+    public static Builder builder(CalloutSettings settings, DnsResolver dns) {
+        return new Builder(settings, dns);
+    }
+
+    /**
+     * Verifies an address on behalf of an SMTP client, whose probes are limited per minute.
+     *
+     * @param address the mailbox, with or without angle brackets; {@code <>} or empty is {@code skipped}
+     * @param client the SMTP client that gave us the address; null for none (no per-client limit)
+     */
+    public CompletionStage<CalloutOutcome> verify(String address, InetAddress client) {
+        Mailbox mailbox;
+        try {
+            mailbox = Mailbox.parse(address);
+        } catch (Mailbox.InvalidAddressException e) {
+            if (address != null && (address.isEmpty() || address.equals("<>"))) {
+                // The null reverse-path (bounces) has no mail host to ask; a policy decides what to do with it.
+                return CompletableFuture.completedFuture(CalloutOutcome.skipped("null reverse-path: nothing to verify"));
+            }
+            return CompletableFuture.completedFuture(CalloutOutcome.of(CalloutStatus.INVALID, e.getMessage()));
+        }
+        Optional<CalloutOutcome> cached = cache.get(mailbox);
+        if (cached.isPresent()) {
+            return CompletableFuture.completedFuture(cached.get());
+        }
+        CompletableFuture<CalloutOutcome> mine = new CompletableFuture<>();
+        CompletableFuture<CalloutOutcome> running;
+        while ((running = inFlight.putIfAbsent(mailbox.address(), mine)) != null) {
+            if (!running.isDone()) {
+                return running.copy(); // a copy: no caller can complete the shared probe for the others
+            }
+            // Completed, and its clean-up has not run yet: its answer (if cacheable) is in the cache already.
+            inFlight.remove(mailbox.address(), running);
+        }
+        mine.whenComplete((o, e) -> inFlight.remove(mailbox.address(), mine));
+        // A probe may have finished between the cache look-up and our registration: its answer is cached by now.
+        Optional<CalloutOutcome> late = cache.peek(mailbox);
+        if (late.isPresent()) {
+            mine.complete(late.get());
+            return mine.copy();
+        }
+        start(mailbox, client, mine);
+        return mine.copy();
+    }
+
+    /** Verifies an address with no SMTP client behind it (command line, tools): no per-client limit. */
+    public CompletionStage<CalloutOutcome> verify(String address) {
+        return verify(address, null);
+    }
+
+    private void start(Mailbox mailbox, InetAddress client, CompletableFuture<CalloutOutcome> result) {
+        ProbeLimits.Result permit = limits.acquire(mailbox.domain(), client);
+        if (permit.permit().isEmpty()) {
+            result.complete(CalloutOutcome.tempfail(permit.refusal()));
+            return;
+        }
+        long overall = settings.overallTimeout().toNanos();
+        long deadline = System.nanoTime() + overall;
+        result.completeOnTimeout(CalloutOutcome.tempfail("overall timeout of " + settings.overallTimeout().toMillis()
+                + " ms reached"), overall, TimeUnit.NANOSECONDS);
+        ProbeLimits.Permit p = permit.permit().get();
+        try {
+            executor.execute(() -> {
+                CalloutOutcome outcome;
+                try {
+                    outcome = run(mailbox, deadline);
+                } catch (RuntimeException | Error e) {
+                    // Our own bug: the client gets a 4xx and retries; mail is never lost to our failure.
+                    outcome = CalloutOutcome.tempfail("internal error: " + e);
+                } finally {
+                    p.close();
+                }
+                cache.put(mailbox, outcome);
+                inFlight.remove(mailbox.address(), result); // before completing: callers that wake up must not join it
+                result.complete(outcome);
+            });
+            probes.increment();
+        } catch (RejectedExecutionException e) {
+            p.close();
+            result.complete(CalloutOutcome.tempfail(executor.isShutdown() ? "verifier closed"
+                    : "all " + settings.probeThreads() + " probe threads busy and " + settings.probeQueue()
+                    + " probes queued"));
+        }
+    }
+
+    private CalloutOutcome run(Mailbox mailbox, long deadline) {
+        if (System.nanoTime() - deadline >= 0) {
+            return CalloutOutcome.tempfail("overall timeout reached while queued");
+        }
+        List<MailHost> candidates;
+        if (mailbox.literal().isPresent()) {
+            // RFC 5321 §4.1.3: an address literal names the host itself; no DNS.
+            candidates = List.of(new MailHost(mailbox.domain(), mailbox.literal().get()));
+        } else {
+            MailHostResolver.Result r = hosts.resolve(mailbox.domain(), deadline);
+            if (r.outcome != null) {
+                return r.outcome;
+            }
+            candidates = r.hosts;
+        }
+        List<MailHost> allowed = new ArrayList<>();
+        for (MailHost h : candidates) {
+            if (settings.allowPrivateTargets() || !MailHost.isPrivate(h.address())) {
+                allowed.add(h);
+            }
+        }
+        if (allowed.isEmpty()) {
+            return CalloutOutcome.skipped("every mail host of " + mailbox.domain()
+                    + " is on a loopback, private or reserved address");
+        }
+        List<String> transcript = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        SmtpProbe.HostResult lastRefusal = null;
+        boolean allRefused = true;
+        int tried = 0;
+        for (MailHost host : allowed) {
+            if (tried >= settings.maxHostsTried()) {
+                reasons.add("stopped after " + tried + " hosts");
+                break;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                reasons.add("overall timeout reached");
+                break;
+            }
+            tried++;
+            SmtpProbe.HostResult r = probe.probe(host, mailbox, true, deadline, transcript);
+            if (r.kind == SmtpProbe.HostResult.Kind.RETRY_PLAIN) {
+                reasons.add(r.reason);
+                r = probe.probe(host, mailbox, false, deadline, transcript);
+            }
+            if (r.kind == SmtpProbe.HostResult.Kind.DEFINITE) {
+                return withTranscript(r.outcome, transcript);
+            }
+            reasons.add(r.reason);
+            if (r.refusal == null) {
+                allRefused = false;
+            } else {
+                lastRefusal = r;
+            }
+        }
+        if (allRefused && lastRefusal != null) {
+            CalloutOutcome refused = CalloutOutcome.fromReply(CalloutStatus.PROBE_REFUSED, lastRefusal.refusal, "",
+                    lastRefusal.reason);
+            return withTranscript(refused, transcript);
+        }
+        return withTranscript(CalloutOutcome.tempfail(String.join("; ", reasons)), transcript);
+    }
+
+    private CalloutOutcome withTranscript(CalloutOutcome o, List<String> transcript) {
+        if (!settings.keepTranscript()) {
+            return o;
+        }
+        synchronized (transcript) {
+            return o.withTranscript(transcript);
+        }
+    }
+
+    /** The settings this verifier runs with. */
+    public CalloutSettings settings() {
+        return settings;
+    }
+
+    /** Verifications answered from the cache so far. */
+    public long cacheHits() {
+        return cache.hits();
+    }
+
+    /** Verifications the cache could not answer so far (coalesced or probed). */
+    public long cacheMisses() {
+        return cache.misses();
+    }
+
+    /** Probes started so far (one per verification that was neither cached nor coalesced nor limited). */
+    public long probesStarted() {
+        return probes.sum();
+    }
+
+    /** Forgets every cached outcome. */
+    public void invalidateCache() {
+        cache.invalidateAll();
+    }
+
+    /** Stops the probe threads; verifications still running end as {@code tempfail}. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        watchdog.shutdownNow();
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Builds a {@link CalloutVerifier}, optionally with injected time and randomness. */
+    public static final class Builder {
+        private final CalloutSettings settings;
+        private final DnsResolver dns;
+        private Ticker ticker = Ticker.systemTicker();
+        private Random random = new SecureRandom();
+
+        private Builder(CalloutSettings settings, DnsResolver dns) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            this.dns = Objects.requireNonNull(dns, "dns");
+        }
+
+        /** The time source of cache lifetimes and rate limits (not of socket timeouts). */
+        public Builder ticker(Ticker value) {
+            ticker = Objects.requireNonNull(value, "ticker");
+            return this;
+        }
+
+        /** Randomness for the order of equal-preference MX hosts and for random local parts. */
+        public Builder random(Random value) {
+            random = Objects.requireNonNull(value, "random");
+            return this;
+        }
+
+        public CalloutVerifier build() {
+            return new CalloutVerifier(this);
+        }
+    }
+}
