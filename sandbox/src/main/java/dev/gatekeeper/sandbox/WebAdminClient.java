@@ -1,0 +1,89 @@
+package dev.gatekeeper.sandbox;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/** The few WebAdmin calls the sandbox needs (James 3.8.1 routes, no authentication). */
+final class WebAdminClient {
+    /** Names go into URL paths unescaped: keep them to what a test address needs. */
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._+@-]+");
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI base;
+    private final HttpClient http;
+
+    WebAdminClient(URI base) {
+        this.base = base;
+        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).proxy(HttpClient.Builder.NO_PROXY).build();
+    }
+
+    /** 200 when WebAdmin answers, else the status or -1 when nothing listens. */
+    int probe() {
+        try {
+            return send(HttpRequest.newBuilder(base.resolve("/domains")).timeout(Duration.ofSeconds(2)).GET()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** PUT /domains/{domain}: idempotent. */
+    void createDomain(String domain) throws IOException {
+        expect(204, put("/domains/" + safe(domain), ""), "create domain " + domain);
+    }
+
+    /** PUT /users/{address} with the password; replaces the password of an existing user. */
+    void createUser(String address, String password) throws IOException {
+        String json = "{\"password\":\"" + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        expect(204, put("/users/" + safe(address), json), "create user " + address);
+    }
+
+    /**
+     * GET /users/{address}/mailboxes/INBOX/messageCount. James creates the INBOX on
+     * first delivery, so a missing INBOX of an existing user counts as empty.
+     */
+    long inboxMessageCount(String address) throws IOException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(
+            base.resolve("/users/" + safe(address) + "/mailboxes/INBOX/messageCount")).timeout(TIMEOUT).GET());
+        if (response.statusCode() == 200) {
+            return Long.parseLong(response.body().trim());
+        }
+        if (response.statusCode() == 404 && response.body().contains("can not be found")) {
+            return 0;
+        }
+        throw new IOException("message count of " + address + ": HTTP " + response.statusCode() + " " + response.body());
+    }
+
+    private HttpResponse<String> put(String path, String json) throws IOException {
+        // Without this content type Jetty reads the body as a form and James sees none.
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void expect(int status, HttpResponse<String> response, String what) throws IOException {
+        if (response.statusCode() != status) {
+            throw new IOException(what + ": HTTP " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private static String safe(String name) {
+        if (!SAFE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("unsupported characters in " + name);
+        }
+        return name;
+    }
+}
