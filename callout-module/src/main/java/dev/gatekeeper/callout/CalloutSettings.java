@@ -1,13 +1,11 @@
 package dev.gatekeeper.callout;
 
+import dev.gatekeeper.dns.Durations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Everything that tunes a {@link CalloutVerifier}. Immutable; built with {@link #builder()}, or
@@ -159,21 +157,8 @@ public final class CalloutSettings {
         return b.build();
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
-
     static Duration duration(String key, String v) {
-        Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException(key + ": '" + v + "' is not a duration such as 30s, 10m, 2h or 7d");
-        }
-        long n = Long.parseLong(m.group(1));
-        switch (m.group(2)) {
-            case "ms": return Duration.ofMillis(n);
-            case "s": return Duration.ofSeconds(n);
-            case "m": return Duration.ofMinutes(n);
-            case "h": return Duration.ofHours(n);
-            default: return Duration.ofDays(n);
-        }
+        return Durations.parse(key, v);
     }
 
     private static int integer(String key, String v) {

@@ -85,7 +85,7 @@ class CalloutSettingsTest {
         assertThatThrownBy(() -> CalloutSettings.parse(Map.of("startTls", "yes")))
                 .hasMessage("startTls: 'yes' is neither true nor false");
         assertThatThrownBy(() -> CalloutSettings.parse(Map.of("overallTimeout", "30")))
-                .hasMessage("overallTimeout: '30' is not a duration such as 30s, 10m, 2h or 7d");
+                .hasMessage("overallTimeout: '30' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
         assertThatThrownBy(() -> CalloutSettings.parse(Map.of("connectTimeout", "0s")))
                 .hasMessage("connectTimeout: PT0S is not positive");
         assertThatThrownBy(() -> CalloutSettings.builder().mailFrom("bad\r\nRSET@x.test"))
