@@ -63,6 +63,7 @@ class SmtpReplyTest {
         assertThat(SmtpReply.parse("554 5.7.1 no").softBounced()).hasToString("450 4.7.1 no");
         assertThat(SmtpReply.parse("550 5.7.23 spf").softBounced()).hasToString("450 4.7.23 spf");
         assertThat(SmtpReply.parse("451 4.3.0 later").softBounced()).hasToString("451 4.3.0 later");
+        assertThat(SmtpReply.parse("501 5.5.2 odd").softBounced()).hasToString("450 4.5.2 odd");
     }
 
     @Test
