@@ -95,14 +95,15 @@ public final class SmtpReply {
 
     /**
      * The same reply made temporary, as Postfix's {@code soft_bounce} does: 5xx becomes 4xx and the
-     * enhanced class 5 becomes 4. 554 becomes 450 rather than 454, which RFC 3207 gives to "TLS not
-     * available". A temporary reply is returned as it is.
+     * enhanced class 5 becomes 4. 550, 551 and 552 keep their last digits and 521 (RFC 7504)
+     * becomes 421; any other code becomes 450, since 454 is RFC 3207's "TLS not available" and 400-404
+     * mean nothing. A temporary reply is returned as it is.
      */
     public SmtpReply softBounced() {
         if (isTemporary()) {
             return this;
         }
-        int soft = code == 554 ? 450 : code - 100;
+        int soft = code == 550 || code == 551 || code == 552 || code == 521 ? code - 100 : 450;
         String enh = enhancedCode.isEmpty() ? "" : "4" + enhancedCode.substring(1);
         return new SmtpReply(soft, enh, lines);
     }
