@@ -40,12 +40,16 @@ import org.slf4j.LoggerFactory;
  * <p>Keys compare case-insensitively. The file is looked at again when a lookup comes at least
  * {@code checkInterval} after the last look; if its modification time or size changed it is read
  * again and the new contents replace the old in one atomic step, so a lookup always sees one
- * whole version. A file that no longer reads leaves the last good version in force and the error
+ * whole version. A change is read only once two checks in a row (one interval apart) found the same
+ * modification time and size, and is dropped if the file changes while it is read, so that a file
+ * edited in place is not read half-written; replacing the file by a rename, as postmap does, is
+ * better still. A file that no longer reads leaves the last good version in force and the error
  * is logged, naming file and line.
  */
 final class AccessTable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessTable.class);
+
 
     enum Type {
         CIDR,
@@ -67,6 +71,7 @@ final class AccessTable {
     private final AtomicReference<Contents> contents = new AtomicReference<>();
     private final AtomicLong lastCheck;
     private volatile Stamp rejected;
+    private volatile Stamp pending;
     private volatile String lastError = "";
 
     /** Reads the file once; a bad file at start is a configuration error. */
@@ -179,10 +184,21 @@ final class AccessTable {
         }
         Stamp stamp = s.get();
         if (stamp.equals(contents.get().stamp) || stamp.equals(rejected)) {
+            pending = null;
+            return;
+        }
+        if (!stamp.equals(pending)) {
+            // A file rewritten in place can be caught half-written, and truncation does not always
+            // move the mtime: read it only once two checks in a row found it the same.
+            pending = stamp;
             return;
         }
         try {
-            contents.set(read(stamp));
+            Contents fresh = read(stamp);
+            if (!stamp().map(stamp::equals).orElse(false)) {
+                return;
+            }
+            contents.set(fresh);
             rejected = null;
             lastError = "";
             LOG.info("table {}: reloaded {}", name, file);

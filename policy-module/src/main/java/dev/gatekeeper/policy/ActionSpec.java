@@ -117,7 +117,8 @@ final class ActionSpec {
     /**
      * Reads the action part of an access(5)-style table entry: {@code OK}, {@code REJECT [text]},
      * {@code DEFER [text]}, {@code DISCONNECT [text]}, {@code DUNNO}, {@code WARN text},
-     * {@code TAG label}, or {@code 4NN|5NN [x.y.z] text}. Null for an empty action.
+     * {@code TAG label}, or {@code 4NN|5NN [x.y.z] text}. Null for an empty action. A text replaces
+     * the catalog reply's text and may use the reply variables ({@code ${sender}}, ...).
      */
     static ActionSpec parseTableAction(String action, ReplyCatalog catalog) {
         String a = action.strip();
@@ -140,11 +141,11 @@ final class ActionSpec {
             case "CONTINUE":
                 return noText(simple(Kind.CONTINUE), rest, word);
             case "REJECT":
-                return replying(Kind.REJECT, catalog, null, 0, null, null, rest);
+                return replying(Kind.REJECT, catalog, null, 0, null, rest, null);
             case "DEFER":
-                return replying(Kind.DEFER, catalog, null, 0, null, null, rest);
+                return replying(Kind.DEFER, catalog, null, 0, null, rest, null);
             case "DISCONNECT":
-                return replying(Kind.DISCONNECT, catalog, null, 0, null, null, rest);
+                return replying(Kind.DISCONNECT, catalog, null, 0, null, rest, null);
             case "WARN":
                 return warn(rest == null ? "table entry matched" : rest, null);
             case "TAG":

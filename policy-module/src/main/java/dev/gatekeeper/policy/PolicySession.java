@@ -133,8 +133,12 @@ public final class PolicySession {
 
     synchronized CompletionStage<SpfCheck> mailFromSpf() {
         if (mailSpf == null) {
-            mailSpf = engine.checks().mailFromSpf(client.address(), helo == null ? "" : helo, sender).toCompletableFuture();
-            mailSpf.thenAccept(s -> knownMailSpf = s);
+            // Recorded before any rule sees the answer, so that the reply shows ${spf_explanation}.
+            mailSpf = engine.checks().mailFromSpf(client.address(), helo == null ? "" : helo, sender).toCompletableFuture()
+                    .thenApply(s -> {
+                        knownMailSpf = s;
+                        return s;
+                    });
         }
         return mailSpf;
     }
@@ -142,8 +146,11 @@ public final class PolicySession {
     synchronized CompletionStage<SpfCheck> heloSpf() {
         if (heloSpf == null || !helo.equals(heloSpfFor)) {
             heloSpfFor = helo;
-            heloSpf = engine.checks().heloSpf(client.address(), helo).toCompletableFuture();
-            heloSpf.thenAccept(s -> knownHeloSpf = s);
+            heloSpf = engine.checks().heloSpf(client.address(), helo).toCompletableFuture()
+                    .thenApply(s -> {
+                        knownHeloSpf = s;
+                        return s;
+                    });
         }
         return heloSpf;
     }
