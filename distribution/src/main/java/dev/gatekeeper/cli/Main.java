@@ -14,7 +14,7 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_USAGE = 2;
 
-    private static final List<Command> COMMANDS = List.of();
+    private static final List<Command> COMMANDS = List.of(new CheckCommand());
 
     private Main() {
     }

@@ -174,7 +174,8 @@ public final class PolicySession {
             held = sessionHeld != null ? sessionHeld : transactionHeld;
         }
         if (held != null && stage != Stage.DATA) {
-            c.trace(stage.keyword() + ": " + held.reply + " decided at " + held.origin + ", held until the first RCPT");
+            c.trace(stage.keyword() + ": " + held.reply + " decided at " + held.origin
+                    + (stage == Stage.RCPT ? ", given now" : ", held until the first RCPT"));
             if (stage == Stage.RCPT) {
                 Verdict.Outcome o = held.reply.isPermanent() ? Verdict.Outcome.REJECT : Verdict.Outcome.DEFER;
                 return CompletableFuture.completedFuture(finish(c, new Result(o, held.reply), false, true));
