@@ -113,7 +113,7 @@ class PolicyConfigTest {
         Element policy = (Element) root.getElementsByTagName("policy").item(0);
         assertThatThrownBy(() -> PolicyConfig.parse(policy, dir))
                 .hasMessageStartingWith("policy: handler/policy[1]/stage[name=rcpt]/rule[name=x]: rule 'x': unknown action 'oops'");
-        Element good = (Element) f.newDocumentBuilder().parse(new InputSource(new StringReader(
+        Element good = f.newDocumentBuilder().parse(new InputSource(new StringReader(
                 "<policy soft-bounce=\"true\"><stage name=\"rcpt\"><rule action=\"accept\"/></stage></policy>"))).getDocumentElement();
         assertThat(PolicyConfig.parse(good, dir).softBounce()).isTrue();
     }
