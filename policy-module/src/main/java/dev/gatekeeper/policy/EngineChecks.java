@@ -1,0 +1,53 @@
+package dev.gatekeeper.policy;
+
+import dev.gatekeeper.callout.CalloutOutcome;
+import dev.gatekeeper.callout.CalloutVerifier;
+import dev.gatekeeper.spf.SpfEvaluator;
+import dev.gatekeeper.spf.SpfVerdict;
+import java.net.InetAddress;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The {@link TransactionChecks} every adapter uses: SPF from the {@link SpfEvaluator}, callouts
+ * from the {@link CalloutVerifier}. Both engines never fail a stage, so neither does this.
+ */
+public final class EngineChecks implements TransactionChecks {
+
+    private final SpfEvaluator spf;
+    private final CalloutVerifier callouts;
+
+    private EngineChecks(SpfEvaluator spf, CalloutVerifier callouts) {
+        this.spf = spf;
+        this.callouts = callouts;
+    }
+
+    /** Checks backed by the two engines, which the caller owns (and closes). */
+    public static EngineChecks of(SpfEvaluator spf, CalloutVerifier callouts) {
+        return new EngineChecks(spf, callouts);
+    }
+
+    @Override
+    public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String helo, SmtpAddress sender) {
+        return spf.checkMailFrom(client, helo, sender.original()).thenApply(EngineChecks::spfCheck);
+    }
+
+    @Override
+    public CompletionStage<SpfCheck> heloSpf(InetAddress client, String helo) {
+        return spf.checkHelo(client, helo).thenApply(EngineChecks::spfCheck);
+    }
+
+    @Override
+    public CompletionStage<CalloutCheck> callout(InetAddress client, SmtpAddress address) {
+        return callouts.verify(address.original(), client).thenApply(EngineChecks::calloutCheck);
+    }
+
+    private static SpfCheck spfCheck(SpfVerdict v) {
+        return SpfCheck.of(v.result(), v.explanation().orElse(v.problem().orElse("")));
+    }
+
+    private static CalloutCheck calloutCheck(CalloutOutcome o) {
+        String reply = o.replyCode() == 0 ? o.reason()
+                : (o.replyCode() + " " + o.enhancedCode() + " " + o.replyText()).replaceAll("\\s+", " ").trim();
+        return CalloutCheck.of(o.status(), reply);
+    }
+}

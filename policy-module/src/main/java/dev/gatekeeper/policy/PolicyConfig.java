@@ -1,0 +1,223 @@
+package dev.gatekeeper.policy;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.w3c.dom.Element;
+
+/**
+ * A parsed, validated policy: immutable once loaded (table files inside it reload themselves,
+ * atomically). The format is described in {@code README-policy.md}; every element and attribute
+ * is checked, and any mistake is refused with the file and line (or, for a DOM handed over without
+ * line numbers, the element's path) that holds it.
+ */
+public final class PolicyConfig {
+
+    private final String hostname;
+    private final Set<InetAddress> addresses;
+    private final boolean delayReject;
+    private final boolean warnOnly;
+    private final boolean softBounce;
+    private final ReplyCatalog catalog;
+    private final boolean relayEnabled;
+    private final List<CidrBlock> myNetworks;
+    private final Set<String> localDomains;
+    private final Set<String> relayDomains;
+    private final List<Rule> relayRules;
+    private final Map<Stage, List<Rule>> rules;
+    private final Map<String, AccessTable> tables;
+
+    PolicyConfig(Builder b) {
+        this.hostname = b.hostname;
+        this.addresses = Set.copyOf(b.addresses);
+        this.delayReject = b.delayReject;
+        this.warnOnly = b.warnOnly;
+        this.softBounce = b.softBounce;
+        this.catalog = Objects.requireNonNull(b.catalog);
+        this.relayEnabled = b.relayEnabled;
+        this.myNetworks = List.copyOf(b.myNetworks);
+        this.localDomains = Set.copyOf(b.localDomains);
+        this.relayDomains = Set.copyOf(b.relayDomains);
+        this.relayRules = List.copyOf(b.relayRules);
+        EnumMap<Stage, List<Rule>> r = new EnumMap<>(Stage.class);
+        for (Stage s : Stage.values()) {
+            r.put(s, List.copyOf(b.rules.getOrDefault(s, List.of())));
+        }
+        this.rules = r;
+        this.tables = Map.copyOf(b.tables);
+    }
+
+    /** Reads a standalone policy file (its root element is {@code <policy>}); tables are resolved against its folder. */
+    public static PolicyConfig load(Path file) {
+        return loader().load(file);
+    }
+
+    /**
+     * Reads a {@code <policy>} element handed over by an adapter (from James's {@code smtpserver.xml}).
+     *
+     * @param baseDir the folder relative table file names are resolved against
+     */
+    public static PolicyConfig parse(Element policy, Path baseDir) {
+        return loader().parse(policy, baseDir);
+    }
+
+    /** For a clock (table reloads) or a class loader (extensions) other than the defaults. */
+    public static Loader loader() {
+        return new Loader();
+    }
+
+    /** The host name a HELO must not claim ({@code hostname} attribute), lower case; "" when unset. */
+    public String hostname() {
+        return hostname;
+    }
+
+    /** Our own addresses, which a HELO must not claim. */
+    public Set<InetAddress> addresses() {
+        return addresses;
+    }
+
+    public boolean delayReject() {
+        return delayReject;
+    }
+
+    public boolean warnOnly() {
+        return warnOnly;
+    }
+
+    public boolean softBounce() {
+        return softBounce;
+    }
+
+    public ReplyCatalog catalog() {
+        return catalog;
+    }
+
+    public boolean relayEnabled() {
+        return relayEnabled;
+    }
+
+    /** Local domains: names as written, lower case ({@code .example.org} stands for the subdomains). */
+    public Set<String> localDomains() {
+        return localDomains;
+    }
+
+    public Set<String> relayDomains() {
+        return relayDomains;
+    }
+
+    /** The tables' last reload errors by table name, for monitoring; empty when every file in force is the one on disk. */
+    public Map<String, String> tableErrors() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        tables.forEach((name, t) -> {
+            if (!t.lastError().isEmpty()) {
+                out.put(name, t.lastError());
+            }
+        });
+        return out;
+    }
+
+    List<CidrBlock> myNetworks() {
+        return myNetworks;
+    }
+
+    List<Rule> rules(Stage stage) {
+        return rules.get(stage);
+    }
+
+    List<Rule> relayRules() {
+        return relayRules;
+    }
+
+    AccessTable table(String name) {
+        return tables.get(name);
+    }
+
+    /**
+     * "local", "relay domain", or null when the recipient is neither: Postfix's
+     * {@code permit_auth_destination}, except that an address with any routing trick is never ours.
+     */
+    String destination(SmtpAddress r) {
+        if (r == null || r.isNullSender() || !r.isPlain()) {
+            return null;
+        }
+        if (r.domain().isEmpty()) {
+            return "local";
+        }
+        if (inDomains(localDomains, r.domain())) {
+            return "local";
+        }
+        return inDomains(relayDomains, r.domain()) ? "relay domain" : null;
+    }
+
+    static boolean inDomains(Set<String> set, String domain) {
+        if (set.contains(domain)) {
+            return true;
+        }
+        for (String parent : SmtpAddress.parentDomains(domain)) {
+            if (set.contains("." + parent)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Options for reading a configuration. */
+    public static final class Loader {
+        private Clock clock = Clock.systemUTC();
+        private ClassLoader classLoader;
+
+        private Loader() {
+        }
+
+        /** The clock table files use to decide when to look at their file again. */
+        public Loader clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where extension classes are found (by default the thread's context class loader). */
+        public Loader classLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        public PolicyConfig load(Path file) {
+            Element root = PolicyXml.read(file);
+            Path dir = file.toAbsolutePath().getParent();
+            return new PolicyXml(file.getFileName().toString(), dir, clock, loader()).policy(root);
+        }
+
+        public PolicyConfig parse(Element policy, Path baseDir) {
+            return new PolicyXml("policy", baseDir, clock, loader()).policy(policy);
+        }
+
+        private ClassLoader loader() {
+            if (classLoader != null) {
+                return classLoader;
+            }
+            ClassLoader ctx = Thread.currentThread().getContextClassLoader();
+            return ctx != null ? ctx : PolicyConfig.class.getClassLoader();
+        }
+    }
+
+    static final class Builder {
+        String hostname = "";
+        Set<InetAddress> addresses = Set.of();
+        boolean delayReject = true;
+        boolean warnOnly;
+        boolean softBounce;
+        ReplyCatalog catalog = ReplyCatalog.defaults();
+        boolean relayEnabled = true;
+        List<CidrBlock> myNetworks = List.of();
+        Set<String> localDomains = Set.of();
+        Set<String> relayDomains = Set.of();
+        List<Rule> relayRules = List.of();
+        Map<Stage, List<Rule>> rules = new EnumMap<>(Stage.class);
+        Map<String, AccessTable> tables = Map.of();
+    }
+}

@@ -1,0 +1,425 @@
+package dev.gatekeeper.policy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The policy's view of one SMTP connection. Call the stage methods in protocol order, each after
+ * the previous stage's verdict completed (as an SMTP server does); not for concurrent use.
+ *
+ * <p>With delayed rejection (the default), a REJECT or DEFER decided at connect, HELO or MAIL is
+ * held: the verdict then says DUNNO with {@link Verdict#held()}, later stages before RCPT are not
+ * evaluated, and every RCPT of the transaction gets the held reply. A decision held at connect or
+ * HELO lasts for the connection; one held at MAIL for the transaction.
+ */
+public final class PolicySession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicySession.class);
+
+    final PolicyEngine engine;
+    final ClientFacts client;
+
+    String helo;
+    String authUser;
+    private final Set<String> sessionTags = new LinkedHashSet<>();
+    private Held sessionHeld;
+    private CompletableFuture<SpfCheck> heloSpf;
+    private String heloSpfFor;
+    private volatile SpfCheck knownHeloSpf;
+
+    SmtpAddress sender;
+    int recipientCount;
+    private final Set<String> transactionTags = new LinkedHashSet<>();
+    private Held transactionHeld;
+    private CompletableFuture<SpfCheck> mailSpf;
+    private volatile SpfCheck knownMailSpf;
+    private final Map<String, CompletableFuture<CalloutCheck>> callouts = new HashMap<>();
+
+    PolicySession(PolicyEngine engine, ClientFacts client) {
+        this.engine = engine;
+        this.client = client;
+    }
+
+    /** The connection is open. */
+    public CompletionStage<Verdict> connect() {
+        return evaluate(Stage.CONNECT, null);
+    }
+
+    /** HELO or EHLO; it also ends any transaction (RFC 5321 §4.1.4). */
+    public CompletionStage<Verdict> helo(String name) {
+        synchronized (this) {
+            this.helo = name.strip();
+        }
+        reset();
+        return evaluate(Stage.HELO, null);
+    }
+
+    /** SMTP AUTH succeeded. */
+    public synchronized void authenticated(String user) {
+        this.authUser = user;
+    }
+
+    /** MAIL FROM: starts a transaction. A sender that is not an RFC 5321 path is refused with 501 at once. */
+    public CompletionStage<Verdict> mail(String reversePath) {
+        reset();
+        SmtpAddress parsed;
+        try {
+            parsed = SmtpAddress.parse(reversePath);
+        } catch (IllegalArgumentException e) {
+            Evaluation ev = new Evaluation(this, Stage.MAIL, null);
+            SmtpReply reply = engine.config().catalog().senderSyntax(
+                    ev.replyValues().with("sender", reversePath.replaceAll("^<|>$", "")));
+            Collector c = new Collector(Stage.MAIL);
+            c.trace("mail: sender " + reversePath + " is not an RFC 5321 path: " + e.getMessage());
+            return CompletableFuture.completedFuture(finish(c, Result.syntaxError(reply), false, false));
+        }
+        synchronized (this) {
+            sender = parsed;
+        }
+        return evaluate(Stage.MAIL, null);
+    }
+
+    /** RCPT TO. */
+    public CompletionStage<Verdict> rcpt(String forwardPath) {
+        SmtpAddress parsed;
+        try {
+            parsed = SmtpAddress.parse(forwardPath);
+            if (parsed.isNullSender()) {
+                throw new IllegalArgumentException("the null path is not a recipient");
+            }
+        } catch (IllegalArgumentException e) {
+            Evaluation ev = new Evaluation(this, Stage.RCPT, null);
+            SmtpReply reply = engine.config().catalog().recipientSyntax(
+                    ev.replyValues().with("recipient", forwardPath.replaceAll("^<|>$", "")));
+            Collector c = new Collector(Stage.RCPT);
+            c.trace("rcpt: recipient " + forwardPath + " is not an RFC 5321 path: " + e.getMessage());
+            return CompletableFuture.completedFuture(finish(c, Result.syntaxError(reply), false, false));
+        }
+        return evaluate(Stage.RCPT, parsed);
+    }
+
+    /** The end of DATA. */
+    public CompletionStage<Verdict> data() {
+        return evaluate(Stage.DATA, null);
+    }
+
+    /** RSET (or a new HELO, or MAIL): forgets the transaction. */
+    public synchronized void reset() {
+        sender = null;
+        recipientCount = 0;
+        transactionTags.clear();
+        transactionHeld = null;
+        mailSpf = null;
+        knownMailSpf = null;
+        callouts.clear();
+    }
+
+    /** Tags of the session and the transaction so far. */
+    public synchronized Set<String> tags() {
+        Set<String> all = new LinkedHashSet<>(sessionTags);
+        all.addAll(transactionTags);
+        return Set.copyOf(all);
+    }
+
+    synchronized CompletionStage<SpfCheck> mailFromSpf() {
+        if (mailSpf == null) {
+            // Recorded before any rule sees the answer, so that the reply shows ${spf_explanation}.
+            mailSpf = engine.checks().mailFromSpf(client.address(), helo == null ? "" : helo, sender).toCompletableFuture()
+                    .thenApply(s -> {
+                        knownMailSpf = s;
+                        return s;
+                    });
+        }
+        return mailSpf;
+    }
+
+    synchronized CompletionStage<SpfCheck> heloSpf() {
+        if (heloSpf == null || !helo.equals(heloSpfFor)) {
+            heloSpfFor = helo;
+            heloSpf = engine.checks().heloSpf(client.address(), helo).toCompletableFuture()
+                    .thenApply(s -> {
+                        knownHeloSpf = s;
+                        return s;
+                    });
+        }
+        return heloSpf;
+    }
+
+    synchronized CompletionStage<CalloutCheck> callout(SmtpAddress address) {
+        return callouts.computeIfAbsent(address.key(), k -> engine.checks().callout(client.address(), address).toCompletableFuture());
+    }
+
+    /** The SPF answer the replies show: MAIL FROM's when known, else HELO's, else null. */
+    SpfCheck knownSpf() {
+        SpfCheck m = knownMailSpf;
+        return m != null ? m : knownHeloSpf;
+    }
+
+    private CompletionStage<Verdict> evaluate(Stage stage, SmtpAddress recipient) {
+        PolicyConfig config = engine.config();
+        Evaluation ev = new Evaluation(this, stage, recipient);
+        Collector c = new Collector(stage);
+        Held held;
+        synchronized (this) {
+            held = sessionHeld != null ? sessionHeld : transactionHeld;
+        }
+        if (held != null && stage != Stage.DATA) {
+            c.trace(stage.keyword() + ": " + held.reply + " decided at " + held.origin
+                    + (stage == Stage.RCPT ? ", given now" : ", held until the first RCPT"));
+            if (stage == Stage.RCPT) {
+                Verdict.Outcome o = held.reply.isPermanent() ? Verdict.Outcome.REJECT : Verdict.Outcome.DEFER;
+                return CompletableFuture.completedFuture(finish(c, new Result(o, held.reply), false, true));
+            }
+            return CompletableFuture.completedFuture(
+                    new Verdict(stage, Verdict.Outcome.DUNNO, null, held.reply, false, tags(), c.warnings, c.trace));
+        }
+        if (stage != Stage.RCPT) {
+            return safely(c, () -> run(config.rules(stage), 0, ev, c, stage.keyword()))
+                    .thenApply(r -> finish(c, r, false, false));
+        }
+        CompletionStage<Result> relay = config.relayEnabled()
+                ? safely(c, () -> run(config.relayRules(), 0, ev, c, "relay"))
+                : CompletableFuture.completedFuture(Result.NONE);
+        return relay.thenCompose(rr -> {
+            if (rr.refuses()) {
+                return CompletableFuture.completedFuture(finish(c, rr, false, false));
+            }
+            boolean granted = config.relayEnabled() && config.destination(recipient) == null;
+            if (granted) {
+                c.trace("relay: relaying to " + recipient + " granted");
+            }
+            return safely(c, () -> run(config.rules(Stage.RCPT), 0, ev, c, "rcpt")).thenApply(r -> {
+                Verdict v = finish(c, r, granted, false);
+                if (!v.refuses()) {
+                    synchronized (this) {
+                        recipientCount++;
+                    }
+                }
+                return v;
+            });
+        });
+    }
+
+    /** Our own failures are temporary: the client retries and no mail is lost (451 4.3.0). */
+    private CompletionStage<Result> safely(Collector c, Supplier<CompletionStage<Result>> body) {
+        CompletionStage<Result> stage;
+        try {
+            stage = body.get();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((r, ex) -> {
+            if (ex == null) {
+                return r;
+            }
+            Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+            LOG.warn("policy evaluation failed at {} for {}", c.stage.keyword(), client.address().getHostAddress(), cause);
+            c.trace(c.stage.keyword() + ": evaluation failed (" + cause + "): temporary failure");
+            Evaluation ev = new Evaluation(this, c.stage, null);
+            return new Result(Verdict.Outcome.DEFER, engine.config().catalog().temporaryFailure(ev.replyValues()));
+        });
+    }
+
+    private CompletionStage<Result> run(List<Rule> rules, int i, Evaluation ev, Collector c, String label) {
+        if (i == rules.size()) {
+            if (!rules.isEmpty()) {
+                c.trace(label + ": no rule decided");
+            }
+            return CompletableFuture.completedFuture(Result.NONE);
+        }
+        Rule rule = rules.get(i);
+        return rule.condition.test(ev).thenCompose(m -> {
+            if (!m.matched) {
+                c.trace(label + " " + rule + ": no match");
+                return run(rules, i + 1, ev, c, label);
+            }
+            ActionSpec action = rule.action != null ? rule.action : m.hit != null ? m.hit.action : null;
+            if (action == null) {
+                c.trace(label + " " + rule + ": " + m.detail + " -> entry has no action, continue");
+                return run(rules, i + 1, ev, c, label);
+            }
+            return apply(action, rule, ev, c, label, m.detail).thenCompose(r -> r == null
+                    ? run(rules, i + 1, ev, c, label)
+                    : CompletableFuture.completedFuture(r));
+        });
+    }
+
+    /** The action's result, or null to go on with the next rule. */
+    private CompletionStage<Result> apply(ActionSpec a, Rule rule, Evaluation ev, Collector c, String label, String detail) {
+        String head = label + " " + rule + ": " + detail + " -> ";
+        switch (a.kind) {
+            case ACCEPT:
+                c.trace(head + "accept");
+                return done(new Result(Verdict.Outcome.PERMIT, null));
+            case REJECT:
+            case DEFER:
+            case DISCONNECT: {
+                SmtpReply reply = a.render(ev.replyValues());
+                c.trace(head + a.describe() + " " + reply);
+                Verdict.Outcome o = a.kind == ActionSpec.Kind.REJECT ? Verdict.Outcome.REJECT
+                        : a.kind == ActionSpec.Kind.DEFER ? Verdict.Outcome.DEFER : Verdict.Outcome.DISCONNECT;
+                return done(new Result(o, reply));
+            }
+            case WARN: {
+                String w = rule + ": " + a.text + (a.reply != null ? " (would answer " + a.render(ev.replyValues()) + ")" : "");
+                c.trace(head + "warn");
+                c.warnings.add(w);
+                return done(null);
+            }
+            case TAG:
+                c.trace(head + "tag " + a.text);
+                addTag(c.stage, a.text);
+                return done(null);
+            case CUSTOM:
+                return a.custom.decide(ev).thenApply(d -> {
+                    c.trace(head + a.describe() + " decided " + d.kind().name().toLowerCase(java.util.Locale.ROOT)
+                            + d.reply().map(r -> " " + r).orElse(""));
+                    switch (d.kind()) {
+                        case ACCEPT:
+                            return new Result(Verdict.Outcome.PERMIT, null);
+                        case REJECT:
+                            return new Result(Verdict.Outcome.REJECT, d.reply().orElseThrow());
+                        case DEFER:
+                            return new Result(Verdict.Outcome.DEFER, d.reply().orElseThrow());
+                        case DISCONNECT:
+                            return new Result(Verdict.Outcome.DISCONNECT, d.reply().orElseThrow());
+                        case WARN:
+                            c.warnings.add(rule + ": " + d.text());
+                            return null;
+                        case TAG:
+                            addTag(c.stage, d.text());
+                            return null;
+                        default:
+                            return null;
+                    }
+                });
+            default:
+                c.trace(head + "continue");
+                return done(null);
+        }
+    }
+
+    private synchronized void addTag(Stage stage, String tag) {
+        if (stage == Stage.CONNECT || stage == Stage.HELO) {
+            sessionTags.add(tag);
+        } else {
+            transactionTags.add(tag);
+        }
+    }
+
+    /**
+     * The one place where soft-bounce, warn-only, delayed rejection and the greeting's codes apply.
+     *
+     * @param fromHold the reply was held: soft-bounce was applied when it was taken
+     */
+    private Verdict finish(Collector c, Result r, boolean relayGranted, boolean fromHold) {
+        PolicyConfig config = engine.config();
+        Stage stage = c.stage;
+        Verdict.Outcome o = r.outcome;
+        SmtpReply reply = r.reply;
+        SmtpReply held = null;
+        if (reply != null && config.softBounce() && !fromHold && !r.syntaxError && reply.isPermanent()) {
+            SmtpReply soft = reply.softBounced();
+            c.trace("soft-bounce: " + reply.code() + " becomes " + soft.code());
+            reply = soft;
+            if (o == Verdict.Outcome.REJECT) {
+                o = Verdict.Outcome.DEFER;
+            }
+        }
+        if (reply != null && config.warnOnly() && !r.syntaxError) {
+            c.warnings.add("warn-only: would answer " + reply + " at " + stage.keyword());
+            c.trace("warn-only: " + reply + " not given");
+            o = Verdict.Outcome.DUNNO;
+            reply = null;
+        } else if ((o == Verdict.Outcome.REJECT || o == Verdict.Outcome.DEFER) && config.delayReject() && !r.syntaxError
+                && (stage == Stage.CONNECT || stage == Stage.HELO || stage == Stage.MAIL)) {
+            Held h = new Held(reply, stage.keyword());
+            synchronized (this) {
+                if (stage == Stage.MAIL) {
+                    transactionHeld = h;
+                } else {
+                    sessionHeld = h;
+                }
+            }
+            c.trace(stage.keyword() + ": " + reply + " held until the first RCPT (delay-reject)");
+            held = reply;
+            o = Verdict.Outcome.DUNNO;
+            reply = null;
+        } else if (stage == Stage.CONNECT && reply != null) {
+            // RFC 5321 §4.3.2: the greeting is 220 or 554; a temporary refusal can only be 421 and close.
+            if (reply.isPermanent() && reply.code() != 554) {
+                reply = reply.withCode(554);
+            } else if (reply.isTemporary() && reply.code() != 421) {
+                reply = reply.withCode(421);
+                o = Verdict.Outcome.DISCONNECT;
+            }
+        }
+        return new Verdict(stage, o, reply, held, relayGranted && o != Verdict.Outcome.REJECT && o != Verdict.Outcome.DEFER,
+                tags(), c.warnings, c.trace);
+    }
+
+    private static <T> CompletionStage<T> done(T value) {
+        return CompletableFuture.completedFuture(value);
+    }
+
+    private static final class Held {
+        final SmtpReply reply;
+        final String origin;
+
+        Held(SmtpReply reply, String origin) {
+            this.reply = reply;
+            this.origin = origin;
+        }
+    }
+
+    private static final class Result {
+        static final Result NONE = new Result(Verdict.Outcome.DUNNO, null);
+
+        final Verdict.Outcome outcome;
+        final SmtpReply reply;
+        /** A malformed command is answered at once (RFC 5321 §4.2.2 501), never held. */
+        final boolean syntaxError;
+
+        Result(Verdict.Outcome outcome, SmtpReply reply) {
+            this(outcome, reply, false);
+        }
+
+        private Result(Verdict.Outcome outcome, SmtpReply reply, boolean syntaxError) {
+            this.outcome = outcome;
+            this.reply = reply;
+            this.syntaxError = syntaxError;
+        }
+
+        static Result syntaxError(SmtpReply reply) {
+            return new Result(Verdict.Outcome.REJECT, reply, true);
+        }
+
+        boolean refuses() {
+            return outcome == Verdict.Outcome.REJECT || outcome == Verdict.Outcome.DEFER || outcome == Verdict.Outcome.DISCONNECT;
+        }
+    }
+
+    private static final class Collector {
+        final Stage stage;
+        final List<String> trace = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+
+        Collector(Stage stage) {
+            this.stage = stage;
+        }
+
+        synchronized void trace(String line) {
+            trace.add(line);
+        }
+    }
+}

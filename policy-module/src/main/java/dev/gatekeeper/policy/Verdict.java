@@ -1,0 +1,106 @@
+package dev.gatekeeper.policy;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The policy's answer at one stage: what the adapter answers now, what is held for the first RCPT,
+ * the tags, the warnings to log and the trace of the rules that led here. Immutable.
+ *
+ * <p>Mapping to James: {@link Outcome#DUNNO} is {@code HookResult.DECLINED} (James goes on with its
+ * own checks); {@link Outcome#PERMIT} is {@code OK}; {@code REJECT}, {@code DEFER} and
+ * {@code DISCONNECT} give {@link #reply()}, the last closing the connection.
+ */
+public final class Verdict {
+
+    /** What to answer now. */
+    public enum Outcome {
+        /** No rule decided (or the decision is held): let the server answer as it would. */
+        DUNNO,
+        /** A rule accepted explicitly. */
+        PERMIT,
+        /** Refuse with the 5xx {@link #reply()}. */
+        REJECT,
+        /** Refuse for now with the 4xx {@link #reply()}. */
+        DEFER,
+        /** Answer {@link #reply()} and close the connection. */
+        DISCONNECT
+    }
+
+    private final Stage stage;
+    private final Outcome outcome;
+    private final SmtpReply reply;
+    private final SmtpReply held;
+    private final boolean relayGranted;
+    private final Set<String> tags;
+    private final List<String> warnings;
+    private final List<String> trace;
+
+    Verdict(Stage stage, Outcome outcome, SmtpReply reply, SmtpReply held, boolean relayGranted, Set<String> tags,
+            List<String> warnings, List<String> trace) {
+        this.stage = stage;
+        this.outcome = outcome;
+        this.reply = reply;
+        this.held = held;
+        this.relayGranted = relayGranted;
+        this.tags = Set.copyOf(tags);
+        this.warnings = List.copyOf(warnings);
+        this.trace = List.copyOf(trace);
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    /** The reply for REJECT, DEFER and DISCONNECT; empty otherwise. */
+    public Optional<SmtpReply> reply() {
+        return Optional.ofNullable(reply);
+    }
+
+    /**
+     * A decision taken at this stage (connect, HELO or MAIL) and held, because of delayed
+     * rejection, until the first RCPT, where it will be the answer. The outcome now is DUNNO.
+     */
+    public Optional<SmtpReply> held() {
+        return Optional.ofNullable(held);
+    }
+
+    /**
+     * At RCPT: the relay rules let this client relay to a recipient that is not in our local or
+     * relay domains (trusted network, authenticated, ...). An adapter whose server would refuse
+     * such relaying on its own answers OK rather than DECLINED when the outcome is DUNNO.
+     */
+    public boolean relayGranted() {
+        return relayGranted;
+    }
+
+    /** Labels recorded by {@code tag} actions in this session and transaction so far. */
+    public Set<String> tags() {
+        return tags;
+    }
+
+    /** What {@code warn} rules and warn-only mode have to say: for the log. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** Rule by rule, what was tested and why the verdict is what it is. */
+    public List<String> trace() {
+        return trace;
+    }
+
+    /** Whether the client is refused now (REJECT, DEFER or DISCONNECT). */
+    public boolean refuses() {
+        return outcome == Outcome.REJECT || outcome == Outcome.DEFER || outcome == Outcome.DISCONNECT;
+    }
+
+    @Override
+    public String toString() {
+        return stage.keyword() + " " + outcome + (reply != null ? " " + reply : "") + (held != null ? " held " + held : "");
+    }
+}
