@@ -1,0 +1,52 @@
+package dev.gatekeeper.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatekeeper.callout.CalloutSettings;
+import dev.gatekeeper.dns.ResolverSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the README's settings tables in step with the settings the engines accept. */
+class ReadmeSettingsTest {
+
+    private static String readme() throws IOException {
+        return Files.readString(Path.of("..", "README.md"));
+    }
+
+    @Test
+    void everyDnsSettingIsDocumentedWithItsDefault() throws IOException {
+        String readme = readme();
+        for (String key : ResolverSettings.KEYS) {
+            assertThat(readme).as(key).contains("| `" + key + "` |");
+        }
+        assertThat(readme).contains("| `timeout` | " + ResolverSettings.DEFAULT_TIMEOUT_MILLIS / 1000 + "s per attempt |",
+                "| `retries` | " + ResolverSettings.DEFAULT_RETRIES + " |",
+                "| `cacheSize` | " + ResolverSettings.DEFAULT_CACHE_SIZE + " entries |");
+    }
+
+    @Test
+    void everyCalloutSettingIsDocumented() throws IOException {
+        String readme = readme();
+        for (String key : CalloutSettings.KEYS) {
+            boolean alone = readme.contains("| `" + key + "` |");
+            boolean paired = readme.contains("`" + key + "` / `") || readme.contains("/ `" + key + "` |");
+            assertThat(alone || paired).as(key).isTrue();
+        }
+        CalloutSettings d = CalloutSettings.defaults();
+        assertThat(readme).contains("| `port` | " + d.port() + " |",
+                "| `maxHostsTried` | " + d.maxHostsTried() + " |");
+    }
+
+    @Test
+    void everySpfLimitIsDocumented() throws IOException {
+        String readme = readme();
+        for (String key : List.of("maxDnsTerms", "maxMxNames", "maxPtrNames", "maxVoidLookups", "timeBudget",
+                "defaultExplanation", "receiver")) {
+            assertThat(readme).as(key).contains("`" + key + "`");
+        }
+    }
+}
