@@ -4,6 +4,7 @@ import dev.gatekeeper.dns.AddressRecord;
 import dev.gatekeeper.dns.DnsAnswer;
 import dev.gatekeeper.dns.DnsNames;
 import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.dns.IpAddresses;
 import dev.gatekeeper.dns.PtrRecord;
 import dev.gatekeeper.dns.RecordType;
 import dev.gatekeeper.callout.CalloutSettings;
@@ -20,7 +21,6 @@ import dev.gatekeeper.spf.SpfEvaluator;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,16 +151,7 @@ final class CheckCommand implements Command {
         if (t.startsWith("[") && t.endsWith("]")) {
             t = t.substring(1, t.length() - 1);
         }
-        boolean v4 = t.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = t.contains(":") && t.matches("[0-9A-Fa-f:.]+");
-        if (!v4 && !v6) {
-            throw new UsageException("--ip: '" + text + "' is not an IP address");
-        }
-        try {
-            return InetAddress.getByName(t);
-        } catch (UnknownHostException e) {
-            throw new UsageException("--ip: '" + text + "' is not an IP address");
-        }
+        return IpAddresses.parse(t).orElseThrow(() -> new UsageException("--ip: '" + text + "' is not an IP address"));
     }
 
     /** Prints the stage's line (and trace); true when the session ends here. */

@@ -1,6 +1,7 @@
 package dev.gatekeeper.cli;
 
 import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.dns.IpAddresses;
 import dev.gatekeeper.spf.AuthenticationResultsSpf;
 import dev.gatekeeper.spf.ReceivedSpfHeader;
 import dev.gatekeeper.spf.SpfEvaluator;
@@ -12,7 +13,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.xbill.DNS.Address;
 
 /**
  * {@code spf}: one SPF check, or a batch of them from standard input.
@@ -139,10 +138,6 @@ final class SpfCommand implements Command {
 
     /** Only literals: a host name here would be resolved outside the SPF engine's DNS. */
     private static InetAddress address(String literal) throws UsageException {
-        try {
-            return Address.getByAddress(literal);
-        } catch (UnknownHostException e) {
-            throw new UsageException("'" + literal + "' is not an IP address");
-        }
+        return IpAddresses.parse(literal).orElseThrow(() -> new UsageException("'" + literal + "' is not an IP address"));
     }
 }

@@ -2,7 +2,6 @@ package dev.gatekeeper.dns;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.xbill.DNS.Address;
 import org.xbill.DNS.ResolverConfig;
 
 /**
@@ -212,12 +210,7 @@ public final class ResolverSettings {
             host = s.substring(0, s.indexOf(':'));
             port = parsePort(spec, s.substring(s.indexOf(':') + 1));
         }
-        InetAddress address;
-        try {
-            address = Address.getByAddress(host);
-        } catch (UnknownHostException e) {
-            throw badServer(spec, "not an IP address");
-        }
+        InetAddress address = IpAddresses.parse(host).orElseThrow(() -> badServer(spec, "not an IP address"));
         return new InetSocketAddress(address, port);
     }
 

@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.dns.IpAddresses;
 import java.net.InetAddress;
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.dns.IpAddresses;
 import dev.gatekeeper.callout.CalloutStatus;
 import dev.gatekeeper.spf.SpfResult;
 import java.net.InetAddress;

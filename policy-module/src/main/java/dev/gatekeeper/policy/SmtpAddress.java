@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.dns.IpAddresses;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;

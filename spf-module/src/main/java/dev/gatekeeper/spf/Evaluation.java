@@ -1,5 +1,6 @@
 package dev.gatekeeper.spf;
 
+import dev.gatekeeper.dns.IpAddresses;
 import dev.gatekeeper.dns.AddressRecord;
 import dev.gatekeeper.dns.DnsAnswer;
 import dev.gatekeeper.dns.DnsNames;

@@ -1,5 +1,7 @@
 package dev.gatekeeper.spf;
 
+import dev.gatekeeper.dns.IpAddresses;
+
 /** One parsed directive: qualifier, mechanism, target domain-spec and CIDR lengths (RFC 7208 §5). */
 final class Mechanism {
 

@@ -1,5 +1,6 @@
 package dev.gatekeeper.spf;
 
+import dev.gatekeeper.dns.IpAddresses;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.gatekeeper.spf;
 
+import dev.gatekeeper.dns.IpAddresses;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.gatekeeper.spf;
 
+import dev.gatekeeper.dns.IpAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,10 +1,15 @@
-package dev.gatekeeper.spf;
+package dev.gatekeeper.dns;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.Optional;
 
-/** Address parsing, formatting and prefix matching without {@link InetAddress#getByName}, which may query the DNS. */
-final class IpAddresses {
+/**
+ * IP address literals: parsing, formatting and prefix matching without
+ * {@link InetAddress#getByName}, which may query the DNS. The one parser for every IP literal in
+ * Gatekeeper: SPF mechanisms, policy CIDRs and address literals, settings and the command line.
+ */
+public final class IpAddresses {
 
     private static final char[] HEX_UPPER = "0123456789ABCDEF".toCharArray();
 
@@ -15,7 +20,17 @@ final class IpAddresses {
      * The client address as 4 or 16 octets; an IPv4-mapped IPv6 address becomes its IPv4 form
      * (RFC 7208 §5: such a client is treated as IPv4).
      */
-    static byte[] octets(InetAddress address) {
+    /**
+     * An IPv4 dotted quad (no leading zeros) or an IPv6 address in RFC 4291 text form (no zone,
+     * no brackets); empty for anything else. Never asks the DNS.
+     */
+    public static Optional<InetAddress> parse(String text) {
+        String t = text.strip();
+        byte[] octets = t.indexOf(':') >= 0 ? parseIp6(t, 0, t.length()) : parseIp4(t, 0, t.length());
+        return octets == null ? Optional.empty() : Optional.of(toInetAddress(octets));
+    }
+
+    public static byte[] octets(InetAddress address) {
         byte[] b = address.getAddress();
         if (b.length == 16 && isMapped(b)) {
             byte[] v4 = new byte[4];
@@ -25,7 +40,7 @@ final class IpAddresses {
         return b;
     }
 
-    static InetAddress toInetAddress(byte[] octets) {
+    public static InetAddress toInetAddress(byte[] octets) {
         try {
             return InetAddress.getByAddress(octets);
         } catch (java.net.UnknownHostException e) {
@@ -33,7 +48,7 @@ final class IpAddresses {
         }
     }
 
-    static boolean isMapped(byte[] b) {
+    public static boolean isMapped(byte[] b) {
         for (int i = 0; i < 10; i++) {
             if (b[i] != 0) {
                 return false;
@@ -43,7 +58,7 @@ final class IpAddresses {
     }
 
     /** RFC 7208 §12 ip4-network: four dotted decimal octets without leading zeros; null when malformed. */
-    static byte[] parseIp4(String s, int from, int to) {
+    public static byte[] parseIp4(String s, int from, int to) {
         byte[] out = new byte[4];
         int part = 0;
         int i = from;
@@ -73,7 +88,7 @@ final class IpAddresses {
     }
 
     /** RFC 4291 §2.2 text form (with "::" and a trailing dotted IPv4 part); null when malformed. */
-    static byte[] parseIp6(String s, int from, int to) {
+    public static byte[] parseIp6(String s, int from, int to) {
         if (to - from < 2 || to - from > 45) {
             return null;
         }
@@ -158,7 +173,7 @@ final class IpAddresses {
     }
 
     /** True when the first {@code bits} bits of both addresses (of equal length) agree. */
-    static boolean sameNetwork(byte[] a, byte[] b, int bits) {
+    public static boolean sameNetwork(byte[] a, byte[] b, int bits) {
         if (a.length != b.length) {
             return false;
         }
@@ -177,7 +192,7 @@ final class IpAddresses {
     }
 
     /** The %{c} form (RFC 7208 §7.3): dotted quad, or RFC 5952 compressed lower-case IPv6. */
-    static String readable(byte[] b) {
+    public static String readable(byte[] b) {
         if (b.length == 4) {
             return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
         }
@@ -213,7 +228,7 @@ final class IpAddresses {
     }
 
     /** The %{i} form (RFC 7208 §7.3): dotted quad, or 32 dot-separated nibbles (upper case, as §7.4 shows). */
-    static String dotted(byte[] b) {
+    public static String dotted(byte[] b) {
         if (b.length == 4) {
             return readable(b);
         }
@@ -230,7 +245,7 @@ final class IpAddresses {
         return new String(out);
     }
 
-    static boolean isIp4(InetAddress address) {
+    public static boolean isIp4(InetAddress address) {
         return address instanceof Inet4Address;
     }
 
