@@ -1,6 +1,6 @@
 package dev.gatekeeper.callout;
 
-import dev.gatekeeper.dns.Durations;
+import dev.gatekeeper.dns.SettingValues;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,25 +158,15 @@ public final class CalloutSettings {
     }
 
     static Duration duration(String key, String v) {
-        return Durations.parse(key, v);
+        return SettingValues.duration(key, v);
     }
 
     private static int integer(String key, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + v + "' is not a whole number", e);
-        }
+        return SettingValues.integer(key, v);
     }
 
     private static boolean bool(String key, String v) {
-        if (v.equals("true")) {
-            return true;
-        }
-        if (v.equals("false")) {
-            return false;
-        }
-        throw new IllegalArgumentException(key + ": '" + v + "' is neither true nor false");
+        return SettingValues.bool(key, v);
     }
 
     /** TCP port of the peers' SMTP service. Default 25. */

@@ -1,6 +1,6 @@
 package dev.gatekeeper.cli;
 
-import dev.gatekeeper.dns.Durations;
+import dev.gatekeeper.dns.SettingValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,7 +84,7 @@ final class Arguments {
     /** A duration option ({@code 500ms}, {@code 20s}, {@code PT1M}), or {@code fallback} when absent. */
     Duration duration(String name, String fallback) throws UsageException {
         try {
-            return Durations.parse(name, value(name).orElse(fallback));
+            return SettingValues.duration(name, value(name).orElse(fallback));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -121,16 +121,12 @@ public final class ResolverSettings {
         return b.build();
     }
 
-    static Duration duration(String key, String value) {
-        return Durations.parse(key, value);
+    private static Duration duration(String key, String value) {
+        return SettingValues.duration(key, value);
     }
 
     private static int integer(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not a whole number");
-        }
+        return SettingValues.integer(key, value);
     }
 
     /** The servers, tried in order: attempt {@code n} goes to server {@code n mod servers}. */

@@ -1,14 +1,23 @@
 package dev.gatekeeper.spf;
 
+import dev.gatekeeper.dns.SettingValues;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * The evaluator's limits and texts, immutable. Defaults follow RFC 7208; build changed settings
- * with {@link #builder()}, which refuses an invalid value at once, naming the setting.
+ * with {@link #builder()}, or parse them from {@code key=value} pairs with {@link #parse(Map)};
+ * both refuse an invalid value at once, naming the setting.
  */
 public final class SpfSettings {
+
+    /** The keys {@link #parse(Map)} accepts. */
+    public static final List<String> KEYS = List.of(
+            "maxDnsTerms", "maxMxNames", "maxPtrNames", "maxVoidLookups", "timeBudget",
+            "defaultExplanation", "receiver");
 
     /** RFC 7208 §4.6.4: at most 10 mechanisms and modifiers that query the DNS. */
     public static final int DEFAULT_MAX_DNS_TERMS = 10;
@@ -56,6 +65,33 @@ public final class SpfSettings {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Parses {@code key=value} pairs, keys from {@link #KEYS}: whole numbers, a duration for
+     * {@code timeBudget} ({@code 20s}), a macro-string for {@code defaultExplanation}.
+     *
+     * @throws IllegalArgumentException for an unknown key or a bad value, naming both
+     */
+    public static SpfSettings parse(Map<String, String> properties) {
+        Builder b = builder();
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            String key = e.getKey();
+            String v = Objects.requireNonNull(e.getValue(), key).trim();
+            switch (key) {
+                case "maxDnsTerms": b.maxDnsTerms(SettingValues.integer(key, v)); break;
+                case "maxMxNames": b.maxMxNames(SettingValues.integer(key, v)); break;
+                case "maxPtrNames": b.maxPtrNames(SettingValues.integer(key, v)); break;
+                case "maxVoidLookups": b.maxVoidLookups(SettingValues.integer(key, v)); break;
+                case "timeBudget": b.timeBudget(SettingValues.duration(key, v)); break;
+                case "defaultExplanation": b.defaultExplanation(v); break;
+                case "receiver": b.receiver(v); break;
+                default:
+                    throw new IllegalArgumentException(
+                            "unknown SPF setting '" + key + "' (known: " + String.join(", ", KEYS) + ")");
+            }
+        }
+        return b.build();
     }
 
     /** A builder starting from these settings. */

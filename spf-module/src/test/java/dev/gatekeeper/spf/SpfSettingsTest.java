@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SpfSettingsTest {
@@ -49,5 +50,30 @@ class SpfSettingsTest {
         assertThatThrownBy(() -> SpfSettings.builder().defaultExplanation("from %{p}"))
                 .hasMessageContaining("%{p}");
         assertThatThrownBy(() -> SpfSettings.builder().receiver("mx\r\nX: y")).hasMessageContaining("receiver");
+    }
+
+    @Test
+    void parseReadsEveryKey() {
+        SpfSettings s = SpfSettings.parse(Map.of("maxDnsTerms", "20", "maxMxNames", "5", "maxPtrNames", "3",
+                "maxVoidLookups", "0", "timeBudget", "5s", "defaultExplanation", "Denied by %{d}", "receiver", "mx.example.org"));
+        assertThat(s.maxDnsTerms()).isEqualTo(20);
+        assertThat(s.maxMxNames()).isEqualTo(5);
+        assertThat(s.maxPtrNames()).isEqualTo(3);
+        assertThat(s.maxVoidLookups()).isZero();
+        assertThat(s.timeBudget()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.defaultExplanation()).isEqualTo("Denied by %{d}");
+        assertThat(s.receiver()).isEqualTo("mx.example.org");
+        assertThat(SpfSettings.parse(Map.of()).maxDnsTerms()).isEqualTo(10);
+    }
+
+    @Test
+    void parseNamesTheBadKeyOrValue() {
+        assertThatThrownBy(() -> SpfSettings.parse(Map.of("maxLookups", "10")))
+                .hasMessageContaining("maxLookups").hasMessageContaining("maxDnsTerms");
+        assertThatThrownBy(() -> SpfSettings.parse(Map.of("maxDnsTerms", "ten")))
+                .hasMessageContaining("maxDnsTerms").hasMessageContaining("ten");
+        assertThatThrownBy(() -> SpfSettings.parse(Map.of("timeBudget", "forever")))
+                .hasMessageContaining("timeBudget").hasMessageContaining("forever");
+        assertThatThrownBy(() -> SpfSettings.parse(Map.of("maxDnsTerms", "0"))).hasMessageContaining("maxDnsTerms");
     }
 }
