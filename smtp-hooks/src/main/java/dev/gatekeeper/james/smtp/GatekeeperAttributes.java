@@ -1,0 +1,106 @@
+package dev.gatekeeper.james.smtp;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+
+/**
+ * The mail attributes through which Gatekeeper hands its verdicts from the SMTP hooks to the
+ * mailets and matchers (and to any other mailet: every value is a plain string, a list of strings
+ * or a map of strings, so James's own {@code HasMailAttributeWithValue} can read them too).
+ *
+ * <table>
+ * <caption>Attributes</caption>
+ * <tr><th>Name</th><th>Value</th></tr>
+ * <tr><td>{@code dev.gatekeeper.spf.mailfrom}</td><td>SPF result of the MAIL FROM identity
+ *     ({@code postmaster@<helo>} for the null sender), lower case as in RFC 7208 §2.6:
+ *     {@code pass}, {@code fail}, {@code softfail}, {@code neutral}, {@code none},
+ *     {@code temperror}, {@code permerror}</td></tr>
+ * <tr><td>{@code dev.gatekeeper.spf.mailfrom.explanation}</td><td>the explanation of a fail, or
+ *     the problem behind an error</td></tr>
+ * <tr><td>{@code dev.gatekeeper.spf.helo}</td><td>SPF result of the HELO identity</td></tr>
+ * <tr><td>{@code dev.gatekeeper.callout.sender}</td><td>callout outcome of the sender:
+ *     {@code accepted}, {@code rejected}, {@code catch-all}, {@code tempfail}, {@code null-mx},
+ *     {@code no-mail-host}, {@code invalid}, {@code skipped}, ...</td></tr>
+ * <tr><td>{@code dev.gatekeeper.callout.outcomes}</td><td>map from each address verified in the
+ *     transaction to its callout outcome</td></tr>
+ * <tr><td>{@code dev.gatekeeper.tags}</td><td>list of the labels the policy's {@code tag}
+ *     actions gave the session and the transaction</td></tr>
+ * <tr><td>{@code dev.gatekeeper.policy.verdicts}</td><td>list of {@code stage:outcome} for each
+ *     stage the policy decided, for example {@code rcpt:permit}, {@code data:dunno};
+ *     {@code stage:warn} where a rule only warned (warn actions and warn-only mode)</td></tr>
+ * <tr><td>{@code dev.gatekeeper.policy.warnings}</td><td>list of the warnings logged for the
+ *     transaction</td></tr>
+ * </table>
+ */
+public final class GatekeeperAttributes {
+
+    public static final AttributeName SPF_MAIL_FROM = AttributeName.of("dev.gatekeeper.spf.mailfrom");
+    public static final AttributeName SPF_MAIL_FROM_EXPLANATION = AttributeName.of("dev.gatekeeper.spf.mailfrom.explanation");
+    public static final AttributeName SPF_HELO = AttributeName.of("dev.gatekeeper.spf.helo");
+    public static final AttributeName CALLOUT_SENDER = AttributeName.of("dev.gatekeeper.callout.sender");
+    public static final AttributeName CALLOUT_OUTCOMES = AttributeName.of("dev.gatekeeper.callout.outcomes");
+    public static final AttributeName TAGS = AttributeName.of("dev.gatekeeper.tags");
+    public static final AttributeName POLICY_VERDICTS = AttributeName.of("dev.gatekeeper.policy.verdicts");
+    public static final AttributeName POLICY_WARNINGS = AttributeName.of("dev.gatekeeper.policy.warnings");
+
+    private GatekeeperAttributes() {
+    }
+
+    /** The string value of {@code name}, if the mail has it as a string. */
+    public static Optional<String> string(Mail mail, AttributeName name) {
+        return mail.getAttribute(name).flatMap(a -> a.getValue().valueAs(String.class));
+    }
+
+    /** The strings of a list attribute; empty when absent. Non-string elements are skipped. */
+    public static List<String> strings(Mail mail, AttributeName name) {
+        return mail.getAttribute(name)
+                .flatMap(a -> a.getValue().valueAs(Collection.class))
+                .map(c -> ((Collection<?>) c).stream()
+                        .map(GatekeeperAttributes::unwrap)
+                        .filter(String.class::isInstance)
+                        .map(String.class::cast)
+                        .collect(Collectors.toUnmodifiableList()))
+                .orElse(List.of());
+    }
+
+    /** The string entries of a map attribute, in their order; empty when absent. */
+    public static Map<String, String> map(Mail mail, AttributeName name) {
+        Map<String, String> result = new LinkedHashMap<>();
+        mail.getAttribute(name)
+                .flatMap(a -> a.getValue().valueAs(Map.class))
+                .ifPresent(m -> ((Map<?, ?>) m).forEach((k, v) -> {
+                    Object value = unwrap(v);
+                    if (k instanceof String && value instanceof String) {
+                        result.put((String) k, (String) value);
+                    }
+                }));
+        return result;
+    }
+
+    public static void setString(Mail mail, AttributeName name, String value) {
+        mail.setAttribute(new Attribute(name, AttributeValue.of(value)));
+    }
+
+    public static void setStrings(Mail mail, AttributeName name, Collection<String> values) {
+        List<AttributeValue<?>> list = values.stream().map(AttributeValue::of).collect(Collectors.toList());
+        mail.setAttribute(new Attribute(name, AttributeValue.of(list)));
+    }
+
+    public static void setMap(Mail mail, AttributeName name, Map<String, String> values) {
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+        values.forEach((k, v) -> map.put(k, AttributeValue.of(v)));
+        mail.setAttribute(new Attribute(name, AttributeValue.of(map)));
+    }
+
+    private static Object unwrap(Object o) {
+        return o instanceof AttributeValue ? ((AttributeValue<?>) o).value() : o;
+    }
+}

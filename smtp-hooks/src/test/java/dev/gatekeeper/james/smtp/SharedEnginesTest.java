@@ -1,0 +1,36 @@
+package dev.gatekeeper.james.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SharedEnginesTest {
+
+    private static final Map<String, String> DNS = Map.of("servers", "127.0.0.1:5399", "timeout", "1s");
+
+    @Test
+    void equalSettingsShareOneInstanceWhateverTheirOrderAndSpacing() {
+        Map<String, String> sameDns = Map.of("timeout", " 1s ", "servers", "127.0.0.1:5399");
+        assertThat(SharedEngines.resolver(DNS)).isSameAs(SharedEngines.resolver(sameDns));
+        assertThat(SharedEngines.spf(DNS, Map.of("receiver", "mx.test")))
+                .isSameAs(SharedEngines.spf(sameDns, Map.of("receiver", "mx.test")))
+                .isNotSameAs(SharedEngines.spf(DNS, Map.of("receiver", "other.test")));
+        assertThat(SharedEngines.callouts(DNS, Map.of("port", "2526")))
+                .isSameAs(SharedEngines.callouts(sameDns, Map.of("port", "2526")));
+    }
+
+    @Test
+    void theEnginesUseTheSharedResolver() {
+        assertThat(SharedEngines.callouts(DNS, Map.of()).settings().port()).isEqualTo(25);
+        assertThat(SharedEngines.spf(DNS, Map.of("maxDnsTerms", "12")).settings().maxDnsTerms()).isEqualTo(12);
+    }
+
+    @Test
+    void aBadSettingIsNamedAndLeavesNothingBehind() {
+        assertThatThrownBy(() -> SharedEngines.resolver(Map.of("timeout", "soon"))).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> SharedEngines.spf(DNS, Map.of("maxDnsTerms", "-1"))).hasMessageContaining("maxDnsTerms");
+        assertThatThrownBy(() -> SharedEngines.callouts(DNS, Map.of("probeThreads", "x"))).hasMessageContaining("probeThreads");
+    }
+}
