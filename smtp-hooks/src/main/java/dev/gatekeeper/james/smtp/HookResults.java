@@ -3,9 +3,11 @@ package dev.gatekeeper.james.smtp;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
 import dev.gatekeeper.policy.Verdict;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
@@ -65,12 +67,31 @@ final class HookResults {
     }
 
     /**
-     * The greeting's answer: null lets James greet (its ConnectHandlers' null means "nothing to
-     * say", BasicChannelInboundHandler writes only non-null responses); a refusal ends the session.
+     * "Nothing to say, let James greet": a response without lines (the transport writes no octet).
+     * Not null: James 3.8.1's JMX ConnectHandlerStats calls isEndSession() on every connect
+     * handler's response and fails the connection on null.
      */
-    static SMTPResponse greeting(Verdict verdict) {
+    static final Response PASS = new Response() {
+        @Override
+        public String getRetCode() {
+            return "220";
+        }
+
+        @Override
+        public List<CharSequence> getLines() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isEndSession() {
+            return false;
+        }
+    };
+
+    /** The greeting's answer: {@link #PASS} lets James greet; a refusal ends the session. */
+    static Response greeting(Verdict verdict) {
         if (!verdict.refuses()) {
-            return null;
+            return PASS;
         }
         return closing(verdict.reply().orElseThrow());
     }

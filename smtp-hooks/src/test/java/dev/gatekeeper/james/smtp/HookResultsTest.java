@@ -87,8 +87,11 @@ class HookResultsTest {
     }
 
     @Test
-    void greetingIsNullToLetJamesGreetAndClosesOnRefusal() throws Exception {
-        assertThat(HookResults.greeting(session("192.0.2.1").connect().toCompletableFuture().get())).isNull();
+    void greetingIsSilentButNeverNullAndClosesOnRefusal() throws Exception {
+        var pass = HookResults.greeting(session("192.0.2.1").connect().toCompletableFuture().get());
+        assertThat(pass).isNotNull();
+        assertThat(pass.getLines()).isEmpty();
+        assertThat(pass.isEndSession()).isFalse();
         SMTPResponse closing = HookResults.closing(SmtpReply.parse("554 5.7.1 No"));
         assertThat(closing.getRetCode()).isEqualTo("554");
         assertThat(closing.getLines()).extracting(Object::toString).containsExactly("554 5.7.1 No");
