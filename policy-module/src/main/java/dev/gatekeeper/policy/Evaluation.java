@@ -103,7 +103,8 @@ final class Evaluation implements PolicyContext {
                 .with("recipient", recipient == null ? "" : recipient.original());
         SpfCheck spf = session.knownSpf();
         if (spf != null) {
-            v = v.with("spf_result", spf.result().keyword()).with("spf_explanation", spf.explanation());
+            v = v.with("spf_result", spf.result().keyword()).with("spf_explanation", spf.explanation())
+                    .with("spf_identity", session.knownSpfIdentity());
         }
         return v;
     }

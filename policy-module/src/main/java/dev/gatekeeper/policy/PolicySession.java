@@ -165,6 +165,21 @@ public final class PolicySession {
         return m != null ? m : knownHeloSpf;
     }
 
+    /**
+     * The identity {@link #knownSpf()} checked (RFC 7208 §2.4): the sender, {@code postmaster@HELO}
+     * for the null sender, or the HELO name for a HELO check; empty when no SPF is known.
+     */
+    String knownSpfIdentity() {
+        if (knownMailSpf != null) {
+            SmtpAddress s = sender;
+            if (s != null && !s.isNullSender()) {
+                return s.original();
+            }
+            return helo == null ? "" : "postmaster@" + helo;
+        }
+        return knownHeloSpf != null && helo != null ? helo : "";
+    }
+
     private CompletionStage<Verdict> evaluate(Stage stage, SmtpAddress recipient) {
         PolicyConfig config = engine.config();
         Evaluation ev = new Evaluation(this, stage, recipient);
