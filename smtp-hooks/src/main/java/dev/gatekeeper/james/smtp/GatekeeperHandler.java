@@ -92,7 +92,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             Engines e = engines(helloName);
             SessionChecks checks = new SessionChecks(e.spf, e.callouts);
             PolicySession policy = PolicyEngine.create(config.policy, checks, e.resolver)
-                    .openSession(ClientFacts.of(client, null, session.isRelayingAllowed()));
+                    .openSession(ClientFacts.of(client, clientName(e.resolver, client, session), session.isRelayingAllowed()));
             ConnectionState state = new ConnectionState(client, policy, checks, helloName);
             session.setAttachment(ConnectionState.KEY, state, ProtocolSession.State.Connection);
             Verdict v = await(policy.connect());
@@ -111,6 +111,27 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         }
         r.lines().forEach(b::line);
         return HookResults.closing(b.build());
+    }
+
+    /**
+     * The verified reverse name, or null ("unknown"). Asked at connect because the policy's facts
+     * are fixed when its session opens; bounded by {@code <clientName><timeout>}, and a failure
+     * here only makes the name unknown.
+     */
+    private String clientName(DnsResolver resolver, InetAddress client, SMTPSession session) {
+        if (!config.clientNameLookup) {
+            return null;
+        }
+        try {
+            return ClientName.verified(resolver, client).toCompletableFuture()
+                    .get(config.clientNameTimeout.toMillis(), TimeUnit.MILLISECONDS).orElse(null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.info("{}: reverse name of {} unknown: {}", session.getSessionID(), client.getHostAddress(), e.toString());
+            return null;
+        }
     }
 
     @Override
