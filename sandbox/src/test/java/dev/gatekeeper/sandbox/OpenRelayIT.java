@@ -24,10 +24,8 @@ import org.junit.jupiter.api.Test;
 class OpenRelayIT {
 
     private static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
-    private static final String DENIED = "550 5.7.1 <%s>: Relay access denied";
     /** James's RcptCmdHandler when MailAddress does not parse the path (RFC 3463 X.1.3 bad destination syntax). */
-    private static final String JAMES_SYNTAX = "501 5.1.3 Syntax error in recipient address";
-    /** James's RcptCmdHandler for a source route it does not strip: the whole path fails to parse. */
+    private static final String JAMES_SYNTAX = "553 5.1.3 Syntax error in recipient address";
 
     private static LoopbackDnsServer dns;
     private static JamesSandbox james;
@@ -36,49 +34,52 @@ class OpenRelayIT {
     static final Map<String, String> FORMS = new LinkedHashMap<>();
 
     static {
-        for (String rcpt : List.of(
-                "u@other.test",
-                "U@OTHER.TEST",
-                "u@other.test.",
-                "u%other.test@gatekeeper.test",
-                "u%other.test@GATEKEEPER.TEST",
-                "postmaster%other.test@gatekeeper.test",
-                "other.test!u@gatekeeper.test",
-                "other.test!postmaster@gatekeeper.test",
-                "\"u@other.test\"@gatekeeper.test",
-                "\"u%other.test\"@gatekeeper.test",
-                "\"other.test!u\"@gatekeeper.test",
-                "\"postmaster@other.test\"@gatekeeper.test",
-                "u@[127.0.0.1]",
-                "u@[127.0.0.2]",
-                "u@[192.0.2.1]",
-                "u@[IPv6:::1]",
-                "u@localhost",
-                "u@localhost.",
-                "u@GATEKEEPER.TEST.",
-                "u@gatekeeper.test.",
-                "u@mx.gatekeeper.test",
-                "u@MX.GATEKEEPER.TEST",
-                "u@sub.gatekeeper.test",
-                "u@gatekeeper.test.other.test")) {
-            FORMS.put(rcpt, "?");
-        }
-        // Forms James's parser handles itself (source routes, two @, bad domains).
-        for (String rcpt : List.of(
-                "@gatekeeper.test:u@other.test",
-                "@gatekeeper.test,@mx.gatekeeper.test:u@other.test",
-                "@other.test:u@gatekeeper.test",
-                "u@other.test@gatekeeper.test",
-                "u@other.test%gatekeeper.test",
-                "u%other.test",
-                "other.test!u",
-                "u@",
-                "@other.test",
-                "u@@gatekeeper.test",
-                "u@[127.0.0.1",
-                "u@other..test")) {
-            FORMS.put(rcpt, "?");
-        }
+        // Refused by Gatekeeper's relay rules. James hands the hook its MailAddress: domains lower
+        // case, an IPv4 literal without its brackets, a bare local part completed with James's
+        // default domain (so u%other.test is the percent hack at gatekeeper.test).
+        FORMS.put("u@other.test", denied("u@other.test"));
+        FORMS.put("U@OTHER.TEST", denied("U@other.test"));
+        FORMS.put("u%other.test@gatekeeper.test", denied("u%other.test@gatekeeper.test"));
+        FORMS.put("u%other.test@GATEKEEPER.TEST", denied("u%other.test@gatekeeper.test"));
+        FORMS.put("postmaster%other.test@gatekeeper.test", denied("postmaster%other.test@gatekeeper.test"));
+        FORMS.put("other.test!u@gatekeeper.test", denied("other.test!u@gatekeeper.test"));
+        FORMS.put("other.test!postmaster@gatekeeper.test", denied("other.test!postmaster@gatekeeper.test"));
+        FORMS.put("\"u@other.test\"@gatekeeper.test", denied("\"u@other.test\"@gatekeeper.test"));
+        FORMS.put("\"u%other.test\"@gatekeeper.test", denied("\"u%other.test\"@gatekeeper.test"));
+        FORMS.put("\"other.test!u\"@gatekeeper.test", denied("\"other.test!u\"@gatekeeper.test"));
+        FORMS.put("\"postmaster@other.test\"@gatekeeper.test", denied("\"postmaster@other.test\"@gatekeeper.test"));
+        FORMS.put("u@[127.0.0.1]", denied("u@127.0.0.1"));
+        FORMS.put("u@[127.0.0.2]", denied("u@127.0.0.2"));
+        FORMS.put("u@[192.0.2.1]", denied("u@192.0.2.1"));
+        FORMS.put("u@localhost", denied("u@localhost"));
+        FORMS.put("u@mx.gatekeeper.test", denied("u@mx.gatekeeper.test"));
+        FORMS.put("u@MX.GATEKEEPER.TEST", denied("u@mx.gatekeeper.test"));
+        FORMS.put("u@sub.gatekeeper.test", denied("u@sub.gatekeeper.test"));
+        FORMS.put("u@gatekeeper.test.other.test", denied("u@gatekeeper.test.other.test"));
+        FORMS.put("u%other.test", denied("u%other.test@gatekeeper.test"));
+        FORMS.put("other.test!u", denied("other.test!u@gatekeeper.test"));
+        // Refused by James's own parser (RcptCmdHandler, before any hook): source routes (RFC 5321
+        // §4.1.1.3 lets a server ignore them; James refuses them), a trailing dot, IPv6 literals,
+        // two @, empty parts.
+        FORMS.put("u@other.test.", JAMES_SYNTAX);
+        FORMS.put("u@[IPv6:::1]", JAMES_SYNTAX);
+        FORMS.put("u@localhost.", JAMES_SYNTAX);
+        FORMS.put("u@GATEKEEPER.TEST.", JAMES_SYNTAX);
+        FORMS.put("u@gatekeeper.test.", JAMES_SYNTAX);
+        FORMS.put("@gatekeeper.test:u@other.test", JAMES_SYNTAX);
+        FORMS.put("@gatekeeper.test,@mx.gatekeeper.test:u@other.test", JAMES_SYNTAX);
+        FORMS.put("@other.test:u@gatekeeper.test", JAMES_SYNTAX);
+        FORMS.put("u@other.test@gatekeeper.test", JAMES_SYNTAX);
+        FORMS.put("u@other.test%gatekeeper.test", JAMES_SYNTAX);
+        FORMS.put("u@", JAMES_SYNTAX);
+        FORMS.put("@other.test", JAMES_SYNTAX);
+        FORMS.put("u@@gatekeeper.test", JAMES_SYNTAX);
+        FORMS.put("u@[127.0.0.1", JAMES_SYNTAX);
+        FORMS.put("u@other..test", JAMES_SYNTAX);
+    }
+
+    private static String denied(String shown) {
+        return "550 5.7.1 <" + shown + ">: Relay access denied";
     }
 
     @BeforeAll
@@ -122,5 +123,19 @@ class OpenRelayIT {
             soft.assertThat(reply).as(rcpt).isEqualTo(FORMS.get(rcpt));
         });
         soft.assertAll();
+    }
+
+    @Test
+    void theSameSessionStillAcceptsOurOwnPostmaster() {
+        try (SmtpClient smtp = james.smtpClientFrom(OUTSIDE)) {
+            smtp.ehlo("helo-ok.gk.test");
+            smtp.mailFrom("");
+            for (String rcpt : FORMS.keySet()) {
+                smtp.command("RCPT TO:<" + rcpt + ">");
+            }
+            // RFC 5321 §4.5.1: <Postmaster> without a domain is ours; James completes it with its default domain.
+            assertThat(smtp.command("RCPT TO:<Postmaster>").lastLine())
+                    .isEqualTo("250 2.1.5 Recipient <Postmaster@gatekeeper.test> OK");
+        }
     }
 }

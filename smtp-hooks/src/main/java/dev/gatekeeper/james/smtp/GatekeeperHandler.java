@@ -179,23 +179,40 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
 
     @Override
     public HookResult onHookResult(SMTPSession session, HookResult result, long executionTime, Hook hook) {
-        if (config.rewrites.isEmpty()) {
+        if (config.rewrites.isEmpty() && !config.policy.softBounce()) {
             return result;
         }
         Optional<SmtpReply> reply = HookResults.replyOf(result);
         if (reply.isEmpty()) {
             return result;
         }
+        SmtpReply answer = reply.get();
         Stage stage = stageOf(hook, session);
         for (ReplyRewrite rewrite : config.rewrites) {
-            Optional<SmtpReply> replaced = rewrite.apply(stage, reply.get());
+            Optional<SmtpReply> replaced = rewrite.apply(stage, answer);
             if (replaced.isPresent()) {
-                LOG.debug("{}: reply {} of {} rewritten to {}", session.getSessionID(), reply.get(),
-                        hook.getClass().getName(), replaced.get());
-                return HookResults.withReply(result, replaced.get());
+                answer = replaced.get();
+                break;
             }
         }
-        return result;
+        if (config.policy.softBounce() && answer.isPermanent() && !isSyntaxError(answer)) {
+            // The policy's soft-bounce covers James's own refusals too (Postfix's soft_bounce covers every
+            // restriction): mail is never refused for good while the administrator tests.
+            answer = answer.softBounced();
+        }
+        if (answer.equals(reply.get())) {
+            return result;
+        }
+        LOG.debug("{}: reply {} of {} becomes {}", session.getSessionID(), reply.get(), hook.getClass().getName(), answer);
+        return HookResults.withReply(result, answer);
+    }
+
+    /**
+     * RFC 5321 §4.2.2's 500-504 (syntax errors, command not implemented): a retry would fail the same
+     * way, so soft-bounce leaves them, as the policy engine does with its own 501.
+     */
+    private static boolean isSyntaxError(SmtpReply reply) {
+        return reply.code() >= 500 && reply.code() <= 504;
     }
 
     /** The stage a hook's answer belongs to: its one stage interface, else the stage we are in. */
