@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
  *   <dns><servers>192.0.2.53</servers><timeout>2s</timeout></dns>   <!-- ResolverSettings keys -->
  *   <spf><timeBudget>20s</timeBudget></spf>                          <!-- SpfSettings keys; receiver: James's helloName -->
  *   <callout><overallTimeout>30s</overallTimeout></callout>          <!-- CalloutSettings keys -->
+ *   <clientName><lookup>true</lookup><timeout>5s</timeout></clientName> <!-- FCrDNS at connect -->
  *   <policy file="conf/gatekeeper-policy.xml"/>                       <!-- or <policy ...>rules</policy> inline -->
  *   <authservId>mx.example.org</authservId>                           <!-- default: James's helloName -->
  *   <internalError>451 4.3.0 Temporary server error, try again later</internalError>
@@ -66,7 +67,9 @@ import org.slf4j.LoggerFactory;
  * {@code DECLINED} elsewhere (an {@code OK} at the end of DATA would drop the mail); reject and
  * defer give the policy's reply; disconnect gives it and closes the connection. Any failure of
  * ours (an exception, a check that outlives its budget) is answered with {@code <internalError>},
- * logged with its stack trace, never shown to the client.
+ * logged with its stack trace, never shown to the client. With the policy's soft-bounce, every other
+ * hook's 5xx becomes a 4xx too (syntax errors 500-504 excepted). The full reference is
+ * {@code smtp-hooks/README-hooks.md}.
  */
 public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook, MailHook, RcptHook, JamesMessageHook,
         HookResultHook {
