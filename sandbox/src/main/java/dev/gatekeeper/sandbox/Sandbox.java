@@ -53,8 +53,6 @@ public final class Sandbox implements AutoCloseable {
                 .workDir(settings.workDir)
                 .smtpPort(settings.smtpPort)
                 .dnsServer(dns.address().getHostAddress())
-                // jSPF inside James (the SPF mailet) asks dnsjava's default resolver, not dnsservice.xml.
-                .jvmArg("-Ddns.server=" + dns.hostPort())
                 .user(Demos.SUBMITTER, Demos.SUBMITTER_PASSWORD)
                 .user(Demos.RECIPIENT, Demos.RECIPIENT_PASSWORD);
             if (settings.gatekeeperJar != null) {

@@ -6,12 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +32,7 @@ class SandboxLauncherIT {
             "--james-classpath", System.getProperty(JamesSandbox.CLASSPATH_PROPERTY),
             "--work", SandboxDirs.forTest(SandboxLauncherIT.class).toString(),
             "--smtp-port", "0"));
-        Path jar = dropInJar(conf.getParent().resolve("distribution/target"));
+        Path jar = TestFiles.dropInJar(conf);
         if (jar != null) {
             args.add("--gatekeeper-jar");
             args.add(jar.toString());
@@ -47,17 +45,6 @@ class SandboxLauncherIT {
         errors = err.toString(StandardCharsets.UTF_8);
         System.out.println(output);
         System.out.println(errors);
-    }
-
-    private static Path dropInJar(Path target) throws IOException {
-        if (!Files.isDirectory(target)) {
-            return null;
-        }
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(p -> p.getFileName().toString().matches("gatekeeper-james-[0-9].*\\.jar"))
-                .filter(p -> !p.getFileName().toString().matches(".*-(sources|tests)\\.jar"))
-                .findFirst().orElse(null);
-        }
     }
 
     private static boolean gatekeeperInstalled() {
