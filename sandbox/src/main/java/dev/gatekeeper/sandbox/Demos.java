@@ -48,7 +48,7 @@ public final class Demos {
             .step(ehlo("forger.sandbox.test", always(EHLO_DONE)))
             .step(mail("mallory@fail.sandbox.test", always(senderOk("mallory@fail.sandbox.test"))))
             .step(rcpt(RECIPIENT, gatekeeper(
-                "550 5.7.23 SPF check failed: 127.0.0.11 is not one of fail.sandbox.test's mail servers",
+                "550 5.7.23 SPF: 127.0.0.11 may not send mail for mallory@fail.sandbox.test: 127.0.0.11 is not one of fail.sandbox.test's mail servers",
                 recipientOk(RECIPIENT))))
             .step(data(message("mallory@fail.sandbox.test", "spf-fail"), gatekeeper(null, DATA_DONE)))
             .build(),
@@ -66,7 +66,7 @@ public final class Demos {
             .step(ehlo("mta.sandbox.test", always(EHLO_DONE)))
             .step(mail("dave@temperror.sandbox.test", always(senderOk("dave@temperror.sandbox.test"))))
             .step(rcpt(RECIPIENT, gatekeeper(
-                "451 4.7.24 SPF check temporarily failed, try again later", recipientOk(RECIPIENT))))
+                "451 4.7.24 SPF: the sender's DNS did not answer, try again later", recipientOk(RECIPIENT))))
             .build(),
         Demo.named("null-sender-helo-fail").title("Null sender: SPF checks the HELO name, fail rejected")
             .why("MAIL FROM:<> is checked as postmaster@fail.sandbox.test (RFC 7208 section 2.4); client 127.0.0.11")

@@ -53,6 +53,7 @@ class SandboxLauncherIT {
 
     @Test
     void everyDemoGetsTheRepliesItDeclares() {
+        assertThat(gatekeeperInstalled()).as("the build made the drop-in jar, so the hooks must be installed").isTrue();
         assertThat(errors).isEmpty();
         assertThat(output).contains(Demos.all().size() + " of " + Demos.all().size()
             + " transactions got the replies expected");
