@@ -15,7 +15,8 @@ final class ReplyTemplate {
 
     /** The variables a reply text may use. */
     static final Set<String> VARIABLES = Set.of(
-            "client_ip", "client_name", "helo", "sender", "recipient", "spf_result", "spf_explanation", "reason");
+            "client_ip", "client_name", "helo", "sender", "recipient", "spf_result", "spf_explanation", "reason",
+            "retry_after");
 
     private final int code;
     private final String enhanced;
