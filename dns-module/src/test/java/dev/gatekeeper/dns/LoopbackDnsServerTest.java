@@ -111,6 +111,16 @@ class LoopbackDnsServerTest {
     }
 
     @Test
+    void failTcpKnobClosesTcpUnansweredAndLeavesUdpAlone() throws Exception {
+        server.truncateUdp(true).failTcp(true);
+        assertThat(ask("example.test.", Type.MX, false).getHeader().getFlag(Flags.TC)).isTrue();
+        assertThatThrownBy(() -> ask("example.test.", Type.MX, true)).isInstanceOf(java.io.IOException.class);
+        assertThat(server.tcpQueries()).isEqualTo(1);
+        server.noFaults();
+        assertThat(ask("example.test.", Type.MX, true).getSection(Section.ANSWER)).hasSize(2);
+    }
+
+    @Test
     void hugeAnswersAreTruncatedOverUdpAsTheyMustBe() throws Exception {
         server.hugeAnswers(200);
         assertThat(ask("example.test.", Type.TXT, false).getHeader().getFlag(Flags.TC)).isTrue();
