@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  *   <spf><timeBudget>20s</timeBudget></spf>                          <!-- SpfSettings keys; receiver: James's helloName -->
  *   <callout><overallTimeout>30s</overallTimeout></callout>          <!-- CalloutSettings keys -->
  *   <clientName><lookup>true</lookup><timeout>5s</timeout></clientName> <!-- FCrDNS at connect -->
+ *   <calloutWait>2s</calloutWait>  <!-- then 450 4.1.7 "verification in progress"; the probe goes on -->
+ *   <spfWait>10s</spfWait>         <!-- then temperror; the evaluation goes on -->
  *   <policy file="conf/gatekeeper-policy.xml"/>                       <!-- or <policy ...>rules</policy> inline -->
  *   <authservId>mx.example.org</authservId>                           <!-- default: James's helloName -->
  *   <internalError>451 4.3.0 Temporary server error, try again later</internalError>
@@ -82,8 +84,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
     @Override
     public void init(Configuration configuration) throws ConfigurationException {
         this.config = HandlerConfig.read(configuration);
-        LOG.info("Gatekeeper handler ready: {} rewrite rule(s), waits at most {} for a verdict",
-                config.rewrites.size(), config.waitLimit);
+        LOG.info("Gatekeeper handler ready: {} rewrite rule(s), waits at most {} for a callout, {} for SPF, {} for a verdict",
+                config.rewrites.size(), config.calloutWait, config.spfWait, config.waitLimit);
     }
 
     @Override
@@ -93,7 +95,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             InetAddress client = session.getRemoteAddress().getAddress();
             String helloName = session.getConfiguration().getHelloName();
             Engines e = engines(helloName);
-            SessionChecks checks = new SessionChecks(e.spf, e.callouts);
+            SessionChecks checks = new SessionChecks(e.spf, e.callouts, config.calloutWait, config.spfWait);
             PolicySession policy = PolicyEngine.create(config.policy, checks, e.resolver)
                     .openSession(ClientFacts.of(client, clientName(e.resolver, client, session), session.isRelayingAllowed()));
             ConnectionState state = new ConnectionState(client, policy, checks, helloName);

@@ -34,8 +34,8 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 final class HandlerConfig {
 
     /** The children a Gatekeeper {@code <handler>} may have. */
-    static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "clientName", "policy", "authservId", "internalError",
-            "rewrite");
+    static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "clientName", "calloutWait", "spfWait", "policy",
+            "authservId", "internalError", "rewrite");
 
     /** Our own failures are temporary (RFC 3463 X.3.0 "other or undefined mail system status"). */
     static final String DEFAULT_INTERNAL_ERROR = "451 4.3.0 Temporary server error, try again later";
@@ -55,13 +55,40 @@ final class HandlerConfig {
     final boolean clientNameLookup;
     /** How long the connect waits for it; past that the name is "unknown". */
     final Duration clientNameTimeout;
+    /** The longest a stage waits for one callout answer. */
+    final Duration calloutWait;
+    /** The longest a stage waits for one SPF evaluation. */
+    final Duration spfWait;
+
+    /**
+     * How long a stage waits for a callout before answering "verification in progress" (the probe
+     * goes on and its answer is cached for the client's retry). A healthy mail host answers a
+     * probe (MX and address look-ups, connect, greeting, EHLO, MAIL, RCPT: about seven round trips)
+     * in well under a second even across continents. Postfix's verify(8) waits about 6 s
+     * (address_verify_poll_count 3 × address_verify_poll_delay 3s) and under stress not at all
+     * (poll count 1); here the wait holds a James executor thread other connections share, so it is
+     * shorter.
+     */
+    static final Duration DEFAULT_CALLOUT_WAIT = Duration.ofSeconds(2);
+
+    /**
+     * How long a stage waits for SPF before taking it as {@code temperror} (the evaluation goes on
+     * and fills the DNS cache for the retry). SPF with warm caches takes milliseconds, a cold
+     * chain of includes a second or two; 10s leaves room for one lost DNS packet and its retry
+     * (the resolver's default timeout is 5s) and halves the worst-case hold of RFC 7208 §4.6.4's
+     * 20-second budget, which the evaluation itself keeps.
+     */
+    static final Duration DEFAULT_SPF_WAIT = Duration.ofSeconds(10);
 
     /** A PTR and its A/AAAA confirmations, asked in parallel: two resolver round trips. */
     static final Duration DEFAULT_CLIENT_NAME_TIMEOUT = Duration.ofSeconds(5);
 
     private HandlerConfig(Map<String, String> dns, Map<String, String> spf, Map<String, String> callout,
             PolicyConfig policy, Optional<String> authservId, SmtpReply internalError, List<ReplyRewrite> rewrites,
-            Duration waitLimit, boolean clientNameLookup, Duration clientNameTimeout) {
+            Duration waitLimit, boolean clientNameLookup, Duration clientNameTimeout, Duration calloutWait,
+            Duration spfWait) {
+        this.calloutWait = calloutWait;
+        this.spfWait = spfWait;
         this.clientNameLookup = clientNameLookup;
         this.clientNameTimeout = clientNameTimeout;
         this.dns = Map.copyOf(dns);
@@ -118,6 +145,8 @@ final class HandlerConfig {
         } catch (IllegalArgumentException e) {
             throw problem("<clientName>: " + e.getMessage(), e);
         }
+        Duration calloutWait = wait(config, "calloutWait", DEFAULT_CALLOUT_WAIT);
+        Duration spfWait = wait(config, "spfWait", DEFAULT_SPF_WAIT);
         PolicyConfig policy = policy(config);
         Optional<String> authservId = Optional.ofNullable(config.getString("authservId")).map(String::strip)
                 .filter(s -> !s.isEmpty());
@@ -129,7 +158,23 @@ final class HandlerConfig {
         Duration longest = spfSettings.timeBudget().compareTo(calloutSettings.overallTimeout()) > 0
                 ? spfSettings.timeBudget() : calloutSettings.overallTimeout();
         return new HandlerConfig(dns, spf, callout, policy, authservId, internalError, rewrites, longest.plus(WAIT_MARGIN),
-                lookup, clientNameTimeout);
+                lookup, clientNameTimeout, calloutWait, spfWait);
+    }
+
+    private static Duration wait(Configuration config, String element, Duration fallback) throws ConfigurationException {
+        String value = config.getString(element);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            Duration d = SettingValues.duration(element, value.strip());
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("must be positive, not '" + value + "'");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw problem("<" + element + ">: " + e.getMessage(), e);
+        }
     }
 
     private static Set<String> topLevelNames(Configuration config) {

@@ -1,5 +1,6 @@
 package dev.gatekeeper.james.smtp;
 
+import dev.gatekeeper.callout.CalloutStatus;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.policy.CalloutCheck;
 import dev.gatekeeper.policy.EngineChecks;
@@ -7,25 +8,40 @@ import dev.gatekeeper.policy.SmtpAddress;
 import dev.gatekeeper.policy.SpfCheck;
 import dev.gatekeeper.policy.TransactionChecks;
 import dev.gatekeeper.spf.SpfEvaluator;
+import dev.gatekeeper.spf.SpfResult;
 import dev.gatekeeper.spf.SpfVerdict;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The checks of one SMTP connection. SPF is evaluated once per transaction: the policy's rules
  * and the {@code Received-SPF} / {@code Authentication-Results} headers see the same full
  * {@link SpfVerdict}. Only the latest question of each kind is remembered (a new HELO or sender
  * is a new question), so memory stays bounded however long the connection.
+ *
+ * <p>James runs hooks on a few executor threads, each shared by many connections, so a hook that
+ * waits holds up every connection pinned to its thread. Here every wait is bounded well below the
+ * engines' own budgets: a callout not answered within {@code calloutWait} is answered
+ * {@code tempfail} ("address verification in progress") while the probe goes on and fills the
+ * callout cache for the client's retry, as Postfix's verify(8) does; an SPF evaluation not done
+ * within {@code spfWait} is a {@code temperror} while it goes on and fills the DNS cache.
  */
 final class SessionChecks implements TransactionChecks {
 
+    /** The peer reply text of a callout still running when the wait ended. */
+    static final String IN_PROGRESS = "verification in progress";
+
     private final SpfEvaluator spf;
     private final EngineChecks engines;
+    private final Duration calloutWait;
+    private final Duration spfWait;
 
     private String mailFromKey;
     private CompletableFuture<SpfVerdict> mailFrom;
@@ -33,24 +49,38 @@ final class SessionChecks implements TransactionChecks {
     private CompletableFuture<SpfVerdict> helo;
     private final Map<String, String> calloutOutcomes = new LinkedHashMap<>();
 
-    SessionChecks(SpfEvaluator spf, CalloutVerifier callouts) {
+    SessionChecks(SpfEvaluator spf, CalloutVerifier callouts, Duration calloutWait, Duration spfWait) {
         this.spf = Objects.requireNonNull(spf, "spf");
         this.engines = EngineChecks.of(spf, callouts);
+        this.calloutWait = Objects.requireNonNull(calloutWait, "calloutWait");
+        this.spfWait = Objects.requireNonNull(spfWait, "spfWait");
     }
 
     @Override
     public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String heloName, SmtpAddress sender) {
-        return mailFromVerdict(client, heloName, sender).thenApply(SessionChecks::spfCheck);
+        return bounded(mailFromVerdict(client, heloName, sender));
     }
 
     @Override
     public CompletionStage<SpfCheck> heloSpf(InetAddress client, String heloName) {
-        return heloVerdict(client, heloName).thenApply(SessionChecks::spfCheck);
+        return bounded(heloVerdict(client, heloName));
+    }
+
+    /** A derived stage: completing it on time-out leaves the evaluation itself running. */
+    private CompletionStage<SpfCheck> bounded(CompletableFuture<SpfVerdict> verdict) {
+        return verdict.thenApply(SessionChecks::spfCheck).completeOnTimeout(
+                SpfCheck.of(SpfResult.TEMPERROR, "no SPF answer within " + spfWait.toMillis() + " ms"),
+                spfWait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public CompletionStage<CalloutCheck> callout(InetAddress client, SmtpAddress address) {
-        return engines.callout(client, address).thenApply(c -> {
+        // The verifier's probe does not depend on this derived stage: it goes on after the wait and
+        // caches its answer (shared with other nodes through the shared state, if any).
+        CompletableFuture<CalloutCheck> answer = engines.callout(client, address).toCompletableFuture()
+                .completeOnTimeout(CalloutCheck.of(CalloutStatus.TEMPFAIL, IN_PROGRESS),
+                        calloutWait.toMillis(), TimeUnit.MILLISECONDS);
+        return answer.thenApply(c -> {
             synchronized (this) {
                 calloutOutcomes.put(address.isNullSender() ? "" : address.original(), c.status().keyword());
             }

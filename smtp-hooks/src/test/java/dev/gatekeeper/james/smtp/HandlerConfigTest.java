@@ -41,6 +41,11 @@ class HandlerConfigTest {
         assertThat(c.policy.relayEnabled()).isFalse();
         assertThat(c.clientNameLookup).isTrue();
         assertThat(c.clientNameTimeout).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.calloutWait).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.spfWait).isEqualTo(Duration.ofSeconds(10));
+        HandlerConfig waits = HandlerConfig.read(xml("<calloutWait>500ms</calloutWait><spfWait> 3s </spfWait>" + POLICY));
+        assertThat(waits.calloutWait).isEqualTo(Duration.ofMillis(500));
+        assertThat(waits.spfWait).isEqualTo(Duration.ofSeconds(3));
         HandlerConfig off = HandlerConfig.read(xml("<clientName><lookup>false</lookup><timeout>2s</timeout></clientName>" + POLICY));
         assertThat(off.clientNameLookup).isFalse();
         assertThat(off.clientNameTimeout).isEqualTo(Duration.ofSeconds(2));
@@ -87,6 +92,8 @@ class HandlerConfigTest {
                 "Gatekeeper handler: <clientName>: timeout: must be positive");
         assertRefused("<clientName><ptr>1</ptr></clientName>" + POLICY,
                 "Gatekeeper handler: <clientName>: unknown setting 'ptr'");
+        assertRefused("<calloutWait>0s</calloutWait>" + POLICY, "Gatekeeper handler: <calloutWait>: must be positive");
+        assertRefused("<spfWait>soon</spfWait>" + POLICY, "Gatekeeper handler: <spfWait>: ");
         assertRefused("<polcy/>" + POLICY, "Gatekeeper handler: unknown element <polcy>");
         assertRefused("", "Gatekeeper handler: <policy>: missing");
         assertRefused("<policy><stage name='nope'/></policy>", "Gatekeeper handler: <policy>: ");

@@ -1,0 +1,94 @@
+package dev.gatekeeper.james.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatekeeper.callout.CalloutSettings;
+import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutVerifier;
+import dev.gatekeeper.dns.DnsAnswer;
+import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.dns.RecordType;
+import dev.gatekeeper.dns.ZoneResolver;
+import dev.gatekeeper.policy.CalloutCheck;
+import dev.gatekeeper.policy.SmtpAddress;
+import dev.gatekeeper.policy.SpfCheck;
+import dev.gatekeeper.spf.SpfEvaluator;
+import dev.gatekeeper.spf.SpfResult;
+import dev.gatekeeper.spf.SpfSettings;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The bounded waits: a callout or SPF check still running is answered in time, and goes on for the retry. */
+class SessionChecksTest {
+
+    private static final Duration SHORT = Duration.ofMillis(100);
+    private static final InetAddress CLIENT = InetAddress.getLoopbackAddress();
+
+    /** Holds every answer of an (empty) zone until the gate opens: a DNS server slower than any wait. */
+    private final CompletableFuture<Void> gate = new CompletableFuture<>();
+    private final DnsResolver zone = ZoneResolver.builder().exists("nomail.example.org").build();
+    private final DnsResolver gated = new DnsResolver() {
+        @Override
+        public CompletionStage<DnsAnswer> lookup(String name, RecordType type) {
+            return gate.thenCompose(v -> zone.lookup(name, type));
+        }
+    };
+    private final CalloutVerifier callouts = CalloutVerifier.create(CalloutSettings.parse(Map.of()), gated);
+    private final SpfEvaluator spf = new SpfEvaluator(gated, SpfSettings.parse(Map.of()));
+
+    @AfterEach
+    void close() {
+        gate.complete(null);
+        callouts.close();
+    }
+
+    private SessionChecks checks() {
+        return new SessionChecks(spf, callouts, SHORT, SHORT);
+    }
+
+    @Test
+    void aCalloutStillRunningIsInProgressAndItsAnswerServesTheRetry() throws Exception {
+        SmtpAddress sender = SmtpAddress.parse("<alice@nomail.example.org>");
+        SessionChecks first = checks();
+        CalloutCheck waited = first.callout(CLIENT, sender).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(waited.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        assertThat(waited.peerReply()).isEqualTo("verification in progress");
+        assertThat(first.calloutOutcomes()).containsEntry("alice@nomail.example.org", "tempfail");
+
+        gate.complete(null); // the DNS answers: the probe that went on concludes and caches its outcome
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        CalloutCheck retry = waited;
+        while (retry.status() == CalloutStatus.TEMPFAIL && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            retry = checks().callout(CLIENT, sender).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(retry.status()).isEqualTo(CalloutStatus.NO_MAIL_HOST);
+        assertThat(callouts.probesStarted()).isEqualTo(1);
+    }
+
+    @Test
+    void spfStillRunningIsATemperrorNamingTheWait() throws Exception {
+        SpfCheck check = checks().mailFromSpf(CLIENT, "client.example.org", SmtpAddress.parse("<alice@nomail.example.org>"))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(check.result()).isEqualTo(SpfResult.TEMPERROR);
+        assertThat(check.explanation()).isEqualTo("no SPF answer within 100 ms");
+        SpfCheck helo = checks().heloSpf(CLIENT, "client.example.org").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(helo.result()).isEqualTo(SpfResult.TEMPERROR);
+    }
+
+    @Test
+    void answersWithinTheWaitAreTheEngines() throws Exception {
+        gate.complete(null);
+        SessionChecks checks = new SessionChecks(spf, callouts, Duration.ofSeconds(30), Duration.ofSeconds(30));
+        assertThat(checks.callout(CLIENT, SmtpAddress.parse("<alice@nomail.example.org>")).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).status()).isEqualTo(CalloutStatus.NO_MAIL_HOST);
+        assertThat(checks.mailFromSpf(CLIENT, "client.example.org", SmtpAddress.parse("<alice@nomail.example.org>"))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS).result()).isEqualTo(SpfResult.NONE);
+    }
+}
