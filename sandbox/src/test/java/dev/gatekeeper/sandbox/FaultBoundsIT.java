@@ -36,7 +36,10 @@ class FaultBoundsIT {
     private static final InetAddress TRUSTED = JamesSandbox.loopback("127.0.0.1");
     private static final String BOB = "bob@gatekeeper.test";
     private static final int SESSIONS = 100;
-    /** Threads James may add under this load: its 16 SMTP executors, 16 probe threads, and room to spare. */
+    /**
+     * Threads James may add under this load: its I/O threads (the sample conf's 64 ioWorkerCount,
+     * which run the hooks), its 16 line-framing executors, 16 probe threads, and room to spare.
+     */
     private static final int EXTRA_THREADS = 150;
     private static final long RSS_BOUND_KIB = 1536L * 1024;
 

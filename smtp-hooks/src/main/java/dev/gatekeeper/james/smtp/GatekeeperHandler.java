@@ -11,6 +11,7 @@ import dev.gatekeeper.policy.Stage;
 import dev.gatekeeper.policy.Verdict;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
+import dev.gatekeeper.state.SharedState;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.mail.MessagingException;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
@@ -54,6 +56,7 @@ import org.slf4j.LoggerFactory;
  *   <clientName><lookup>true</lookup><timeout>5s</timeout></clientName> <!-- FCrDNS at connect -->
  *   <calloutWait>2s</calloutWait>  <!-- then 450 4.1.7 "verification in progress"; the probe goes on -->
  *   <spfWait>10s</spfWait>         <!-- then temperror; the evaluation goes on -->
+ *   <state><store>redis</store><redis.uri>redis://10.0.0.5:6379</redis.uri></state> <!-- StateSettings keys -->
  *   <policy file="conf/gatekeeper-policy.xml"/>                       <!-- or <policy ...>rules</policy> inline -->
  *   <authservId>mx.example.org</authservId>                           <!-- default: James's helloName -->
  *   <internalError>451 4.3.0 Temporary server error, try again later</internalError>
@@ -96,7 +99,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             String helloName = session.getConfiguration().getHelloName();
             Engines e = engines(helloName);
             SessionChecks checks = new SessionChecks(e.spf, e.callouts, config.calloutWait, config.spfWait);
-            PolicySession policy = PolicyEngine.create(config.policy, checks, e.resolver)
+            PolicySession policy = PolicyEngine.create(config.policy, checks, e.resolver, e.state)
                     .openSession(ClientFacts.of(client, clientName(e.resolver, client, session), session.isRelayingAllowed()));
             ConnectionState state = new ConnectionState(client, policy, checks, helloName);
             session.setAttachment(ConnectionState.KEY, state, ProtocolSession.State.Connection);
@@ -155,12 +158,26 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             }
             state.checks.newTransaction();
             String path = sender.isNullSender() ? "<>" : "<" + sender.asString() + ">";
-            return state.policy.mail(path).thenApply(v -> {
+            return state.policy.mail(path, declaredSize(session)).thenApply(v -> {
                 startHeaderSpf(state, path);
                 return v;
             });
         });
     }
+
+    /**
+     * The {@code SIZE=} of MAIL FROM (RFC 1870 §5), or -1 without one. A {@code MailHook} sees only
+     * the sender; James's {@code MailSizeEsmtpExtension} (loaded by {@code CoreCmdHandlerLoader})
+     * parses the parameter before any MAIL hook runs and keeps it in the transaction as
+     * {@code MESG_SIZE} (it refuses a malformed one, and one above {@code maxmessagesize}, itself).
+     */
+    private static long declaredSize(SMTPSession session) {
+        return session.getAttachment(DECLARED_SIZE, ProtocolSession.State.Transaction).map(Integer::longValue).orElse(-1L);
+    }
+
+    /** James's key for the parsed SIZE= (protocols-smtp 3.8.1, MailSizeEsmtpExtension; keys compare by name and type). */
+    private static final ProtocolSession.AttachmentKey<Integer> DECLARED_SIZE =
+            ProtocolSession.AttachmentKey.of("MESG_SIZE", Integer.class);
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
@@ -169,7 +186,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        HookResult result = stage(session, Stage.DATA, state -> state.policy.data());
+        long size = messageSize(session, mail);
+        HookResult result = stage(session, Stage.DATA, state -> size < 0 ? state.policy.data() : state.policy.data(size));
         if (result.getResult().getAction() != HookResult.DECLINED.getResult().getAction()) {
             return result;
         }
@@ -179,6 +197,16 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         } catch (Exception e) {
             LOG.error("Gatekeeper failed to add its headers and attributes in {}", session.getSessionID(), e);
             return HookResults.internalError(config.internalError);
+        }
+    }
+
+    /** The size of the message received, in octets, or -1 if James cannot tell (then no byte is counted). */
+    private static long messageSize(SMTPSession session, Mail mail) {
+        try {
+            return mail.getMessageSize();
+        } catch (MessagingException | RuntimeException e) {
+            LOG.warn("{}: size of the message unknown: {}", session.getSessionID(), e.toString());
+            return -1;
         }
     }
 
@@ -323,7 +351,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                     Map<String, String> spf = new HashMap<>(config.spf);
                     spf.putIfAbsent("receiver", helloName);
                     e = new Engines(SharedEngines.resolver(config.dns), SharedEngines.spf(config.dns, spf),
-                            SharedEngines.callouts(config.dns, config.callout), spf.get("receiver"));
+                            SharedEngines.callouts(config.dns, config.callout, config.state), SharedEngines.state(config.state),
+                            spf.get("receiver"));
                     engines = e;
                 }
             }
@@ -340,9 +369,11 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         final DnsResolver resolver;
         final SpfEvaluator spf;
         final CalloutVerifier callouts;
+        final SharedState state;
         final String receiver;
 
-        Engines(DnsResolver resolver, SpfEvaluator spf, CalloutVerifier callouts, String receiver) {
+        Engines(DnsResolver resolver, SpfEvaluator spf, CalloutVerifier callouts, SharedState state, String receiver) {
+            this.state = state;
             this.resolver = resolver;
             this.spf = spf;
             this.callouts = callouts;

@@ -7,6 +7,7 @@ import dev.gatekeeper.policy.PolicyConfig;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
 import dev.gatekeeper.spf.SpfSettings;
+import dev.gatekeeper.state.StateSettings;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -34,7 +35,7 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 final class HandlerConfig {
 
     /** The children a Gatekeeper {@code <handler>} may have. */
-    static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "clientName", "calloutWait", "spfWait", "policy",
+    static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "clientName", "calloutWait", "spfWait", "state", "policy",
             "authservId", "internalError", "rewrite");
 
     /** Our own failures are temporary (RFC 3463 X.3.0 "other or undefined mail system status"). */
@@ -46,6 +47,8 @@ final class HandlerConfig {
     final Map<String, String> dns;
     final Map<String, String> spf;
     final Map<String, String> callout;
+    /** {@link StateSettings} keys: where rate counters and shared callout answers live. */
+    final Map<String, String> state;
     final PolicyConfig policy;
     final Optional<String> authservId;
     final SmtpReply internalError;
@@ -83,7 +86,7 @@ final class HandlerConfig {
     /** A PTR and its A/AAAA confirmations, asked in parallel: two resolver round trips. */
     static final Duration DEFAULT_CLIENT_NAME_TIMEOUT = Duration.ofSeconds(5);
 
-    private HandlerConfig(Map<String, String> dns, Map<String, String> spf, Map<String, String> callout,
+    private HandlerConfig(Map<String, String> dns, Map<String, String> spf, Map<String, String> callout, Map<String, String> state,
             PolicyConfig policy, Optional<String> authservId, SmtpReply internalError, List<ReplyRewrite> rewrites,
             Duration waitLimit, boolean clientNameLookup, Duration clientNameTimeout, Duration calloutWait,
             Duration spfWait) {
@@ -94,6 +97,7 @@ final class HandlerConfig {
         this.dns = Map.copyOf(dns);
         this.spf = Map.copyOf(spf);
         this.callout = Map.copyOf(callout);
+        this.state = Map.copyOf(state);
         this.policy = policy;
         this.authservId = authservId;
         this.internalError = internalError;
@@ -127,6 +131,12 @@ final class HandlerConfig {
         } catch (IllegalArgumentException e) {
             throw problem("<callout>: " + e.getMessage(), e);
         }
+        Map<String, String> state = settings(config, "state");
+        try {
+            StateSettings.parse(state);
+        } catch (IllegalArgumentException e) {
+            throw problem("<state>: " + e.getMessage(), e);
+        }
         Map<String, String> clientName = settings(config, "clientName");
         boolean lookup;
         Duration clientNameTimeout;
@@ -157,7 +167,7 @@ final class HandlerConfig {
         List<ReplyRewrite> rewrites = rewrites(config);
         Duration longest = spfSettings.timeBudget().compareTo(calloutSettings.overallTimeout()) > 0
                 ? spfSettings.timeBudget() : calloutSettings.overallTimeout();
-        return new HandlerConfig(dns, spf, callout, policy, authservId, internalError, rewrites, longest.plus(WAIT_MARGIN),
+        return new HandlerConfig(dns, spf, callout, state, policy, authservId, internalError, rewrites, longest.plus(WAIT_MARGIN),
                 lookup, clientNameTimeout, calloutWait, spfWait);
     }
 
@@ -207,11 +217,12 @@ final class HandlerConfig {
             if (!key.startsWith(prefix)) {
                 continue;
             }
-            String setting = key.substring(prefix.length());
+            // commons-configuration writes a dot inside an element name (<redis.uri>) as "..".
+            String setting = key.substring(prefix.length()).replace("..", "\u0000");
             if (setting.contains(".") || setting.contains("[")) {
-                throw problem("<" + name + ">: unexpected nested element or attribute '" + setting + "'", null);
+                throw problem("<" + name + ">: unexpected nested element or attribute '" + setting.replace('\u0000', '.') + "'", null);
             }
-            out.put(setting, String.join(",", config.getList(String.class, key)));
+            out.put(setting.replace('\u0000', '.'), String.join(",", config.getList(String.class, key)));
         }
         return out;
     }

@@ -7,6 +7,9 @@ import dev.gatekeeper.dns.DnsjavaResolver;
 import dev.gatekeeper.dns.ResolverSettings;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfSettings;
+import dev.gatekeeper.state.SharedState;
+import dev.gatekeeper.state.StateSettings;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,10 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The engines of one James process. Every hook, mailet and matcher that names the same DNS, SPF
  * or callout settings gets the same instance, so they share one DNS cache, one callout cache and
- * one set of probe limits (a per-client probe budget means nothing if each mailet kept its own).
+ * one set of probe limits (a per-client probe budget means nothing if each mailet kept its own),
+ * and the same {@link SharedState}: one set of rate counters, and one connection pool to Redis
+ * with {@code store=redis}.
  *
  * <p>Settings are the {@code key=value} pairs of {@link ResolverSettings#parse},
- * {@link SpfSettings#parse} and {@link CalloutSettings#parse}; an invalid setting throws
+ * {@link SpfSettings#parse}, {@link CalloutSettings#parse} and {@link StateSettings#parse}; an
+ * invalid setting throws
  * {@link IllegalArgumentException} naming it, so James refuses to start. Instances live as long as
  * the extension class loader, that is as long as James.
  */
@@ -27,6 +33,7 @@ public final class SharedEngines {
     private static final Map<Map<String, String>, DnsResolver> RESOLVERS = new ConcurrentHashMap<>();
     private static final Map<List<Map<String, String>>, SpfEvaluator> SPF = new ConcurrentHashMap<>();
     private static final Map<List<Map<String, String>>, CalloutVerifier> CALLOUTS = new ConcurrentHashMap<>();
+    private static final Map<Map<String, String>, SharedState> STATES = new ConcurrentHashMap<>();
 
     private SharedEngines() {
     }
@@ -54,16 +61,45 @@ public final class SharedEngines {
         return SPF.computeIfAbsent(key, k -> new SpfEvaluator(resolver, settings));
     }
 
-    /** The callout verifier for these settings, over {@link #resolver(Map)} of {@code dns}. */
+    /** The callout verifier for these settings, over {@link #resolver(Map)} of {@code dns}, with in-process state. */
     public static CalloutVerifier callouts(Map<String, String> dns, Map<String, String> callout) {
-        List<Map<String, String>> key = List.of(key(dns), key(callout));
+        return callouts(dns, callout, Map.of());
+    }
+
+    /**
+     * The callout verifier for these settings, over {@link #resolver(Map)} of {@code dns}; its
+     * answers are also kept in {@link #state(Map)} of {@code state}, so that with {@code store=redis}
+     * an answer found by one James node serves the others.
+     */
+    public static CalloutVerifier callouts(Map<String, String> dns, Map<String, String> callout, Map<String, String> state) {
+        List<Map<String, String>> key = List.of(key(dns), key(callout), key(state));
         CalloutVerifier existing = CALLOUTS.get(key);
         if (existing != null) {
             return existing;
         }
         CalloutSettings settings = CalloutSettings.parse(key.get(1));
         DnsResolver resolver = resolver(dns);
-        return CALLOUTS.computeIfAbsent(key, k -> CalloutVerifier.create(settings, resolver));
+        // In-process state would only repeat the verifier's own cache.
+        SharedState shared = StateSettings.parse(key.get(2)).store() == StateSettings.Store.REDIS ? state(state) : null;
+        return CALLOUTS.computeIfAbsent(key, k -> {
+            CalloutVerifier.Builder b = CalloutVerifier.builder(settings, resolver);
+            return (shared == null ? b : b.sharedState(shared)).build();
+        });
+    }
+
+    /**
+     * The shared state for these settings (empty: in process). A Redis that does not answer is
+     * handled by the state's fallback, never by an error here. It lives as long as James: its
+     * connections and threads end with the process.
+     */
+    public static SharedState state(Map<String, String> state) {
+        Map<String, String> key = key(state);
+        SharedState existing = STATES.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        StateSettings settings = StateSettings.parse(key);
+        return STATES.computeIfAbsent(key, k -> SharedState.open(settings, Clock.systemUTC()));
     }
 
     // Parsing happens before computeIfAbsent so a bad setting throws to the caller and leaves

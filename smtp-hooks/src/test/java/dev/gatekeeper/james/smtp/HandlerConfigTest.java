@@ -46,6 +46,11 @@ class HandlerConfigTest {
         HandlerConfig waits = HandlerConfig.read(xml("<calloutWait>500ms</calloutWait><spfWait> 3s </spfWait>" + POLICY));
         assertThat(waits.calloutWait).isEqualTo(Duration.ofMillis(500));
         assertThat(waits.spfWait).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.state).isEmpty();
+        HandlerConfig redis = HandlerConfig.read(xml("<state><store>redis</store><redis.uri>redis://127.0.0.1:6390</redis.uri>"
+                + "<redis.key-prefix>mx1:</redis.key-prefix></state>" + POLICY));
+        assertThat(redis.state).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                "store", "redis", "redis.uri", "redis://127.0.0.1:6390", "redis.key-prefix", "mx1:"));
         HandlerConfig off = HandlerConfig.read(xml("<clientName><lookup>false</lookup><timeout>2s</timeout></clientName>" + POLICY));
         assertThat(off.clientNameLookup).isFalse();
         assertThat(off.clientNameTimeout).isEqualTo(Duration.ofSeconds(2));
@@ -94,6 +99,10 @@ class HandlerConfigTest {
                 "Gatekeeper handler: <clientName>: unknown setting 'ptr'");
         assertRefused("<calloutWait>0s</calloutWait>" + POLICY, "Gatekeeper handler: <calloutWait>: must be positive");
         assertRefused("<spfWait>soon</spfWait>" + POLICY, "Gatekeeper handler: <spfWait>: ");
+        assertRefused("<state><store>redis</store></state>" + POLICY,
+                "Gatekeeper handler: <state>: store=redis needs redis.uri (redis://host:6379)");
+        assertRefused("<state><redis.urn>x</redis.urn></state>" + POLICY,
+                "Gatekeeper handler: <state>: unknown state setting 'redis.urn'");
         assertRefused("<polcy/>" + POLICY, "Gatekeeper handler: unknown element <polcy>");
         assertRefused("", "Gatekeeper handler: <policy>: missing");
         assertRefused("<policy><stage name='nope'/></policy>", "Gatekeeper handler: <policy>: ");

@@ -22,6 +22,19 @@ class SharedEnginesTest {
     }
 
     @Test
+    void oneStatePerDistinctSettingsAndCalloutsKeyedByTheirState() {
+        Map<String, String> redis = Map.of("store", "redis", "redis.uri", "redis://127.0.0.1:6399");
+        assertThat(SharedEngines.state(Map.of())).isSameAs(SharedEngines.state(Map.of()))
+                .isNotSameAs(SharedEngines.state(Map.of("local.max-entries", "10")));
+        assertThat(SharedEngines.state(redis)).isSameAs(SharedEngines.state(Map.of("redis.uri", "redis://127.0.0.1:6399 ", "store", "redis")));
+        assertThat(SharedEngines.state(redis).describe()).contains("127.0.0.1:6399");
+        assertThat(SharedEngines.callouts(DNS, Map.of("port", "2527"), redis))
+                .isSameAs(SharedEngines.callouts(DNS, Map.of("port", "2527"), redis))
+                .isNotSameAs(SharedEngines.callouts(DNS, Map.of("port", "2527")));
+        assertThatThrownBy(() -> SharedEngines.state(Map.of("store", "redis"))).hasMessageContaining("redis.uri");
+    }
+
+    @Test
     void theEnginesUseTheSharedResolver() {
         assertThat(SharedEngines.callouts(DNS, Map.of()).settings().port()).isEqualTo(25);
         assertThat(SharedEngines.spf(DNS, Map.of("maxDnsTerms", "12")).settings().maxDnsTerms()).isEqualTo(12);
