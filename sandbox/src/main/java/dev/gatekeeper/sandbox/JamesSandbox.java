@@ -473,6 +473,9 @@ public final class JamesSandbox implements AutoCloseable {
             overrides.dnsServers.addAll(dnsServers);
             overrides.smtpHandlers.addAll(smtpHandlers);
             JamesConf.install(confDir, dir.resolve("conf"), overrides);
+            if (!GatekeeperMailetConf.installed(extensionJars)) {
+                GatekeeperMailetConf.strip(dir.resolve("conf").resolve("mailetcontainer.xml"));
+            }
             return new JamesSandbox(this, dir.toAbsolutePath(), smtp, imap, web);
         }
 

@@ -68,7 +68,8 @@ public class BounceWithCode extends GatekeeperMailet {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("attachment: unknown value '" + a + "' (headers, message, none)");
         }
-        reportingMta = parameter("reportingMta", getMailetContext().getPostmaster().getDomain().asString());
+        // James sets the postmaster after the mailets' init: its domain is read per mail.
+        reportingMta = parameter("reportingMta", "");
         state = parameter("state", Mail.GHOST);
     }
 
@@ -78,8 +79,10 @@ public class BounceWithCode extends GatekeeperMailet {
             log.debug("{} {}: null sender, no DSN; to state {}", getMailetName(), mail.getName(), state);
         } else {
             MailAddress sender = mail.getMaybeSender().get();
-            MimeMessage dsn = DeliveryStatusReport.build(mail.getMessage(), getMailetContext().getPostmaster(), sender,
-                    mail.getRecipients(), mail.getLastUpdated(), reportingMta, reply, reason, attachment);
+            MailAddress postmaster = getMailetContext().getPostmaster();
+            String mta = reportingMta.isEmpty() ? postmaster.getDomain().asString() : reportingMta;
+            MimeMessage dsn = DeliveryStatusReport.build(mail.getMessage(), postmaster, sender,
+                    mail.getRecipients(), mail.getLastUpdated(), mta, reply, reason, attachment);
             // The null reverse-path: a DSN is never answered by another one.
             getMailetContext().sendMail(null, List.of(sender), dsn);
             log.debug("{} {}: DSN '{}' sent to {}; to state {}", getMailetName(), mail.getName(), reply, sender, state);
