@@ -34,6 +34,8 @@ import org.xml.sax.SAXException;
  */
 final class JamesConf {
     private static final String CORE_HANDLERS = "org.apache.james.smtpserver.CoreCmdHandlerLoader";
+    /** Handlers of this package come from the Gatekeeper jar: without it James could not load them. */
+    static final String GATEKEEPER_PACKAGE = "dev.gatekeeper.";
 
     private JamesConf() {
     }
@@ -46,6 +48,10 @@ final class JamesConf {
         int webAdminPort;
         final List<String> dnsServers = new ArrayList<>();
         final List<String> smtpHandlers = new ArrayList<>();
+        /** The Gatekeeper jar is installed: keep the conf's Gatekeeper handlers (else they are dropped). */
+        boolean gatekeeper;
+        /** Replaces the conf's {@code <handler>} of the same class (a Gatekeeper handler with other settings). */
+        final List<String> replacedHandlers = new ArrayList<>();
     }
 
     static void install(Path sourceConf, Path targetConf, Overrides overrides) throws IOException {
@@ -56,6 +62,10 @@ final class JamesConf {
         rewriteXml(targetConf.resolve("smtpserver.xml"), document -> {
             Element server = firstEnabled(document, "smtpserver");
             setChildText(server, "bind", overrides.smtpBind);
+            if (!overrides.gatekeeper) {
+                removeGatekeeperHandlers(server);
+            }
+            replaceHandlers(server, overrides.replacedHandlers);
             addHandlers(server, overrides.smtpHandlers);
         });
         rewriteXml(targetConf.resolve("imapserver.xml"), document ->
@@ -164,6 +174,38 @@ final class JamesConf {
                 throw new IllegalArgumentException("expected <handler class=\"...\">, got: " + fragment);
             }
             chain.insertBefore(server.getOwnerDocument().importNode(handler, true), anchor);
+        }
+    }
+
+    private static void removeGatekeeperHandlers(Element server) {
+        Element chain = child(server, "handlerchain");
+        if (chain == null) {
+            return;
+        }
+        List<Node> gatekeeper = new ArrayList<>();
+        for (Node node = chain.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element && ((Element) node).getAttribute("class").startsWith(GATEKEEPER_PACKAGE)) {
+                gatekeeper.add(node);
+            }
+        }
+        gatekeeper.forEach(chain::removeChild);
+    }
+
+    private static void replaceHandlers(Element server, List<String> fragments) throws IOException {
+        Element chain = child(server, "handlerchain");
+        for (String fragment : fragments) {
+            Element handler = parseFragment(fragment);
+            String cls = handler.getAttribute("class");
+            Node old = null;
+            for (Node node = chain == null ? null : chain.getFirstChild(); node != null; node = node.getNextSibling()) {
+                if (node instanceof Element && cls.equals(((Element) node).getAttribute("class"))) {
+                    old = node;
+                }
+            }
+            if (old == null) {
+                throw new IOException("no <handler class=\"" + cls + "\"> in smtpserver.xml to replace");
+            }
+            chain.replaceChild(server.getOwnerDocument().importNode(handler, true), old);
         }
     }
 

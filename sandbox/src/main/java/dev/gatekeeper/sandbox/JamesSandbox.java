@@ -359,6 +359,8 @@ public final class JamesSandbox implements AutoCloseable {
         private final List<String> jvmArgs = new ArrayList<>();
         private final List<Path> extensionJars = new ArrayList<>();
         private final List<String> smtpHandlers = new ArrayList<>();
+        private final List<String> replacedHandlers = new ArrayList<>();
+        private Path gatekeeperJar;
         private final List<String> dnsServers = new ArrayList<>();
         private final List<String> domains = new ArrayList<>(List.of(DOMAIN));
         private final Map<String, String> users = new LinkedHashMap<>();
@@ -432,6 +434,25 @@ public final class JamesSandbox implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Installs the Gatekeeper drop-in jar in {@code extensions-jars/} and keeps the Gatekeeper
+         * handlers of {@code conf/smtpserver.xml}; without it they are left out, so a James without
+         * Gatekeeper boots from the same {@code conf/}.
+         */
+        public Builder gatekeeper(Path jar) {
+            this.gatekeeperJar = jar;
+            return this;
+        }
+
+        /**
+         * A {@code <handler class="...">} that replaces the conf's handler of the same class, e.g. the
+         * Gatekeeper handler with a test's own DNS server, peers and policy.
+         */
+        public Builder replaceSmtpHandler(String handlerXml) {
+            this.replacedHandlers.add(handlerXml);
+            return this;
+        }
+
         /** A DNS server for James (address only: James 3.8.1 always queries port 53). */
         public Builder dnsServer(String address) {
             this.dnsServers.add(loopback(address).getHostAddress());
@@ -462,6 +483,12 @@ public final class JamesSandbox implements AutoCloseable {
             for (Path jar : extensionJars) {
                 Files.copy(jar, extensions.resolve(jar.getFileName().toString()));
             }
+            if (gatekeeperJar != null) {
+                if (!Files.isRegularFile(gatekeeperJar)) {
+                    throw new IOException("Gatekeeper jar not found: " + gatekeeperJar + " (build distribution first)");
+                }
+                Files.copy(gatekeeperJar, extensions.resolve(gatekeeperJar.getFileName().toString()));
+            }
             JamesConf.Overrides overrides = new JamesConf.Overrides();
             int smtp = smtpPort != 0 ? smtpPort : freeLoopbackPort();
             int imap = imapPort != 0 ? imapPort : freeLoopbackPort();
@@ -472,8 +499,14 @@ public final class JamesSandbox implements AutoCloseable {
             overrides.webAdminPort = web;
             overrides.dnsServers.addAll(dnsServers);
             overrides.smtpHandlers.addAll(smtpHandlers);
+            overrides.gatekeeper = gatekeeperJar != null;
+            overrides.replacedHandlers.addAll(replacedHandlers);
             JamesConf.install(confDir, dir.resolve("conf"), overrides);
-            if (!GatekeeperMailetConf.installed(extensionJars)) {
+            List<Path> installed = new ArrayList<>(extensionJars);
+            if (gatekeeperJar != null) {
+                installed.add(gatekeeperJar);
+            }
+            if (!GatekeeperMailetConf.installed(installed)) {
                 GatekeeperMailetConf.strip(dir.resolve("conf").resolve("mailetcontainer.xml"));
             }
             return new JamesSandbox(this, dir.toAbsolutePath(), smtp, imap, web);

@@ -1,0 +1,309 @@
+package dev.gatekeeper.james.smtp;
+
+import dev.gatekeeper.callout.CalloutVerifier;
+import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.policy.ClientFacts;
+import dev.gatekeeper.policy.PolicyEngine;
+import dev.gatekeeper.policy.PolicySession;
+import dev.gatekeeper.policy.SmtpAddress;
+import dev.gatekeeper.policy.SmtpReply;
+import dev.gatekeeper.policy.Stage;
+import dev.gatekeeper.policy.Verdict;
+import dev.gatekeeper.spf.SpfEvaluator;
+import dev.gatekeeper.spf.SpfVerdict;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.ConnectHandler;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HeloHook;
+import org.apache.james.protocols.smtp.hook.Hook;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookResultHook;
+import org.apache.james.protocols.smtp.hook.MailHook;
+import org.apache.james.protocols.smtp.hook.MessageHook;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gatekeeper's policy at every SMTP stage of James: connect, HELO/EHLO, MAIL, RCPT and the end of
+ * DATA, each answered with the reply the policy chose; at the end of DATA the SPF headers and the
+ * {@link GatekeeperAttributes} go with the accepted mail. It also rewrites the replies of every
+ * hook of the chain, James's own included. Add it before {@code CoreCmdHandlerLoader}:
+ *
+ * <pre>{@code
+ * <handler class="dev.gatekeeper.james.smtp.GatekeeperHandler">
+ *   <dns><servers>192.0.2.53</servers><timeout>2s</timeout></dns>   <!-- ResolverSettings keys -->
+ *   <spf><timeBudget>20s</timeBudget></spf>                          <!-- SpfSettings keys; receiver: James's helloName -->
+ *   <callout><overallTimeout>30s</overallTimeout></callout>          <!-- CalloutSettings keys -->
+ *   <policy file="conf/gatekeeper-policy.xml"/>                       <!-- or <policy ...>rules</policy> inline -->
+ *   <authservId>mx.example.org</authservId>                           <!-- default: James's helloName -->
+ *   <internalError>451 4.3.0 Temporary server error, try again later</internalError>
+ *   <rewrite>
+ *     <match stage="rcpt" code="550" text="relaying denied"/>
+ *     <replace code="554" enhanced="5.7.1" text="This server does not relay"/>
+ *   </rewrite>
+ * </handler>
+ * }</pre>
+ *
+ * <p>How verdicts become James answers: {@code DUNNO} is {@code DECLINED} (James's own checks go
+ * on); an explicit accept is {@code OK} at RCPT only (it skips James's relay check) and
+ * {@code DECLINED} elsewhere (an {@code OK} at the end of DATA would drop the mail); reject and
+ * defer give the policy's reply; disconnect gives it and closes the connection. Any failure of
+ * ours (an exception, a check that outlives its budget) is answered with {@code <internalError>},
+ * logged with its stack trace, never shown to the client.
+ */
+public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook, MailHook, RcptHook, JamesMessageHook,
+        HookResultHook {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatekeeperHandler.class);
+
+    private HandlerConfig config;
+    private volatile Engines engines;
+
+    @Override
+    public void init(Configuration configuration) throws ConfigurationException {
+        this.config = HandlerConfig.read(configuration);
+        LOG.info("Gatekeeper handler ready: {} rewrite rule(s), waits at most {} for a verdict",
+                config.rewrites.size(), config.waitLimit);
+    }
+
+    @Override
+    public Response onConnect(SMTPSession session) {
+        Optional<SmtpReply> failure = Optional.empty();
+        try {
+            InetAddress client = session.getRemoteAddress().getAddress();
+            String helloName = session.getConfiguration().getHelloName();
+            Engines e = engines(helloName);
+            SessionChecks checks = new SessionChecks(e.spf, e.callouts);
+            PolicySession policy = PolicyEngine.create(config.policy, checks, e.resolver)
+                    .openSession(ClientFacts.of(client, null, session.isRelayingAllowed()));
+            ConnectionState state = new ConnectionState(client, policy, checks, helloName);
+            session.setAttachment(ConnectionState.KEY, state, ProtocolSession.State.Connection);
+            Verdict v = await(policy.connect());
+            state.record(v);
+            log(session, v);
+            return HookResults.greeting(v);
+        } catch (Exception | LinkageError e) {
+            LOG.error("Gatekeeper failed at connect of {}", session.getSessionID(), e);
+            failure = Optional.of(config.internalError);
+        }
+        // RFC 5321 §4.3.2: a greeting that is not 220 is 554, or 421 and the connection closes.
+        SmtpReply r = failure.get();
+        SmtpReply.Builder b = SmtpReply.builder(421);
+        if (!r.enhancedCode().isEmpty()) {
+            b.enhanced("4" + r.enhancedCode().substring(1));
+        }
+        r.lines().forEach(b::line);
+        return HookResults.closing(b.build());
+    }
+
+    @Override
+    public HookResult doHelo(SMTPSession session, String helo) {
+        return stage(session, Stage.HELO, state -> {
+            state.helo(helo);
+            return state.policy.helo(helo);
+        });
+    }
+
+    @Override
+    public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        return stage(session, Stage.MAIL, state -> {
+            if (session.getUsername() != null) {
+                state.policy.authenticated(session.getUsername().asString());
+            }
+            state.checks.newTransaction();
+            String path = sender.isNullSender() ? "<>" : "<" + sender.asString() + ">";
+            return state.policy.mail(path).thenApply(v -> {
+                startHeaderSpf(state, path);
+                return v;
+            });
+        });
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        return stage(session, Stage.RCPT, state -> state.policy.rcpt("<" + rcpt.asString() + ">"));
+    }
+
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        HookResult result = stage(session, Stage.DATA, state -> state.policy.data());
+        if (result.getResult().getAction() != HookResult.DECLINED.getResult().getAction()) {
+            return result;
+        }
+        try {
+            stamp(state(session).orElseThrow(), mail);
+            return HookResult.DECLINED;
+        } catch (Exception e) {
+            LOG.error("Gatekeeper failed to add its headers and attributes in {}", session.getSessionID(), e);
+            return HookResults.internalError(config.internalError);
+        }
+    }
+
+    @Override
+    public HookResult onHookResult(SMTPSession session, HookResult result, long executionTime, Hook hook) {
+        if (config.rewrites.isEmpty()) {
+            return result;
+        }
+        Optional<SmtpReply> reply = HookResults.replyOf(result);
+        if (reply.isEmpty()) {
+            return result;
+        }
+        Stage stage = stageOf(hook, session);
+        for (ReplyRewrite rewrite : config.rewrites) {
+            Optional<SmtpReply> replaced = rewrite.apply(stage, reply.get());
+            if (replaced.isPresent()) {
+                LOG.debug("{}: reply {} of {} rewritten to {}", session.getSessionID(), reply.get(),
+                        hook.getClass().getName(), replaced.get());
+                return HookResults.withReply(result, replaced.get());
+            }
+        }
+        return result;
+    }
+
+    /** The stage a hook's answer belongs to: its one stage interface, else the stage we are in. */
+    private static Stage stageOf(Hook hook, SMTPSession session) {
+        Stage only = null;
+        int count = 0;
+        if (hook instanceof HeloHook) {
+            only = Stage.HELO;
+            count++;
+        }
+        if (hook instanceof MailHook) {
+            only = Stage.MAIL;
+            count++;
+        }
+        if (hook instanceof RcptHook) {
+            only = Stage.RCPT;
+            count++;
+        }
+        if (hook instanceof MessageHook || hook instanceof JamesMessageHook) {
+            only = Stage.DATA;
+            count++;
+        }
+        if (count == 1) {
+            return only;
+        }
+        return state(session).map(ConnectionState::stage).orElse(null);
+    }
+
+    private interface StageCall {
+        CompletionStage<Verdict> run(ConnectionState state);
+    }
+
+    private HookResult stage(SMTPSession session, Stage stage, StageCall call) {
+        try {
+            ConnectionState state = state(session).orElseThrow(() -> new IllegalStateException(
+                    "no Gatekeeper state in the session: is GatekeeperHandler in the handlerchain before CoreCmdHandlerLoader?"));
+            state.enter(stage);
+            Verdict v = await(call.run(state));
+            state.record(v);
+            log(session, v);
+            return HookResults.of(v);
+        } catch (Exception | LinkageError e) {
+            LOG.error("Gatekeeper failed at {} in {}", stage.keyword(), session.getSessionID(), e);
+            return HookResults.internalError(config.internalError);
+        }
+    }
+
+    /** SPF for the headers is evaluated whether or not a rule asked; started at MAIL, it is ready by DATA. */
+    private static void startHeaderSpf(ConnectionState state, String path) {
+        String helo = state.helo();
+        state.checks.mailFromVerdict(state.client, helo, SmtpAddress.parse(path));
+    }
+
+    private void stamp(ConnectionState state, Mail mail) throws Exception {
+        String path = mail.getMaybeSender().isNullSender() ? "<>" : "<" + mail.getMaybeSender().asString() + ">";
+        SmtpAddress sender = SmtpAddress.parse(path);
+        String helo = state.helo();
+        SpfVerdict mailFrom = await(state.checks.mailFromVerdict(state.client, helo, sender));
+        SpfVerdict heloVerdict = null;
+        var heloAsked = state.checks.heloVerdictIfAsked();
+        if (heloAsked.isPresent()) {
+            heloVerdict = await(heloAsked.get());
+        }
+        String receiver = engines(state.helloName).receiver;
+        MessageStamp.prependHeaders(mail.getMessage(), receiver, config.authservId.orElse(state.helloName), mailFrom);
+        MessageStamp.setAttributes(mail, mailFrom, heloVerdict, sender.isNullSender() ? "" : sender.original(),
+                state.checks.calloutOutcomes(), state.policy.tags(), state.verdicts(), state.warnings());
+    }
+
+    private <T> T await(CompletionStage<T> stage) throws Exception {
+        try {
+            return stage.toCompletableFuture().get(config.waitLimit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        } catch (TimeoutException e) {
+            throw new TimeoutException("no verdict within " + config.waitLimit);
+        }
+    }
+
+    private static Optional<ConnectionState> state(SMTPSession session) {
+        return session.getAttachment(ConnectionState.KEY, ProtocolSession.State.Connection);
+    }
+
+    private static void log(SMTPSession session, Verdict v) {
+        for (String w : v.warnings()) {
+            LOG.warn("{} {}: {}", session.getSessionID(), v.stage().keyword(), w);
+        }
+        if (v.refuses() || v.held().isPresent()) {
+            LOG.info("{} {}", session.getSessionID(), v);
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} trace: {}", session.getSessionID(), v, v.trace());
+        }
+    }
+
+    /** The engines, shared in the process (SharedEngines); SPF's receiver defaults to James's helloName. */
+    private Engines engines(String helloName) {
+        Engines e = engines;
+        if (e == null) {
+            synchronized (this) {
+                e = engines;
+                if (e == null) {
+                    Map<String, String> spf = new HashMap<>(config.spf);
+                    spf.putIfAbsent("receiver", helloName);
+                    e = new Engines(SharedEngines.resolver(config.dns), SharedEngines.spf(config.dns, spf),
+                            SharedEngines.callouts(config.dns, config.callout), spf.get("receiver"));
+                    engines = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** Visible for tests: how long a stage may wait for its verdict. */
+    Duration waitLimit() {
+        return config.waitLimit;
+    }
+
+    private static final class Engines {
+        final DnsResolver resolver;
+        final SpfEvaluator spf;
+        final CalloutVerifier callouts;
+        final String receiver;
+
+        Engines(DnsResolver resolver, SpfEvaluator spf, CalloutVerifier callouts, String receiver) {
+            this.resolver = resolver;
+            this.spf = spf;
+            this.callouts = callouts;
+            this.receiver = receiver;
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.gatekeeper.james.smtp;
+
+import dev.gatekeeper.callout.CalloutSettings;
+import dev.gatekeeper.dns.ResolverSettings;
+import dev.gatekeeper.policy.PolicyConfig;
+import dev.gatekeeper.policy.SmtpReply;
+import dev.gatekeeper.policy.Stage;
+import dev.gatekeeper.spf.SpfSettings;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.tree.ImmutableNode;
+
+/**
+ * The Gatekeeper handler's {@code <handler>} element of {@code smtpserver.xml}, read once and
+ * checked whole when James starts: every wrong setting is a {@link ConfigurationException} naming
+ * it, so James refuses to start rather than failing at the first mail. Immutable.
+ */
+final class HandlerConfig {
+
+    /** The children a Gatekeeper {@code <handler>} may have. */
+    static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "policy", "authservId", "internalError", "rewrite");
+
+    /** Our own failures are temporary (RFC 3463 X.3.0 "other or undefined mail system status"). */
+    static final String DEFAULT_INTERNAL_ERROR = "451 4.3.0 Temporary server error, try again later";
+
+    /** Beyond the engines' own budgets, so that their temperror/tempfail answer wins over our timeout. */
+    static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
+
+    final Map<String, String> dns;
+    final Map<String, String> spf;
+    final Map<String, String> callout;
+    final PolicyConfig policy;
+    final Optional<String> authservId;
+    final SmtpReply internalError;
+    final List<ReplyRewrite> rewrites;
+    final Duration waitLimit;
+
+    private HandlerConfig(Map<String, String> dns, Map<String, String> spf, Map<String, String> callout,
+            PolicyConfig policy, Optional<String> authservId, SmtpReply internalError, List<ReplyRewrite> rewrites,
+            Duration waitLimit) {
+        this.dns = Map.copyOf(dns);
+        this.spf = Map.copyOf(spf);
+        this.callout = Map.copyOf(callout);
+        this.policy = policy;
+        this.authservId = authservId;
+        this.internalError = internalError;
+        this.rewrites = List.copyOf(rewrites);
+        this.waitLimit = waitLimit;
+    }
+
+    static HandlerConfig read(Configuration config) throws ConfigurationException {
+        for (String element : topLevelNames(config)) {
+            if (!ELEMENTS.contains(element)) {
+                throw problem("unknown element <" + element + "> (known: " + String.join(", ", ELEMENTS) + ")", null);
+            }
+        }
+        Map<String, String> dns = settings(config, "dns");
+        Map<String, String> spf = settings(config, "spf");
+        Map<String, String> callout = settings(config, "callout");
+        SpfSettings spfSettings;
+        CalloutSettings calloutSettings;
+        try {
+            ResolverSettings.parse(dns);
+        } catch (IllegalArgumentException e) {
+            throw problem("<dns>: " + e.getMessage(), e);
+        }
+        try {
+            spfSettings = SpfSettings.parse(spf);
+        } catch (IllegalArgumentException e) {
+            throw problem("<spf>: " + e.getMessage(), e);
+        }
+        try {
+            calloutSettings = CalloutSettings.parse(callout);
+        } catch (IllegalArgumentException e) {
+            throw problem("<callout>: " + e.getMessage(), e);
+        }
+        PolicyConfig policy = policy(config);
+        Optional<String> authservId = Optional.ofNullable(config.getString("authservId")).map(String::strip)
+                .filter(s -> !s.isEmpty());
+        if (authservId.isPresent() && !authservId.get().matches("[A-Za-z0-9.\\-_]+")) {
+            throw problem("<authservId>: '" + authservId.get() + "' is not a host name (RFC 8601 §2.5)", null);
+        }
+        SmtpReply internalError = internalError(config.getString("internalError", DEFAULT_INTERNAL_ERROR));
+        List<ReplyRewrite> rewrites = rewrites(config);
+        Duration longest = spfSettings.timeBudget().compareTo(calloutSettings.overallTimeout()) > 0
+                ? spfSettings.timeBudget() : calloutSettings.overallTimeout();
+        return new HandlerConfig(dns, spf, callout, policy, authservId, internalError, rewrites, longest.plus(WAIT_MARGIN));
+    }
+
+    private static Set<String> topLevelNames(Configuration config) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
+            String key = keys.next();
+            int end = key.length();
+            for (int i = 0; i < key.length(); i++) {
+                if (key.charAt(i) == '.' || key.charAt(i) == '[') {
+                    end = i;
+                    break;
+                }
+            }
+            if (end > 0) {
+                names.add(key.substring(0, end));
+            }
+        }
+        return names;
+    }
+
+    /** The child elements of {@code <name>} as key=value pairs; a value split into a list by James is joined back. */
+    private static Map<String, String> settings(Configuration config, String name) throws ConfigurationException {
+        Map<String, String> out = new LinkedHashMap<>();
+        String prefix = name + ".";
+        for (Iterator<String> keys = config.getKeys(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (key.startsWith(name + "[@")) {
+                throw problem("<" + name + ">: settings are child elements, not attributes ('" + key + "')", null);
+            }
+            if (!key.startsWith(prefix)) {
+                continue;
+            }
+            String setting = key.substring(prefix.length());
+            if (setting.contains(".") || setting.contains("[")) {
+                throw problem("<" + name + ">: unexpected nested element or attribute '" + setting + "'", null);
+            }
+            out.put(setting, String.join(",", config.getList(String.class, key)));
+        }
+        return out;
+    }
+
+    private static PolicyConfig policy(Configuration config) throws ConfigurationException {
+        String file = config.getString("policy[@file]");
+        Path base = Paths.get("").toAbsolutePath();
+        PolicyConfig.Loader loader = PolicyConfig.loader().classLoader(HandlerConfig.class.getClassLoader());
+        try {
+            if (file != null) {
+                return loader.load(base.resolve(file.strip()));
+            }
+            if (config instanceof HierarchicalConfiguration && !((HierarchicalConfiguration<?>) config).childConfigurationsAt("policy").isEmpty()) {
+                @SuppressWarnings("unchecked")
+                HierarchicalConfiguration<ImmutableNode> h = (HierarchicalConfiguration<ImmutableNode>) config;
+                return loader.parse(ConfigurationXml.element(h.configurationAt("policy")), base);
+            }
+        } catch (RuntimeException e) {
+            throw problem("<policy>: " + e.getMessage(), e);
+        }
+        throw problem("<policy>: missing; give <policy file=\"conf/gatekeeper-policy.xml\"/> or the policy inline", null);
+    }
+
+    private static SmtpReply internalError(String text) throws ConfigurationException {
+        SmtpReply reply;
+        try {
+            reply = SmtpReply.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw problem("<internalError>: " + e.getMessage(), e);
+        }
+        if (!reply.isTemporary()) {
+            throw problem("<internalError>: '" + text + "' must be a 4xx reply: our own failure never refuses mail for good", null);
+        }
+        return reply;
+    }
+
+    private static List<ReplyRewrite> rewrites(Configuration config) throws ConfigurationException {
+        List<ReplyRewrite> out = new ArrayList<>();
+        if (!(config instanceof HierarchicalConfiguration)) {
+            return out;
+        }
+        @SuppressWarnings("unchecked")
+        HierarchicalConfiguration<ImmutableNode> h = (HierarchicalConfiguration<ImmutableNode>) config;
+        int n = 0;
+        for (HierarchicalConfiguration<ImmutableNode> r : h.configurationsAt("rewrite")) {
+            n++;
+            String where = "<rewrite> #" + n;
+            for (Iterator<String> keys = r.getKeys(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (!key.matches("match\\[@(stage|code|enhanced|text)\\]|replace\\[@(code|enhanced|text)\\]")) {
+                    throw problem(where + ": unknown setting '" + key + "' (match: stage, code, enhanced, text; replace: code, enhanced, text)", null);
+                }
+            }
+            try {
+                Set<Stage> stages = EnumSet.noneOf(Stage.class);
+                String stageList = r.getString("match[@stage]");
+                if (stageList != null) {
+                    for (String s : stageList.trim().split("[,\\s]+")) {
+                        stages.add(Stage.fromKeyword(s));
+                    }
+                }
+                String text = r.getString("match[@text]");
+                ReplyRewrite rewrite = new ReplyRewrite(stages,
+                        code(r.getString("match[@code]")),
+                        enhanced(r.getString("match[@enhanced]")),
+                        text == null ? null : Pattern.compile(text, Pattern.CASE_INSENSITIVE),
+                        code(r.getString("replace[@code]")),
+                        enhanced(r.getString("replace[@enhanced]")),
+                        r.getString("replace[@text]"));
+                out.add(rewrite);
+            } catch (PatternSyntaxException e) {
+                throw problem(where + ": text pattern: " + e.getDescription(), e);
+            } catch (IllegalArgumentException e) {
+                throw problem(where + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static Integer code(String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.strip();
+        if (!v.matches("[45]\\d\\d")) {
+            throw new IllegalArgumentException("code '" + value + "' is not a 4xx or 5xx reply code");
+        }
+        return Integer.valueOf(v);
+    }
+
+    private static String enhanced(String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.strip();
+        if (!v.matches("[245]\\.\\d{1,3}\\.\\d{1,3}")) {
+            throw new IllegalArgumentException("enhanced '" + value + "' is not an enhanced status code (class.subject.detail, RFC 3463)");
+        }
+        return v;
+    }
+
+    private static ConfigurationException problem(String message, Throwable cause) {
+        ConfigurationException e = new ConfigurationException("Gatekeeper handler: " + message);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.gatekeeper.james.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatekeeper.policy.SmtpReply;
+import dev.gatekeeper.policy.Stage;
+import java.io.StringReader;
+import java.time.Duration;
+import org.apache.commons.configuration2.XMLConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.io.FileHandler;
+import org.junit.jupiter.api.Test;
+
+class HandlerConfigTest {
+
+    private static final String POLICY = "<policy><relay enabled='false'/></policy>";
+
+    /** Reads a handler element the way James hands it over: an XMLConfiguration of the element. */
+    static XMLConfiguration xml(String handlerBody) throws ConfigurationException {
+        XMLConfiguration config = new XMLConfiguration();
+        new FileHandler(config).load(new StringReader(
+                "<handler class='dev.gatekeeper.james.smtp.GatekeeperHandler'>" + handlerBody + "</handler>"));
+        return config;
+    }
+
+    @Test
+    void readsEverySectionAndPinsTheDefaults() throws Exception {
+        HandlerConfig c = HandlerConfig.read(xml(
+                "<dns><servers>127.0.0.153:53, 127.0.0.154</servers><timeout>2s</timeout></dns>"
+                        + "<spf><timeBudget>10s</timeBudget></spf>"
+                        + "<callout><port>2526</port><overallTimeout>12s</overallTimeout></callout>"
+                        + POLICY));
+        assertThat(c.dns).containsEntry("servers", "127.0.0.153:53, 127.0.0.154").containsEntry("timeout", "2s");
+        assertThat(c.spf).containsEntry("timeBudget", "10s");
+        assertThat(c.callout).containsEntry("port", "2526");
+        assertThat(c.authservId).isEmpty();
+        assertThat(c.internalError).hasToString("451 4.3.0 Temporary server error, try again later");
+        assertThat(c.rewrites).isEmpty();
+        assertThat(c.waitLimit).isEqualTo(Duration.ofSeconds(17));
+        assertThat(c.policy.relayEnabled()).isFalse();
+    }
+
+    @Test
+    void defaultWaitIsTheLongerEngineBudgetPlusMargin() throws Exception {
+        // SPF 20 s (RFC 7208 §4.6.4), callout 30 s: 35 s.
+        assertThat(HandlerConfig.read(xml(POLICY)).waitLimit).isEqualTo(Duration.ofSeconds(35));
+    }
+
+    @Test
+    void readsAPolicyFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("p.xml");
+        java.nio.file.Files.writeString(file, "<policy soft-bounce='true'/>");
+        HandlerConfig c = HandlerConfig.read(xml("<policy file='" + file + "'/>"));
+        assertThat(c.policy.softBounce()).isTrue();
+    }
+
+    @Test
+    void readsRewritesAndInternalError() throws Exception {
+        HandlerConfig c = HandlerConfig.read(xml(POLICY
+                + "<authservId>mx.example.org</authservId>"
+                + "<internalError>421 4.3.0 Sorry</internalError>"
+                + "<rewrite><match stage='rcpt' code='550' text='relaying denied'/>"
+                + "<replace code='554' enhanced='5.7.1' text='We do not relay'/></rewrite>"));
+        assertThat(c.authservId).contains("mx.example.org");
+        assertThat(c.internalError).hasToString("421 4.3.0 Sorry");
+        assertThat(c.rewrites).hasSize(1);
+        assertThat(c.rewrites.get(0).apply(Stage.RCPT,
+                SmtpReply.parse("550 5.7.1 Requested action not taken: relaying denied")))
+                .map(SmtpReply::toString).contains("554 5.7.1 We do not relay");
+    }
+
+    @Test
+    void everyWrongSettingIsRefusedByName() {
+        assertRefused("<dns><bogus>1</bogus></dns>" + POLICY, "Gatekeeper handler: <dns>: unknown setting 'bogus'");
+        assertRefused("<dns><timeout>soon</timeout></dns>" + POLICY, "Gatekeeper handler: <dns>: ");
+        assertRefused("<spf><timeBudget>-1s</timeBudget></spf>" + POLICY, "Gatekeeper handler: <spf>: ");
+        assertRefused("<callout><port>70000</port></callout>" + POLICY, "Gatekeeper handler: <callout>: ");
+        assertRefused("<polcy/>" + POLICY, "Gatekeeper handler: unknown element <polcy>");
+        assertRefused("", "Gatekeeper handler: <policy>: missing");
+        assertRefused("<policy><stage name='nope'/></policy>", "Gatekeeper handler: <policy>: ");
+        assertRefused("<policy file='/nonexistent/gatekeeper-policy.xml'/>", "Gatekeeper handler: <policy>: ");
+        assertRefused(POLICY + "<internalError>550 5.3.0 No</internalError>",
+                "Gatekeeper handler: <internalError>: '550 5.3.0 No' must be a 4xx reply");
+        assertRefused(POLICY + "<internalError>451 5.3.0 No</internalError>",
+                "Gatekeeper handler: <internalError>: enhanced code 5.3.0 does not match reply code 451");
+        assertRefused(POLICY + "<rewrite><match code='550'/><replace code='450' enhanced='5.7.1'/></rewrite>",
+                "Gatekeeper handler: <rewrite> #1: enhanced code 5.7.1 does not match reply code 450");
+        assertRefused(POLICY + "<rewrite><match code='550'/></rewrite>",
+                "Gatekeeper handler: <rewrite> #1: a rewrite needs at least one of code, enhanced, text to replace");
+        assertRefused(POLICY + "<rewrite><match stage='quit'/><replace text='x'/></rewrite>",
+                "Gatekeeper handler: <rewrite> #1: unknown stage 'quit'");
+        assertRefused(POLICY + "<rewrite><match text='('/><replace text='x'/></rewrite>",
+                "Gatekeeper handler: <rewrite> #1: text pattern: ");
+        assertRefused(POLICY + "<rewrite><match cod='550'/><replace text='x'/></rewrite>",
+                "Gatekeeper handler: <rewrite> #1: unknown setting 'match[@cod]'");
+        assertRefused(POLICY + "<rewrite><match code='250'/><replace text='x'/></rewrite>",
+                "Gatekeeper handler: <rewrite> #1: code '250' is not a 4xx or 5xx reply code");
+    }
+
+    private static void assertRefused(String body, String messageStart) {
+        assertThatThrownBy(() -> HandlerConfig.read(xml(body)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(messageStart);
+    }
+}
