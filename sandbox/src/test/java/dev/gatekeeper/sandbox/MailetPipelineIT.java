@@ -128,7 +128,7 @@ class MailetPipelineIT {
                 .replace("<callout.port>25</callout.port>", "<callout.port>" + peer.port() + "</callout.port>")
                 .replace("<callout.checkRandom>true</callout.checkRandom>", "<callout.checkRandom>false</callout.checkRandom>");
         assertThat(edited).as("conf/mailetcontainer.xml names the sandbox's DNS server and peers' port")
-                .doesNotContain("127.0.0.153:53").doesNotContain("<callout.port>25<").contains("<callout.port>" + peer.port() + "<");
+                .doesNotContain("<dns.servers>127.0.0.153:53<").doesNotContain("<callout.port>25<").contains("<callout.port>" + peer.port() + "<");
         Files.writeString(mc, edited);
         return dir;
     }
