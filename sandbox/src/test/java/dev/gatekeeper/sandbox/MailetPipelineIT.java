@@ -129,15 +129,29 @@ class MailetPipelineIT {
                 .replace("<callout.checkRandom>true</callout.checkRandom>", "<callout.checkRandom>false</callout.checkRandom>");
         assertThat(edited).as("conf/mailetcontainer.xml names the sandbox's DNS server and peers' port")
                 .doesNotContain("<dns.servers>127.0.0.153:53<").doesNotContain("<callout.port>25<").contains("<callout.port>" + peer.port() + "<");
+        // A test-only rule beside the shipped ones: James's And over two Gatekeeper matchers, one
+        // of which matches some recipients only, so James splits the mail.
+        Files.writeString(dir.resolve("vip.access"), "alice@gatekeeper.test\n");
+        String anchor = "<mailet match=\"gatekeeper-received\" class=\"dev.gatekeeper.james.mailets.AddGatekeeperHeaders\"/>";
+        assertThat(edited).contains(anchor);
+        edited = edited.replace(anchor, String.join("\n",
+                "<matcher name=\"vip-softfail\" match=\"org.apache.james.mailetcontainer.impl.matchers.And\">",
+                "    <matcher match=\"dev.gatekeeper.james.matchers.RecipientInTable=file://conf/vip.access\"/>",
+                "    <matcher match=\"dev.gatekeeper.james.matchers.SpfResultIs=softfail evaluate=false\"/>",
+                "</matcher>",
+                "<mailet match=\"vip-softfail\" class=\"SetMimeHeader\"><name>X-Vip-Softfail</name><value>yes</value></mailet>",
+                anchor));
         Files.writeString(mc, edited);
         return dir;
     }
 
-    private static void send(String sender, String subject) {
+    private static void send(String sender, String subject, String... recipients) {
         try (SmtpClient smtp = james.smtpClientFrom(INSIDE)) {
             smtp.ehlo("relay.example");
             assertThat(smtp.mailFrom(sender).lastLine()).isEqualTo("250 2.1.0 Sender <" + sender + "> OK");
-            assertThat(smtp.rcptTo(ALICE).lastLine()).isEqualTo("250 2.1.5 Recipient <" + ALICE + "> OK");
+            for (String rcpt : recipients.length == 0 ? new String[] {ALICE} : recipients) {
+                assertThat(smtp.rcptTo(rcpt).lastLine()).isEqualTo("250 2.1.5 Recipient <" + rcpt + "> OK");
+            }
             assertThat(smtp.data("From: " + sender + "\r\nTo: " + ALICE + "\r\nSubject: " + subject
                     + "\r\nMessage-ID: <" + subject + "@relay.example>\r\n\r\n" + subject + " body\r\n").lastLine())
                     .isEqualTo("250 2.6.0 Message received");
@@ -184,7 +198,7 @@ class MailetPipelineIT {
     void eachVerdictTakesItsPathAndNoMailIsLostOrDuplicated() throws Exception {
         send("mallory@spf-fail.test", "spf-fail");
         send(DAVE, "callout-rejected");
-        send("carol@spf-soft.test", "spf-softfail");
+        send("carol@spf-soft.test", "spf-softfail", ALICE, DAVE);
         send("erin@spf-pass.test", "spf-pass");
 
         // SPF fail: in the quarantine repository, with the Received-SPF that SpfCheck wrote.
@@ -198,11 +212,14 @@ class MailetPipelineIT {
                         + " 127.0.0.21 as permitted sender)")
                 .contains("Subject: spf-fail");
 
-        // Callout rejected: a DSN in the sender's mailbox, the mail itself gone.
-        assertThat(james.awaitInboxMessageCount(DAVE, 1, DELIVERY)).isEqualTo(1);
+        // Callout rejected: a DSN in the sender's mailbox, the mail itself gone. Dave also has his
+        // copy of the softfail mail, without the header the VIP rule gave Alice's copy.
+        assertThat(james.awaitInboxMessageCount(DAVE, 2, DELIVERY)).isEqualTo(2);
         List<String> daves = james.readInbox(DAVE, PASSWORD);
-        assertThat(daves).hasSize(1);
-        String dsn = daves.get(0);
+        assertThat(daves).hasSize(2);
+        String dsn = daves.stream().filter(m -> m.contains("Subject: Undelivered Mail Returned to Sender")).findFirst().orElseThrow();
+        String davesSoft = daves.stream().filter(m -> m.contains("Subject: spf-softfail")).findFirst().orElseThrow();
+        assertThat(davesSoft).contains("X-Gatekeeper-Suspect: spf-softfail").doesNotContain("X-Vip-Softfail");
         assertThat(dsn).contains("Subject: Undelivered Mail Returned to Sender")
                 .contains("multipart/report").contains("report-type=delivery-status")
                 .contains("Content-Type: message/delivery-status")
@@ -219,15 +236,16 @@ class MailetPipelineIT {
         assertThat(alices).hasSize(2);
         String soft = alices.stream().filter(m -> m.contains("Subject: spf-softfail")).findFirst().orElseThrow();
         String pass = alices.stream().filter(m -> m.contains("Subject: spf-pass")).findFirst().orElseThrow();
-        assertThat(soft).contains("X-Gatekeeper-Suspect: spf-softfail").contains("X-Gatekeeper-SPF: mailfrom=softfail")
+        assertThat(soft).contains("X-Vip-Softfail: yes").contains("X-Gatekeeper-Suspect: spf-softfail").contains("X-Gatekeeper-SPF: mailfrom=softfail")
                 .contains("X-Gatekeeper-Callout: sender=accepted").contains("Received-SPF: softfail (");
-        assertThat(pass).doesNotContain("X-Gatekeeper-Suspect").contains("X-Gatekeeper-SPF: mailfrom=pass")
+        assertThat(pass).doesNotContain("X-Gatekeeper-Suspect").doesNotContain("X-Vip-Softfail").contains("X-Gatekeeper-SPF: mailfrom=pass")
                 .contains("X-Gatekeeper-Callout: sender=accepted")
                 .contains("Received-SPF: pass (mx.gatekeeper.test: domain of erin@spf-pass.test designates 127.0.0.21 as permitted sender)");
 
-        // Nothing lost or twice: 4 in = 1 quarantined + 1 bounced (its DSN) + 2 delivered; no error.
+        // Nothing lost or twice: 4 mails, 5 recipients = 1 quarantined + 1 bounced (its DSN to Dave)
+        // + 3 delivered (softfail to Alice and Dave, pass to Alice); nothing in the error repository.
         assertThat(repositoryKeys(QUARANTINE)).hasSize(1);
-        assertThat(james.inboxMessageCount(DAVE)).isEqualTo(1);
+        assertThat(james.inboxMessageCount(DAVE)).isEqualTo(2);
         assertThat(james.inboxMessageCount(ALICE)).isEqualTo(2);
         assertThat(repositoryKeys(ERROR)).isEmpty();
     }
