@@ -41,6 +41,9 @@ class MailetPipelineIT {
     /** WebAdmin names a repository by its path without the protocol (memory://var/mail/...). */
     private static final String QUARANTINE = "var/mail/gatekeeper-quarantine";
     private static final String ERROR = "var/mail/error";
+    private static final String RELAYED = "var/mail/relayed";
+    private static final String RELAY_DENIED = "var/mail/relay-denied";
+    private static final String RELAYER = "relayer@gatekeeper.test";
     /** The clients: SPF records below allow 127.0.0.0/24 and nothing else. */
     private static final InetAddress INSIDE = JamesSandbox.loopback("127.0.0.21");
     private static final Duration DELIVERY = Duration.ofSeconds(30);
@@ -71,6 +74,7 @@ class MailetPipelineIT {
                 .confDir(conf)
                 .user(ALICE, PASSWORD)
                 .user(DAVE, PASSWORD)
+                .user(RELAYER, PASSWORD)
                 .extensionJar(gatekeeperJar())
                 .start();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -141,6 +145,27 @@ class MailetPipelineIT {
                 "</matcher>",
                 "<mailet match=\"vip-softfail\" class=\"SetMimeHeader\"><name>X-Vip-Softfail</name><value>yes</value></mailet>",
                 anchor));
+        // RelayAllowedByPolicy in place of James's relay-allowed composite, with a policy stricter
+        // than James (relay only from 127.0.0.22, even for authenticated users); relayed mail is
+        // kept in a repository instead of going out.
+        Files.writeString(dir.resolve("relay-policy.xml"), String.join("\n",
+                "<policy>",
+                "  <relay>",
+                "    <my-networks>127.0.0.22/32</my-networks>",
+                "    <local-domains>gatekeeper.test</local-domains>",
+                "    <rule name=\"trusted\" action=\"accept\"><my-networks/></rule>",
+                "    <rule name=\"ours\" action=\"accept\"><authorized-destination/></rule>",
+                "    <rule name=\"rest\" action=\"reject\" reason=\"relay-denied\"/>",
+                "  </relay>",
+                "</policy>", ""));
+        String jamesRelay = "<matcher match=\"SMTPAuthSuccessful\"/>\\s*<matcher match=\"SMTPIsAuthNetwork\"/>";
+        String remote = "(?s)<mailet match=\"All\" class=\"RemoteDelivery\">.*?</mailet>";
+        assertThat(Pattern.compile(jamesRelay).matcher(edited).find()).as("James's relay-allowed composite").isTrue();
+        assertThat(Pattern.compile(remote).matcher(edited).find()).as("RemoteDelivery").isTrue();
+        edited = edited.replaceFirst(jamesRelay,
+                        "<matcher match=\"dev.gatekeeper.james.matchers.RelayAllowedByPolicy=file://conf/relay-policy.xml\"/>")
+                .replaceFirst(remote, "<mailet match=\"All\" class=\"ToRepository\"><repositoryPath>" + "memory://"
+                        + RELAYED + "/</repositoryPath></mailet>");
         Files.writeString(mc, edited);
         return dir;
     }
@@ -248,5 +273,38 @@ class MailetPipelineIT {
         assertThat(james.inboxMessageCount(DAVE)).isEqualTo(2);
         assertThat(james.inboxMessageCount(ALICE)).isEqualTo(2);
         assertThat(repositoryKeys(ERROR)).isEmpty();
+    }
+
+    private static void relay(InetAddress from, String recipient) {
+        try (SmtpClient smtp = james.smtpClientFrom(from)) {
+            smtp.ehlo("laptop.example");
+            assertThat(smtp.authPlain(RELAYER, PASSWORD).lastLine()).isEqualTo("235 Authentication Successful");
+            assertThat(smtp.mailFrom(RELAYER).lastLine()).isEqualTo("250 2.1.0 Sender <" + RELAYER + "> OK");
+            assertThat(smtp.rcptTo(recipient).lastLine()).isEqualTo("250 2.1.5 Recipient <" + recipient + "> OK");
+            assertThat(smtp.data("From: " + RELAYER + "\r\nTo: " + recipient + "\r\nSubject: to " + recipient
+                    + "\r\n\r\nbody\r\n").lastLine()).isEqualTo("250 2.6.0 Message received");
+            smtp.quit();
+        }
+    }
+
+    /** The policy's relay rules decide in transport, with the SMTP AUTH fact James recorded on the mail. */
+    @Test
+    void relayRulesOfThePolicyReplaceJamesRelayAllowed() throws Exception {
+        relay(JamesSandbox.loopback("127.0.0.22"), "far@trusted-route.example");
+        relay(INSIDE, "far@untrusted-route.example");
+
+        List<String> relayed = awaitRepository(RELAYED, 1);
+        assertThat(relayed).hasSize(1);
+        assertThat(get("/mailRepositories/" + URLEncoder.encode(RELAYED, StandardCharsets.UTF_8) + "/mails/"
+                + URLEncoder.encode(relayed.get(0), StandardCharsets.UTF_8), "application/json"))
+                .contains("far@trusted-route.example").doesNotContain("untrusted");
+        List<String> denied = awaitRepository(RELAY_DENIED, 1);
+        assertThat(denied).hasSize(1);
+        assertThat(get("/mailRepositories/" + URLEncoder.encode(RELAY_DENIED, StandardCharsets.UTF_8) + "/mails/"
+                + URLEncoder.encode(denied.get(0), StandardCharsets.UTF_8), "application/json"))
+                .contains("far@untrusted-route.example");
+        // James's own Bounce of the relay-denied processor tells the sender.
+        assertThat(james.awaitInboxMessageCount(RELAYER, 1, DELIVERY)).isEqualTo(1);
+        assertThat(repositoryKeys(RELAYED)).hasSize(1);
     }
 }
