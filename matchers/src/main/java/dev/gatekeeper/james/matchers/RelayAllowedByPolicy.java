@@ -31,7 +31,8 @@ import org.apache.mailet.Mail;
  *
  * <p>The client is {@link Mail#getRemoteAddr()}; SMTP AUTH is the {@code org.apache.james.SMTPAuthUser}
  * attribute and {@code authorizedAddresses} the {@code org.apache.james.SMTPIsAuthNetwork} attribute
- * James sets on mail it receives. Relay rules with SPF or callout conditions see SPF {@code none}
+ * James sets on mail it receives (James 3.8.1 sets it for every session allowed to relay, after
+ * SMTP AUTH too). Relay rules with SPF or callout conditions see SPF {@code none}
  * and callout {@code skipped} here. A decision that takes longer than {@code timeout} (default
  * 10s) throws, which sends the mail to James's error processor rather than anywhere else.
  */
