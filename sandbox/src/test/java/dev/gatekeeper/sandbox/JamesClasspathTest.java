@@ -32,6 +32,14 @@ class JamesClasspathTest {
     }
 
     @Test
+    void keepsTheSandboxWorldOffJamesClassPath() throws Exception {
+        // The loopback DNS server and peers run in our JVM; Gatekeeper reaches James only as the drop-in jar.
+        assertThat(jamesClasspath())
+            .noneMatch(entry -> entry.contains("gatekeeper-"))
+            .noneMatch(entry -> entry.contains("slf4j-simple"));
+    }
+
+    @Test
     void keepsJamesOffTheTestClassPath() {
         assertThatThrownBy(() -> Class.forName(JamesSandbox.MAIN_CLASS)).isInstanceOf(ClassNotFoundException.class);
         assertThatThrownBy(() -> Class.forName("org.apache.james.protocols.smtp.hook.RcptHook"))
