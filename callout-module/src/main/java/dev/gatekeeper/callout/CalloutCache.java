@@ -4,8 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.gatekeeper.state.SharedState;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,6 +16,11 @@ import java.util.concurrent.atomic.LongAdder;
  * rejected, and optionally a peer's tempfail) and per domain (null MX, no mail host, catch-all,
  * probe refused), each with its own lifetime from {@link CalloutSettings}. Limits reached, invalid
  * addresses and our own failures are never stored: they say nothing about the address.
+ *
+ * <p>The in-process Caffeine caches always answer first. With a {@link SharedState} (Redis), each
+ * outcome this node stores is also written there with the same lifetime, and a local miss asks it,
+ * so an answer found by one node serves the others. A shared store that fails is a miss, never an
+ * error: the probe then runs as it would without it.
  */
 final class CalloutCache {
 
@@ -21,9 +29,16 @@ final class CalloutCache {
     private final Cache<String, CalloutOutcome> domains;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final SharedState shared;
 
     CalloutCache(CalloutSettings settings, Ticker ticker) {
+        this(settings, ticker, null);
+    }
+
+    /** @param shared the store shared with other nodes, or null for this process only */
+    CalloutCache(CalloutSettings settings, Ticker ticker, SharedState shared) {
         this.settings = settings;
+        this.shared = shared;
         // Maintenance runs on the calling thread: a few map operations, and no dependence on the common pool inside James.
         this.addresses = Caffeine.newBuilder().ticker(ticker).executor(Runnable::run)
                 .maximumSize(settings.cacheMaxEntries()).expireAfter(new ByStatus()).build();
@@ -71,6 +86,40 @@ final class CalloutCache {
         return Optional.of(o.asCached());
     }
 
+    /**
+     * Like {@link #get}, asking the shared store after a local miss. Never completes exceptionally;
+     * completed at once when there is no shared store.
+     */
+    CompletionStage<Optional<CalloutOutcome>> lookup(Mailbox mailbox) {
+        if (shared == null) {
+            return CompletableFuture.completedFuture(get(mailbox));
+        }
+        Optional<CalloutOutcome> local = peek(mailbox);
+        if (local.isPresent()) {
+            hits.increment();
+            return CompletableFuture.completedFuture(local);
+        }
+        return shared.get(domainKey(mailbox))
+                .thenCompose(d -> d.isPresent() ? CompletableFuture.completedFuture(d) : shared.get(addressKey(mailbox)))
+                .handle((v, e) -> {
+                    Optional<CalloutOutcome> o = e != null || v.isEmpty() ? Optional.empty() : SharedOutcome.decode(v.get());
+                    if (o.isPresent()) {
+                        hits.increment();
+                        return Optional.of(o.get().asCached());
+                    }
+                    misses.increment();
+                    return Optional.<CalloutOutcome>empty();
+                });
+    }
+
+    private static String domainKey(Mailbox m) {
+        return "callout:domain:" + m.domain();
+    }
+
+    private static String addressKey(Mailbox m) {
+        return "callout:address:" + m.address();
+    }
+
     /** Like {@link #get} without counting. */
     Optional<CalloutOutcome> peek(Mailbox mailbox) {
         CalloutOutcome o = domains.getIfPresent(mailbox.domain());
@@ -89,6 +138,11 @@ final class CalloutCache {
             domains.put(mailbox.domain(), stored);
         } else {
             addresses.put(mailbox.address(), stored);
+        }
+        if (shared != null) {
+            // Fire and forget: the shared store logs its own outages, and the local cache has the answer already.
+            shared.put(isDomainLevel(outcome.status()) ? domainKey(mailbox) : addressKey(mailbox),
+                    SharedOutcome.encode(stored), lifetime(outcome));
         }
     }
 

@@ -50,6 +50,12 @@ public final class CalloutOutcome {
                 false);
     }
 
+    /** An outcome read back from the shared store (without its transcript). */
+    static CalloutOutcome restored(CalloutStatus status, int replyCode, String enhancedCode, String replyText, String host,
+            String reason) {
+        return new CalloutOutcome(status, replyCode, enhancedCode, replyText, host, reason, List.of(), false);
+    }
+
     /** A temporary failure: nothing definite learned. */
     public static CalloutOutcome tempfail(String reason) {
         return of(CalloutStatus.TEMPFAIL, reason);

@@ -2,6 +2,7 @@ package dev.gatekeeper.callout;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.state.SharedState;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class CalloutVerifier implements AutoCloseable {
     private CalloutVerifier(Builder b) {
         this.settings = b.settings;
         this.hosts = new MailHostResolver(b.dns, b.random);
-        this.cache = new CalloutCache(settings, b.ticker);
+        this.cache = new CalloutCache(settings, b.ticker, b.shared);
         this.limits = new ProbeLimits(settings, b.ticker);
         this.watchdog = new ScheduledThreadPoolExecutor(1, threads("gatekeeper-callout-watchdog"));
         this.watchdog.setRemoveOnCancelPolicy(true);
@@ -84,10 +85,12 @@ public final class CalloutVerifier implements AutoCloseable {
             }
             return CompletableFuture.completedFuture(CalloutOutcome.of(CalloutStatus.INVALID, e.getMessage()));
         }
-        Optional<CalloutOutcome> cached = cache.get(mailbox);
-        if (cached.isPresent()) {
-            return CompletableFuture.completedFuture(cached.get());
-        }
+        // Without a shared store the lookup is complete at once and the rest runs inline, as it always did.
+        return cache.lookup(mailbox).thenCompose(cached -> cached.isPresent()
+                ? CompletableFuture.completedFuture(cached.get()) : joinOrProbe(mailbox, client));
+    }
+
+    private CompletionStage<CalloutOutcome> joinOrProbe(Mailbox mailbox, InetAddress client) {
         CompletableFuture<CalloutOutcome> mine = new CompletableFuture<>();
         CompletableFuture<CalloutOutcome> running;
         while ((running = inFlight.putIfAbsent(mailbox.address(), mine)) != null) {
@@ -267,6 +270,7 @@ public final class CalloutVerifier implements AutoCloseable {
         private final DnsResolver dns;
         private Ticker ticker = Ticker.systemTicker();
         private Random random = new SecureRandom();
+        private SharedState shared;
 
         private Builder(CalloutSettings settings, DnsResolver dns) {
             this.settings = Objects.requireNonNull(settings, "settings");
@@ -282,6 +286,16 @@ public final class CalloutVerifier implements AutoCloseable {
         /** Randomness for the order of equal-preference MX hosts and for random local parts. */
         public Builder random(Random value) {
             random = Objects.requireNonNull(value, "random");
+            return this;
+        }
+
+        /**
+         * A store shared with the other James nodes (Redis): outcomes found here are written there
+         * with the same lifetimes, and read from there when this node has none. The caller owns it.
+         * Probes in flight are still joined per node only.
+         */
+        public Builder sharedState(SharedState value) {
+            shared = Objects.requireNonNull(value, "shared");
             return this;
         }
 

@@ -26,7 +26,8 @@ final class MailHost {
     /**
      * True for addresses a probe must not reach unless private targets are allowed: loopback,
      * RFC 1918 and ULA (RFC 4193), link-local, multicast, unspecified, CGNAT (RFC 6598), and the
-     * IPv4 special ranges of RFC 6890 that never hold a public mail host. An MX that points there
+     * IPv4 special ranges of RFC 6890 that never hold a public mail host, also when an IPv6 address
+     * carries them (IPv4-mapped, or NAT64's well-known prefix). An MX that points there
      * is either a mistake or an attempt to make us scan our own network.
      */
     static boolean isPrivate(InetAddress a) {
@@ -43,7 +44,12 @@ final class MailHost {
             for (int i = 0; i < 10; i++) {
                 mapped &= b[i] == 0;
             }
-            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+            // 64:ff9b::/96, RFC 6052 §2.1: a NAT64 gateway connects to the IPv4 address in the last 32 bits.
+            boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+            for (int i = 4; i < 12; i++) {
+                nat64 &= b[i] == 0;
+            }
+            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff || nat64) {
                 byte[] v4 = {b[12], b[13], b[14], b[15]};
                 try {
                     return isPrivate(InetAddress.getByAddress(v4));

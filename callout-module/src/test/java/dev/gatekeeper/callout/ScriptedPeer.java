@@ -56,6 +56,8 @@ public final class ScriptedPeer implements AutoCloseable {
     });
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+    /** Every octet received (after TLS, the decrypted ones), from every connection, in order. */
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean closed;
 
@@ -101,6 +103,16 @@ public final class ScriptedPeer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Every octet received so far, line ends included, from every connection in order: what a
+     * test needs to prove that nothing but well-formed commands reached the peer.
+     */
+    public byte[] received() {
+        synchronized (received) {
+            return received.toByteArray();
+        }
     }
 
     private void acceptLoop() {
@@ -229,12 +241,15 @@ public final class ScriptedPeer implements AutoCloseable {
         }
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    private String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (line.size() < 4096) {
             int b = in.read();
             if (b < 0) {
                 return null;
+            }
+            synchronized (received) {
+                received.write(b);
             }
             if (b == '\n') {
                 String s = line.toString(StandardCharsets.ISO_8859_1);

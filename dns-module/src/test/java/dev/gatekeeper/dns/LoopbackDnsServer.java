@@ -48,8 +48,8 @@ import org.xbill.DNS.Type;
  * A real DNS server on a loopback address, answering over UDP and TCP from {@link ZoneFile} data
  * as an authoritative server would: AA set, CNAME chains in the answer, NXDOMAIN and NODATA with
  * the zone's SOA in the authority section (its TTL lowered to the SOA MINIMUM, RFC 2308 §3).
- * Faults can be switched on and off while it runs: delay, drop, SERVFAIL, truncated UDP answers
- * and huge record sets. It counts the queries it receives.
+ * Faults can be switched on and off while it runs: delay, drop, SERVFAIL, truncated UDP answers,
+ * failing TCP and huge record sets. It counts the queries it receives.
  *
  * <p>Threads are bounded (one UDP reader, one TCP acceptor, a few TCP connection workers, one
  * timer for delayed answers); {@link #close()} stops them all within about a second.
@@ -84,6 +84,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
     private volatile boolean drop;
     private volatile boolean servfail;
     private volatile boolean truncateUdp;
+    private volatile boolean failTcp;
     private volatile int hugeAnswers;
     private volatile boolean chaseCnames = true;
     private volatile Set<Name> faultyNames = Set.of();
@@ -207,6 +208,12 @@ public final class LoopbackDnsServer implements AutoCloseable {
         return this;
     }
 
+    /** Closes a TCP connection at its first query, unanswered (with {@link #truncateUdp}: no way to an answer). */
+    public LoopbackDnsServer failTcp(boolean value) {
+        this.failTcp = value;
+        return this;
+    }
+
     /**
      * Answers every A, AAAA, TXT and MX query with this many made-up records (0: off), more than a
      * UDP answer holds; UDP answers then come truncated as a real server's would.
@@ -251,6 +258,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
         drop = false;
         servfail = false;
         truncateUdp = false;
+        failTcp = false;
         hugeAnswers = 0;
         chaseCnames = true;
         faultyNames = Set.of();
@@ -385,6 +393,9 @@ public final class LoopbackDnsServer implements AutoCloseable {
                 }
                 tcpQueries.incrementAndGet();
                 count(query);
+                if (failTcp && faulty(query)) {
+                    return;
+                }
                 if (drop && faulty(query)) {
                     continue;
                 }

@@ -12,6 +12,8 @@ final class Evaluation implements PolicyContext {
     final PolicySession session;
     final Stage stage;
     final SmtpAddress recipient;
+    /** Set by a rate condition that matched: the seconds shown as {@code ${retry_after}}; -1 when none did. */
+    volatile long retryAfterSeconds = -1;
 
     Evaluation(PolicySession session, Stage stage, SmtpAddress recipient) {
         this.session = session;
@@ -101,9 +103,13 @@ final class Evaluation implements PolicyContext {
                 .with("helo", session.helo == null ? "" : session.helo)
                 .with("sender", session.sender == null ? "" : session.sender.original())
                 .with("recipient", recipient == null ? "" : recipient.original());
+        if (retryAfterSeconds >= 0) {
+            v = v.with("retry_after", Long.toString(retryAfterSeconds));
+        }
         SpfCheck spf = session.knownSpf();
         if (spf != null) {
-            v = v.with("spf_result", spf.result().keyword()).with("spf_explanation", spf.explanation());
+            v = v.with("spf_result", spf.result().keyword()).with("spf_explanation", spf.explanation())
+                    .with("spf_identity", session.knownSpfIdentity());
         }
         return v;
     }

@@ -39,6 +39,8 @@ public final class PolicySession {
 
     SmtpAddress sender;
     int recipientCount;
+    /** SIZE= from MAIL (RFC 1870), then the received size at the end of DATA; -1 when not known. */
+    long messageSize = -1;
     private final Set<String> transactionTags = new LinkedHashSet<>();
     private Held transactionHeld;
     private CompletableFuture<SpfCheck> mailSpf;
@@ -72,6 +74,10 @@ public final class PolicySession {
     /** MAIL FROM: starts a transaction. A sender that is not an RFC 5321 path is refused with 501 at once. */
     public CompletionStage<Verdict> mail(String reversePath) {
         reset();
+        return mailParsed(reversePath);
+    }
+
+    private CompletionStage<Verdict> mailParsed(String reversePath) {
         SmtpAddress parsed;
         try {
             parsed = SmtpAddress.parse(reversePath);
@@ -87,6 +93,20 @@ public final class PolicySession {
             sender = parsed;
         }
         return evaluate(Stage.MAIL, null);
+    }
+
+    /**
+     * MAIL FROM with the size the client declared ({@code SIZE=}, RFC 1870 §6), which a rate
+     * condition on bytes counts at the MAIL stage as an early estimate.
+     *
+     * @param declaredSize the SIZE parameter, or -1 when the client gave none
+     */
+    public CompletionStage<Verdict> mail(String reversePath, long declaredSize) {
+        reset();
+        synchronized (this) {
+            messageSize = declaredSize;
+        }
+        return mailParsed(reversePath);
     }
 
     /** RCPT TO. */
@@ -113,10 +133,19 @@ public final class PolicySession {
         return evaluate(Stage.DATA, null);
     }
 
+    /** The end of DATA, with the size of the message received, in octets (for rate conditions on bytes). */
+    public CompletionStage<Verdict> data(long messageSize) {
+        synchronized (this) {
+            this.messageSize = messageSize;
+        }
+        return evaluate(Stage.DATA, null);
+    }
+
     /** RSET (or a new HELO, or MAIL): forgets the transaction. */
     public synchronized void reset() {
         sender = null;
         recipientCount = 0;
+        messageSize = -1;
         transactionTags.clear();
         transactionHeld = null;
         mailSpf = null;
@@ -163,6 +192,21 @@ public final class PolicySession {
     SpfCheck knownSpf() {
         SpfCheck m = knownMailSpf;
         return m != null ? m : knownHeloSpf;
+    }
+
+    /**
+     * The identity {@link #knownSpf()} checked (RFC 7208 §2.4): the sender, {@code postmaster@HELO}
+     * for the null sender, or the HELO name for a HELO check; empty when no SPF is known.
+     */
+    String knownSpfIdentity() {
+        if (knownMailSpf != null) {
+            SmtpAddress s = sender;
+            if (s != null && !s.isNullSender()) {
+                return s.original();
+            }
+            return helo == null ? "" : "postmaster@" + helo;
+        }
+        return knownHeloSpf != null && helo != null ? helo : "";
     }
 
     private CompletionStage<Verdict> evaluate(Stage stage, SmtpAddress recipient) {
@@ -245,7 +289,11 @@ public final class PolicySession {
                 return r;
             }
             Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
-            LOG.warn("policy evaluation failed at {} for {}", c.stage.keyword(), client.address().getHostAddress(), cause);
+            if (cause instanceof RateCondition.QuietFailure) {
+                LOG.debug("policy evaluation failed at {} for {}: {}", c.stage.keyword(), client.address().getHostAddress(), cause.getMessage());
+            } else {
+                LOG.warn("policy evaluation failed at {} for {}", c.stage.keyword(), client.address().getHostAddress(), cause);
+            }
             c.trace(c.stage.keyword() + ": evaluation failed (" + cause + "): temporary failure");
             Evaluation ev = new Evaluation(this, c.stage, null);
             return new Result(Verdict.Outcome.DEFER, engine.config().catalog().temporaryFailure(ev.replyValues()));

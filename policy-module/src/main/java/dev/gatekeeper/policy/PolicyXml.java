@@ -64,6 +64,7 @@ final class PolicyXml {
         CONDITION_ATTRIBUTES.put("recipient-count", Set.of("above"));
         CONDITION_ATTRIBUTES.put("spf", Set.of("identity", "result"));
         CONDITION_ATTRIBUTES.put("callout", Set.of("address", "outcome"));
+        CONDITION_ATTRIBUTES.put("rate", RateCondition.ATTRIBUTES);
         CONDITION_ATTRIBUTES.put("all-of", Set.of());
         CONDITION_ATTRIBUTES.put("any-of", Set.of());
         CONDITION_ATTRIBUTES.put("not", Set.of());
@@ -597,6 +598,14 @@ final class PolicyXml {
                 }
                 parts.add(Conditions.callout(party, outcomes));
                 break;
+            }
+            case "rate": {
+                Map<String, String> attrs = new LinkedHashMap<>();
+                NamedNodeMap nodes = e.getAttributes();
+                for (int i = 0; i < nodes.getLength(); i++) {
+                    attrs.put(((Attr) nodes.item(i)).getName(), ((Attr) nodes.item(i)).getValue());
+                }
+                return RateCondition.parse(attrs, stage, clock);
             }
             default:
                 throw new IllegalStateException(tag);

@@ -47,6 +47,13 @@ public enum Reason {
     POLICY_DEFER("450 4.7.1 ${reason}"),
     /** 452 4.5.3 (RFC 5321 §4.5.3.1.10, RFC 3463 X.5.3). */
     TOO_MANY_RECIPIENTS("452 4.5.3 Too many recipients"),
+    /**
+     * 450 4.7.1, as Postfix answers a rate over its anvil limits: a sending limit is a policy
+     * deferral (RFC 3463 X.7.1), never permanent; {@code ${retry_after}} is in seconds.
+     */
+    RATE_LIMITED("450 4.7.1 Rate limit exceeded, try again in ${retry_after} seconds"),
+    /** 421 4.7.0, for a rule that closes the connection of a client over its rate. */
+    RATE_LIMITED_DISCONNECT("421 4.7.0 Rate limit exceeded, try again in ${retry_after} seconds, closing connection"),
     /** 421 4.7.0: the server closes the connection. */
     DISCONNECT("421 4.7.0 ${reason}, closing connection"),
     /** 451 4.3.0, as Postfix answers a table failure: our own failure never loses mail. */

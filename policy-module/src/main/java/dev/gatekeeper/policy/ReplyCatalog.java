@@ -112,6 +112,14 @@ public final class ReplyCatalog {
         return reply(Reason.TOO_MANY_RECIPIENTS, values);
     }
 
+    public SmtpReply rateLimited(ReplyValues values) {
+        return reply(Reason.RATE_LIMITED, values);
+    }
+
+    public SmtpReply rateLimitedDisconnect(ReplyValues values) {
+        return reply(Reason.RATE_LIMITED_DISCONNECT, values);
+    }
+
     public SmtpReply temporaryFailure(ReplyValues values) {
         return reply(Reason.TEMPORARY_FAILURE, values);
     }

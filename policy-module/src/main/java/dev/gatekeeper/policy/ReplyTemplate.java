@@ -15,7 +15,8 @@ final class ReplyTemplate {
 
     /** The variables a reply text may use. */
     static final Set<String> VARIABLES = Set.of(
-            "client_ip", "client_name", "helo", "sender", "recipient", "spf_result", "spf_explanation", "reason");
+            "client_ip", "client_name", "helo", "sender", "recipient", "spf_result", "spf_explanation", "spf_identity",
+            "reason", "retry_after");
 
     private final int code;
     private final String enhanced;
@@ -52,12 +53,11 @@ final class ReplyTemplate {
     static ReplyTemplate parse(String reply) {
         String trimmed = reply.strip();
         String[] parts = trimmed.split("[ \t]+", 3);
-        int code;
-        try {
-            code = Integer.parseInt(parts[0]);
-        } catch (NumberFormatException e) {
+        // Exactly three digits: Integer.parseInt alone would take "+550" or "0550" for 550.
+        if (!parts[0].matches("\\d{3}")) {
             throw new IllegalArgumentException("reply must start with a three-digit code: '" + reply + "'");
         }
+        int code = Integer.parseInt(parts[0]);
         String enhanced = "";
         String text = "";
         if (parts.length > 1) {

@@ -219,6 +219,11 @@ class AccessTableTest {
             clock.advance(Duration.ofSeconds(5));
             Thread.sleep(25);
         }
+        // On a starved machine the readers may not have run between two reloads: give them a
+        // bounded while to see the last version before they stop.
+        for (int wait = 0; wait < 200 && seen.size() < 2; wait++) {
+            Thread.sleep(50);
+        }
         stop.set(true);
         for (Future<String> r : readers) {
             assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo("ok");

@@ -162,6 +162,23 @@ class PolicyEngineTest {
     }
 
     @Test
+    void spfIdentityNamesWhatSpfChecked() {
+        PolicyConfig c = config(dir, "", "<reply reason=\"spf-fail\">550 5.7.23 SPF: ${client_ip} may not send mail for ${spf_identity}</reply>"
+                + "<stage name=\"rcpt\"><rule action=\"reject\" reason=\"spf-fail\"><spf result=\"fail\"/></rule></stage>");
+        assertThat(new Policies.Transaction(c, new FakeChecks().mailFrom(SpfResult.FAIL, "no")).helo("h.example.net")
+                .from("<>").to("<bob@example.org>").run())
+                .contains("rcpt 550 5.7.23 SPF: 198.51.100.7 may not send mail for postmaster@h.example.net");
+        assertThat(new Policies.Transaction(c, new FakeChecks().mailFrom(SpfResult.FAIL, "no")).helo("h.example.net")
+                .from("<alice@sender.example>").to("<bob@example.org>").run())
+                .contains("rcpt 550 5.7.23 SPF: 198.51.100.7 may not send mail for alice@sender.example");
+        PolicyConfig helo = config(dir, "", "<reply reason=\"spf-fail\">550 5.7.23 SPF: not ${spf_identity}</reply>"
+                + "<stage name=\"helo\"><rule action=\"reject\" reason=\"spf-fail\"><spf identity=\"helo\" result=\"fail\"/></rule></stage>");
+        assertThat(new Policies.Transaction(helo, new FakeChecks().helo(SpfResult.FAIL)).helo("h.example.net")
+                .to("<bob@example.org>").run())
+                .contains("rcpt 550 5.7.23 SPF: not h.example.net");
+    }
+
+    @Test
     void heloSpfAndHeloNames() {
         PolicyConfig c = config(dir, "hostname=\"mx.example.org\" addresses=\"192.0.2.25\"", "<stage name=\"helo\">"
                 + "<rule action=\"reject\" reason=\"helo-syntax\"><helo valid-syntax=\"false\"/></rule>"

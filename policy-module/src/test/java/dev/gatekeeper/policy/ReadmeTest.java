@@ -26,7 +26,7 @@ class ReadmeTest {
     void everyConditionElementIsDocumented() throws IOException {
         String readme = readme();
         for (String element : new String[] {"client-address", "client-name", "helo", "sender", "recipient", "authenticated",
-                "relay-allowed", "my-networks", "authorized-destination", "local-destination", "recipient-count", "spf", "callout",
+                "relay-allowed", "my-networks", "authorized-destination", "local-destination", "recipient-count", "rate", "spf", "callout",
                 "all-of", "any-of", "not", "condition"}) {
             assertThat(readme).as(element).contains("`<" + element + ">`");
         }

@@ -81,6 +81,18 @@ class SmtpReplyTest {
         assertThatThrownBy(() -> ReplyTemplate.parse("550 4.7.1 x")).hasMessageContaining("does not match reply code 550");
     }
 
+    /** Found by ReplyTemplateFuzzTest: Integer.parseInt took "+550" for 550 and "0550" for 550 with text "0". */
+    @Test
+    void templatesRefuseACodeThatIsNotExactlyThreeDigits() {
+        assertThatThrownBy(() -> ReplyTemplate.parse("+550 5.7.1 no"))
+                .hasMessage("reply must start with a three-digit code: '+550 5.7.1 no'");
+        assertThatThrownBy(() -> ReplyTemplate.parse("0550 no"))
+                .hasMessage("reply must start with a three-digit code: '0550 no'");
+        assertThatThrownBy(() -> ReplyCatalog.withOverrides(Map.of(Reason.RELAY_DENIED, "+554 no relaying")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ReplyTemplate.parse(" 554 no relaying").render(Map.of())).hasToString("554 no relaying");
+    }
+
     @Test
     void templatesFillEveryVariable() {
         ReplyTemplate t = ReplyTemplate.parse("550 5.7.1 ${client_ip} ${client_name} ${helo} <${sender}> <${recipient}> "

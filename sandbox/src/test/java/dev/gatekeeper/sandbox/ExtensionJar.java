@@ -27,11 +27,23 @@ final class ExtensionJar {
      * @param sources fully qualified class name, then its source, repeated
      */
     static Path build(Path workDir, String jarName, String... sources) throws IOException {
+        return build(workDir, jarName, List.of(), sources);
+    }
+
+    /**
+     * @param extraClasspath jars compiled against besides James's (e.g. the Gatekeeper jar, for a policy extension)
+     * @param sources fully qualified class name, then its source, repeated
+     */
+    static Path build(Path workDir, String jarName, List<Path> extraClasspath, String... sources) throws IOException {
+        String classpath = Files.readString(Paths.get(System.getProperty(JamesSandbox.CLASSPATH_PROPERTY))).trim();
+        for (Path jar : extraClasspath) {
+            classpath = jar.toAbsolutePath() + java.io.File.pathSeparator + classpath;
+        }
         Path src = Files.createDirectories(workDir.resolve("src"));
         Path classes = Files.createDirectories(workDir.resolve("classes"));
         List<String> args = new java.util.ArrayList<>(List.of(
             "--release", "11", // what James's own images run
-            "-classpath", Files.readString(Paths.get(System.getProperty(JamesSandbox.CLASSPATH_PROPERTY))).trim(),
+            "-classpath", classpath,
             "-d", classes.toString(), "-Xlint:none"));
         for (int i = 0; i < sources.length; i += 2) {
             Path file = src.resolve(sources[i].replace('.', '/') + ".java");

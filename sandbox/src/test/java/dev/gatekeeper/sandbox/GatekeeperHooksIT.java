@@ -213,7 +213,7 @@ class GatekeeperHooksIT {
     @Test
     void nullSenderIsCheckedAsPostmasterAtHelo() throws Exception {
         assertThat(rcptReply(OUTSIDE, "helo-bad.gk.test", "", BOB))
-                .isEqualTo("550 5.7.23 SPF: 127.0.0.2 may not send mail for : "
+                .isEqualTo("550 5.7.23 SPF: 127.0.0.2 may not send mail for postmaster@helo-bad.gk.test: "
                         + "helo-bad.gk.test does not designate 127.0.0.2 as permitted sender");
         assertThat(deliver(OUTSIDE, "helo-ok.gk.test", "", "bounce")).startsWith("250");
         assertThat(message("bounce")).contains("\nReceived-SPF: pass ")

@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
  *   <dns><servers>192.0.2.53</servers><timeout>2s</timeout></dns>   <!-- ResolverSettings keys -->
  *   <spf><timeBudget>20s</timeBudget></spf>                          <!-- SpfSettings keys; receiver: James's helloName -->
  *   <callout><overallTimeout>30s</overallTimeout></callout>          <!-- CalloutSettings keys -->
+ *   <clientName><lookup>true</lookup><timeout>5s</timeout></clientName> <!-- FCrDNS at connect -->
  *   <policy file="conf/gatekeeper-policy.xml"/>                       <!-- or <policy ...>rules</policy> inline -->
  *   <authservId>mx.example.org</authservId>                           <!-- default: James's helloName -->
  *   <internalError>451 4.3.0 Temporary server error, try again later</internalError>
@@ -66,7 +67,9 @@ import org.slf4j.LoggerFactory;
  * {@code DECLINED} elsewhere (an {@code OK} at the end of DATA would drop the mail); reject and
  * defer give the policy's reply; disconnect gives it and closes the connection. Any failure of
  * ours (an exception, a check that outlives its budget) is answered with {@code <internalError>},
- * logged with its stack trace, never shown to the client.
+ * logged with its stack trace, never shown to the client. With the policy's soft-bounce, every other
+ * hook's 5xx becomes a 4xx too (syntax errors 500-504 excepted). The full reference is
+ * {@code smtp-hooks/README-hooks.md}.
  */
 public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook, MailHook, RcptHook, JamesMessageHook,
         HookResultHook {
@@ -92,7 +95,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             Engines e = engines(helloName);
             SessionChecks checks = new SessionChecks(e.spf, e.callouts);
             PolicySession policy = PolicyEngine.create(config.policy, checks, e.resolver)
-                    .openSession(ClientFacts.of(client, null, session.isRelayingAllowed()));
+                    .openSession(ClientFacts.of(client, clientName(e.resolver, client, session), session.isRelayingAllowed()));
             ConnectionState state = new ConnectionState(client, policy, checks, helloName);
             session.setAttachment(ConnectionState.KEY, state, ProtocolSession.State.Connection);
             Verdict v = await(policy.connect());
@@ -111,6 +114,27 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         }
         r.lines().forEach(b::line);
         return HookResults.closing(b.build());
+    }
+
+    /**
+     * The verified reverse name, or null ("unknown"). Asked at connect because the policy's facts
+     * are fixed when its session opens; bounded by {@code <clientName><timeout>}, and a failure
+     * here only makes the name unknown.
+     */
+    private String clientName(DnsResolver resolver, InetAddress client, SMTPSession session) {
+        if (!config.clientNameLookup) {
+            return null;
+        }
+        try {
+            return ClientName.verified(resolver, client).toCompletableFuture()
+                    .get(config.clientNameTimeout.toMillis(), TimeUnit.MILLISECONDS).orElse(null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.info("{}: reverse name of {} unknown: {}", session.getSessionID(), client.getHostAddress(), e.toString());
+            return null;
+        }
     }
 
     @Override
@@ -158,23 +182,40 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
 
     @Override
     public HookResult onHookResult(SMTPSession session, HookResult result, long executionTime, Hook hook) {
-        if (config.rewrites.isEmpty()) {
+        if (config.rewrites.isEmpty() && !config.policy.softBounce()) {
             return result;
         }
         Optional<SmtpReply> reply = HookResults.replyOf(result);
         if (reply.isEmpty()) {
             return result;
         }
+        SmtpReply answer = reply.get();
         Stage stage = stageOf(hook, session);
         for (ReplyRewrite rewrite : config.rewrites) {
-            Optional<SmtpReply> replaced = rewrite.apply(stage, reply.get());
+            Optional<SmtpReply> replaced = rewrite.apply(stage, answer);
             if (replaced.isPresent()) {
-                LOG.debug("{}: reply {} of {} rewritten to {}", session.getSessionID(), reply.get(),
-                        hook.getClass().getName(), replaced.get());
-                return HookResults.withReply(result, replaced.get());
+                answer = replaced.get();
+                break;
             }
         }
-        return result;
+        if (config.policy.softBounce() && answer.isPermanent() && !isSyntaxError(answer)) {
+            // The policy's soft-bounce covers James's own refusals too (Postfix's soft_bounce covers every
+            // restriction): mail is never refused for good while the administrator tests.
+            answer = answer.softBounced();
+        }
+        if (answer.equals(reply.get())) {
+            return result;
+        }
+        LOG.debug("{}: reply {} of {} becomes {}", session.getSessionID(), reply.get(), hook.getClass().getName(), answer);
+        return HookResults.withReply(result, answer);
+    }
+
+    /**
+     * RFC 5321 §4.2.2's 500-504 (syntax errors, command not implemented): a retry would fail the same
+     * way, so soft-bounce leaves them, as the policy engine does with its own 501.
+     */
+    private static boolean isSyntaxError(SmtpReply reply) {
+        return reply.code() >= 500 && reply.code() <= 504;
     }
 
     /** The stage a hook's answer belongs to: its one stage interface, else the stage we are in. */

@@ -2,6 +2,7 @@ package dev.gatekeeper.james.smtp;
 
 import dev.gatekeeper.callout.CalloutSettings;
 import dev.gatekeeper.dns.ResolverSettings;
+import dev.gatekeeper.dns.SettingValues;
 import dev.gatekeeper.policy.PolicyConfig;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
@@ -33,7 +34,8 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 final class HandlerConfig {
 
     /** The children a Gatekeeper {@code <handler>} may have. */
-    static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "policy", "authservId", "internalError", "rewrite");
+    static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "clientName", "policy", "authservId", "internalError",
+            "rewrite");
 
     /** Our own failures are temporary (RFC 3463 X.3.0 "other or undefined mail system status"). */
     static final String DEFAULT_INTERNAL_ERROR = "451 4.3.0 Temporary server error, try again later";
@@ -49,10 +51,19 @@ final class HandlerConfig {
     final SmtpReply internalError;
     final List<ReplyRewrite> rewrites;
     final Duration waitLimit;
+    /** Whether the client's reverse name is looked up (FCrDNS) at connect. */
+    final boolean clientNameLookup;
+    /** How long the connect waits for it; past that the name is "unknown". */
+    final Duration clientNameTimeout;
+
+    /** A PTR and its A/AAAA confirmations, asked in parallel: two resolver round trips. */
+    static final Duration DEFAULT_CLIENT_NAME_TIMEOUT = Duration.ofSeconds(5);
 
     private HandlerConfig(Map<String, String> dns, Map<String, String> spf, Map<String, String> callout,
             PolicyConfig policy, Optional<String> authservId, SmtpReply internalError, List<ReplyRewrite> rewrites,
-            Duration waitLimit) {
+            Duration waitLimit, boolean clientNameLookup, Duration clientNameTimeout) {
+        this.clientNameLookup = clientNameLookup;
+        this.clientNameTimeout = clientNameTimeout;
         this.dns = Map.copyOf(dns);
         this.spf = Map.copyOf(spf);
         this.callout = Map.copyOf(callout);
@@ -89,6 +100,24 @@ final class HandlerConfig {
         } catch (IllegalArgumentException e) {
             throw problem("<callout>: " + e.getMessage(), e);
         }
+        Map<String, String> clientName = settings(config, "clientName");
+        boolean lookup;
+        Duration clientNameTimeout;
+        try {
+            for (String key : clientName.keySet()) {
+                if (!key.equals("lookup") && !key.equals("timeout")) {
+                    throw new IllegalArgumentException("unknown setting '" + key + "' (known: lookup, timeout)");
+                }
+            }
+            lookup = SettingValues.bool("lookup", clientName.getOrDefault("lookup", "true"));
+            clientNameTimeout = clientName.containsKey("timeout")
+                    ? SettingValues.duration("timeout", clientName.get("timeout")) : DEFAULT_CLIENT_NAME_TIMEOUT;
+            if (clientNameTimeout.isNegative() || clientNameTimeout.isZero()) {
+                throw new IllegalArgumentException("timeout: must be positive");
+            }
+        } catch (IllegalArgumentException e) {
+            throw problem("<clientName>: " + e.getMessage(), e);
+        }
         PolicyConfig policy = policy(config);
         Optional<String> authservId = Optional.ofNullable(config.getString("authservId")).map(String::strip)
                 .filter(s -> !s.isEmpty());
@@ -99,7 +128,8 @@ final class HandlerConfig {
         List<ReplyRewrite> rewrites = rewrites(config);
         Duration longest = spfSettings.timeBudget().compareTo(calloutSettings.overallTimeout()) > 0
                 ? spfSettings.timeBudget() : calloutSettings.overallTimeout();
-        return new HandlerConfig(dns, spf, callout, policy, authservId, internalError, rewrites, longest.plus(WAIT_MARGIN));
+        return new HandlerConfig(dns, spf, callout, policy, authservId, internalError, rewrites, longest.plus(WAIT_MARGIN),
+                lookup, clientNameTimeout);
     }
 
     private static Set<String> topLevelNames(Configuration config) {

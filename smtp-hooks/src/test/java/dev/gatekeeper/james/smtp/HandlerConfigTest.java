@@ -39,6 +39,11 @@ class HandlerConfigTest {
         assertThat(c.rewrites).isEmpty();
         assertThat(c.waitLimit).isEqualTo(Duration.ofSeconds(17));
         assertThat(c.policy.relayEnabled()).isFalse();
+        assertThat(c.clientNameLookup).isTrue();
+        assertThat(c.clientNameTimeout).isEqualTo(Duration.ofSeconds(5));
+        HandlerConfig off = HandlerConfig.read(xml("<clientName><lookup>false</lookup><timeout>2s</timeout></clientName>" + POLICY));
+        assertThat(off.clientNameLookup).isFalse();
+        assertThat(off.clientNameTimeout).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -76,6 +81,12 @@ class HandlerConfigTest {
         assertRefused("<dns><timeout>soon</timeout></dns>" + POLICY, "Gatekeeper handler: <dns>: ");
         assertRefused("<spf><timeBudget>-1s</timeBudget></spf>" + POLICY, "Gatekeeper handler: <spf>: ");
         assertRefused("<callout><port>70000</port></callout>" + POLICY, "Gatekeeper handler: <callout>: ");
+        assertRefused("<clientName><lookup>yes</lookup></clientName>" + POLICY,
+                "Gatekeeper handler: <clientName>: lookup: 'yes' is neither true nor false");
+        assertRefused("<clientName><timeout>0s</timeout></clientName>" + POLICY,
+                "Gatekeeper handler: <clientName>: timeout: must be positive");
+        assertRefused("<clientName><ptr>1</ptr></clientName>" + POLICY,
+                "Gatekeeper handler: <clientName>: unknown setting 'ptr'");
         assertRefused("<polcy/>" + POLICY, "Gatekeeper handler: unknown element <polcy>");
         assertRefused("", "Gatekeeper handler: <policy>: missing");
         assertRefused("<policy><stage name='nope'/></policy>", "Gatekeeper handler: <policy>: ");

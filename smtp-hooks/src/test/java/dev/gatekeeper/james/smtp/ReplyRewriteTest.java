@@ -41,4 +41,16 @@ class ReplyRewriteTest {
         ReplyRewrite r = new ReplyRewrite(Set.of(Stage.RCPT), null, null, null, null, null, "x");
         assertThat(r.apply(null, RELAY_DENIED)).isEmpty();
     }
+
+    @Test
+    void theSampleRuleTakesBothOfJamesRelayRefusals() {
+        // conf/smtpserver.xml's rule; James's AuthRequiredToRelayRcptHook says 530 when AUTH is announced, 550 otherwise.
+        ReplyRewrite r = new ReplyRewrite(Set.of(Stage.RCPT), null, "5.7.1",
+                Pattern.compile("relaying denied|Authentication Required", Pattern.CASE_INSENSITIVE), 550, "5.7.1",
+                "Relaying denied: authenticate first");
+        assertThat(r.apply(Stage.RCPT, SmtpReply.parse("530 5.7.1 Authentication Required"))).map(SmtpReply::toString)
+                .contains("550 5.7.1 Relaying denied: authenticate first");
+        assertThat(r.apply(Stage.RCPT, RELAY_DENIED)).map(SmtpReply::toString)
+                .contains("550 5.7.1 Relaying denied: authenticate first");
+    }
 }

@@ -1,0 +1,92 @@
+package dev.gatekeeper.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatekeeper.dns.LoopbackDnsServer;
+import dev.gatekeeper.dns.ZoneFile;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * conf/'s policy with {@code soft-bounce="true"} in the real James: every 5xx becomes the matching
+ * 4xx, the enhanced code's class too (550 5.7.23 → 450 4.7.23), the policy's refusals and James's
+ * own alike; James's syntax errors stay 5xx.
+ */
+class GatekeeperHooksSoftBounceIT {
+
+    private static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
+    private static final InetAddress BLOCKED = JamesSandbox.loopback("127.0.0.66");
+
+    private static LoopbackDnsServer dns;
+    private static JamesSandbox james;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        dns = LoopbackDnsServer.start(ZoneFile.parse(GatekeeperHooksIT.ZONE, "gk.test"));
+        Path work = SandboxDirs.forTest(GatekeeperHooksSoftBounceIT.class);
+        Path conf = HooksTestKit.confVariant(work.resolveSibling(work.getFileName() + "-conf"), Map.of(
+                "gatekeeper-policy.xml", HooksTestKit.policyWith("soft-bounce", "true")));
+        james = JamesSandbox.builder()
+                .workDir(work)
+                .confDir(conf)
+                .gatekeeper(GatekeeperHooksIT.gatekeeperJar())
+                .replaceSmtpHandler(GatekeeperHooksIT.handler(dns.hostPort(), 9, "conf/gatekeeper-policy.xml",
+                        GatekeeperHooksWarnOnlyIT.CONF_REWRITE))
+                .start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (james != null) {
+            james.close();
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    @Test
+    void thePolicysRefusalsBecomeTemporary() {
+        try (SmtpClient smtp = james.smtpClientFrom(OUTSIDE)) {
+            smtp.ehlo("client.example");
+            smtp.mailFrom("alice@fail.gk.test");
+            assertThat(smtp.rcptTo("bob@gatekeeper.test").rawLines()).containsExactly(
+                    "450 4.7.23 SPF: 127.0.0.2 may not send mail for alice@fail.gk.test: "
+                            + "fail.gk.test does not designate 127.0.0.2 as permitted sender");
+            smtp.rset();
+            smtp.mailFrom("alice@perm.gk.test");
+            assertThat(smtp.rcptTo("bob@gatekeeper.test").rawLines())
+                    .containsExactly("450 4.7.24 SPF: the sender domain's SPF record is invalid");
+            smtp.rset();
+            smtp.mailFrom("");
+            assertThat(smtp.rcptTo("someone@elsewhere.test").rawLines())
+                    .containsExactly("450 4.7.1 <someone@elsewhere.test>: Relay access denied");
+        }
+        try (SmtpClient smtp = james.smtpClientFrom(BLOCKED)) {
+            smtp.ehlo("client.example");
+            smtp.mailFrom("");
+            assertThat(smtp.rcptTo("bob@gatekeeper.test").rawLines()).containsExactly("450 4.7.1 Your address is blocked here");
+        }
+        try (SmtpClient smtp = james.smtpClientFrom(OUTSIDE)) {
+            smtp.ehlo("mx.gatekeeper.test");
+            smtp.mailFrom("");
+            assertThat(smtp.rcptTo("bob@gatekeeper.test").rawLines())
+                    .containsExactly("450 4.7.1 <mx.gatekeeper.test>: Helo command rejected: You are not me");
+        }
+    }
+
+    @Test
+    void jamesOwnRefusalsBecomeTemporaryButNotItsSyntaxErrors() {
+        try (SmtpClient smtp = james.smtpClientFrom(OUTSIDE)) {
+            smtp.ehlo("helo-ok.gk.test");
+            smtp.mailFrom("");
+            assertThat(smtp.rcptTo("nobody@gatekeeper.test").rawLines())
+                    .containsExactly("450 4.1.1 Unknown user: nobody@gatekeeper.test");
+            assertThat(smtp.rcptTo("u@other.test.").rawLines()).containsExactly("553 5.1.3 Syntax error in recipient address");
+        }
+    }
+}
