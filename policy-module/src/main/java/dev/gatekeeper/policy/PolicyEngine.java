@@ -4,6 +4,7 @@ import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.state.SharedState;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The policy engine: a configuration, the checks it may ask for, and a resolver for extensions.
@@ -39,6 +40,28 @@ public final class PolicyEngine {
     /** Starts the policy's view of one SMTP connection. */
     public PolicySession openSession(ClientFacts client) {
         return new PolicySession(this, client);
+    }
+
+    /**
+     * The relay rules' answer for one recipient, outside any SMTP session: the decision a RCPT
+     * would get from the {@code <relay>} rules alone (trusted networks, James's
+     * {@code authorizedAddresses}, SMTP AUTH, own and relay domains), for mail that is already
+     * accepted. Only an explicit accept of a relay rule permits; a refusal, no decision, or a
+     * recipient that is not an RFC 5321 path does not. The rules see no HELO; their SPF and
+     * callout conditions ask this engine's {@link TransactionChecks}.
+     *
+     * @param authUser the user of SMTP AUTH, or null when the client did not authenticate
+     * @throws IllegalStateException when the policy leaves relay control to James ({@code enabled="false"})
+     */
+    public CompletionStage<Boolean> relayPermitted(ClientFacts client, String authUser, String recipient) {
+        if (!config.relayEnabled()) {
+            throw new IllegalStateException("the policy's <relay enabled=\"false\">: it has no relay rules to apply");
+        }
+        PolicySession session = openSession(client);
+        if (authUser != null) {
+            session.authenticated(authUser);
+        }
+        return session.relayRulesPermit(recipient);
     }
 
     public PolicyConfig config() {

@@ -254,6 +254,28 @@ public final class PolicySession {
         });
     }
 
+    /** The relay rules alone for one recipient: true only when one of them accepts. */
+    CompletionStage<Boolean> relayRulesPermit(String forwardPath) {
+        SmtpAddress recipient;
+        try {
+            recipient = SmtpAddress.parse(forwardPath);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (recipient.isNullSender()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        Evaluation ev = new Evaluation(this, Stage.RCPT, recipient);
+        Collector c = new Collector(Stage.RCPT);
+        return safely(c, () -> run(engine.config().relayRules(), 0, ev, c, "relay")).thenApply(r -> {
+            boolean permitted = r.outcome == Verdict.Outcome.PERMIT;
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("relay to {} {}: {}", recipient, permitted ? "permitted" : "not permitted", c.trace);
+            }
+            return permitted;
+        });
+    }
+
     /** Our own failures are temporary: the client retries and no mail is lost (451 4.3.0). */
     private CompletionStage<Result> safely(Collector c, Supplier<CompletionStage<Result>> body) {
         CompletionStage<Result> stage;

@@ -74,7 +74,7 @@ public final class Demos {
             .step(ehlo("fail.sandbox.test", always(EHLO_DONE)))
             .step(mail("", always(senderOk(""))))
             .step(rcpt(RECIPIENT, gatekeeper(
-                "550 5.7.23 SPF check failed: 127.0.0.11 is not one of fail.sandbox.test's mail servers",
+                "550 5.7.23 SPF: 127.0.0.11 may not send mail for postmaster@fail.sandbox.test: 127.0.0.11 is not one of fail.sandbox.test's mail servers",
                 recipientOk(RECIPIENT))))
             .build(),
         Demo.named("callout-rejected").title("Callout: the sender's own mail host refuses the sender")

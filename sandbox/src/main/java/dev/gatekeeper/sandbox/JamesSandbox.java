@@ -502,6 +502,13 @@ public final class JamesSandbox implements AutoCloseable {
             overrides.gatekeeper = gatekeeperJar != null;
             overrides.replacedHandlers.addAll(replacedHandlers);
             JamesConf.install(confDir, dir.resolve("conf"), overrides);
+            List<Path> installed = new ArrayList<>(extensionJars);
+            if (gatekeeperJar != null) {
+                installed.add(gatekeeperJar);
+            }
+            if (!GatekeeperMailetConf.installed(installed)) {
+                GatekeeperMailetConf.strip(dir.resolve("conf").resolve("mailetcontainer.xml"));
+            }
             return new JamesSandbox(this, dir.toAbsolutePath(), smtp, imap, web);
         }
 

@@ -1,0 +1,93 @@
+package dev.gatekeeper.james.mailets;
+
+import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import org.apache.mailet.Mail;
+
+/**
+ * Writes the verdicts recorded in the mail's attributes as headers, for filters after James
+ * (Sieve, a spam filter, the user's client). Headers of the same names that the mail already had
+ * are removed first, so a sender cannot forge them. Nothing is written for a verdict that was not
+ * recorded.
+ *
+ * <table>
+ * <caption>Headers (prefix {@code X-Gatekeeper-})</caption>
+ * <tr><td>{@code X-Gatekeeper-SPF: mailfrom=fail helo=pass}</td></tr>
+ * <tr><td>{@code X-Gatekeeper-Callout: sender=rejected}</td></tr>
+ * <tr><td>{@code X-Gatekeeper-Tags: suspect, newsletter}</td></tr>
+ * <tr><td>{@code X-Gatekeeper-Verdicts: mail:dunno rcpt:permit data:dunno}</td></tr>
+ * <tr><td>{@code X-Gatekeeper-Warning: ...} (one per warning)</td></tr>
+ * </table>
+ *
+ * <p>Parameter {@code prefix} (default {@code X-Gatekeeper-}) changes the names' prefix.
+ */
+public class AddGatekeeperHeaders extends GatekeeperMailet {
+
+    static final String DEFAULT_PREFIX = "X-Gatekeeper-";
+    private static final List<String> SUFFIXES = List.of("SPF", "Callout", "Tags", "Verdicts", "Warning");
+
+    private String prefix;
+
+    @Override
+    Set<String> parameters() {
+        return Set.of("prefix");
+    }
+
+    @Override
+    void configure() {
+        prefix = parameter("prefix", DEFAULT_PREFIX);
+        if (!prefix.matches("[!-9;-~]+")) {
+            throw new IllegalArgumentException("prefix: '" + prefix + "' is not a header field name (RFC 5322 §3.6.8)");
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        List<String> spf = new ArrayList<>();
+        GatekeeperAttributes.string(mail, GatekeeperAttributes.SPF_MAIL_FROM).ifPresent(r -> spf.add("mailfrom=" + r));
+        GatekeeperAttributes.string(mail, GatekeeperAttributes.SPF_HELO).ifPresent(r -> spf.add("helo=" + r));
+        put(headers, "SPF", spf.isEmpty() ? List.of() : List.of(String.join(" ", spf)));
+        put(headers, "Callout", GatekeeperAttributes.string(mail, GatekeeperAttributes.CALLOUT_SENDER)
+                .map(o -> List.of("sender=" + o)).orElse(List.of()));
+        List<String> tags = GatekeeperAttributes.strings(mail, GatekeeperAttributes.TAGS);
+        put(headers, "Tags", tags.isEmpty() ? List.of() : List.of(String.join(", ", tags)));
+        List<String> verdicts = GatekeeperAttributes.strings(mail, GatekeeperAttributes.POLICY_VERDICTS);
+        put(headers, "Verdicts", verdicts.isEmpty() ? List.of() : List.of(String.join(" ", verdicts)));
+        put(headers, "Warning", GatekeeperAttributes.strings(mail, GatekeeperAttributes.POLICY_WARNINGS));
+
+        MimeMessage message = mail.getMessage();
+        for (String suffix : SUFFIXES) {
+            message.removeHeader(prefix + suffix);
+        }
+        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+            for (String value : h.getValue()) {
+                message.addHeader(h.getKey(), clean(value));
+            }
+        }
+        message.saveChanges();
+        log.debug("{} {}: wrote {}", getMailetName(), mail.getName(), headers);
+    }
+
+    private void put(Map<String, List<String>> headers, String suffix, List<String> values) {
+        if (!values.isEmpty()) {
+            headers.put(prefix + suffix, values);
+        }
+    }
+
+    /** No CR, LF or other control character reaches a header from an attribute. */
+    static String clean(String value) {
+        return value.replaceAll("[\\p{Cntrl}]+", " ").strip();
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Gatekeeper verdicts as headers";
+    }
+}

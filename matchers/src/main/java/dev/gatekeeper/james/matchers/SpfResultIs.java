@@ -1,0 +1,80 @@
+package dev.gatekeeper.james.matchers;
+
+import dev.gatekeeper.dns.SettingValues;
+import dev.gatekeeper.james.smtp.SharedEngines;
+import dev.gatekeeper.spf.SpfEvaluator;
+import dev.gatekeeper.spf.SpfIdentity;
+import dev.gatekeeper.spf.SpfResult;
+import dev.gatekeeper.spf.SpfVerdict;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+
+/**
+ * Matches every recipient when the SPF result of the MAIL FROM identity is one of those listed:
+ * {@code SpfResultIs=fail,softfail}. Reads the result the SMTP hooks or {@code SpfCheck} recorded
+ * ({@code dev.gatekeeper.spf.mailfrom}); a mail without one is evaluated here, from its remote
+ * address, sender and HELO, and the result recorded for the matchers and mailets after this one.
+ * Engine settings may follow: {@code SpfResultIs=fail dns.servers=192.0.2.53 spf.timeBudget=10s}.
+ * Option {@code evaluate=false} only reads: a mail without a result does not match.
+ */
+public class SpfResultIs extends GatekeeperMatcher {
+
+    private Set<SpfResult> results;
+    private boolean evaluate;
+    private EngineSettings engines;
+
+    /** The identity this matcher checks. */
+    SpfIdentity identity() {
+        return SpfIdentity.MAILFROM;
+    }
+
+    @Override
+    void configure(MatcherCondition condition) {
+        Set<SpfResult> set = EnumSet.noneOf(SpfResult.class);
+        for (String word : condition.list()) {
+            set.add(MailSpf.result(getMatcherName(), word));
+        }
+        if (set.isEmpty()) {
+            throw new IllegalArgumentException(getMatcherName() + ": no SPF result listed in '" + condition.first + "'");
+        }
+        results = set;
+        engines = condition.engineSettings(getMatcherName(), List.of("evaluate"));
+        evaluate = SettingValues.bool("evaluate", condition.options.getOrDefault("evaluate", "true"));
+        if (evaluate) {
+            // Built now: a bad DNS server name stops James at start, not at the first mail.
+            spf();
+        }
+    }
+
+    private SpfEvaluator spf() {
+        return SharedEngines.spf(engines.dns(), engines.spf());
+    }
+
+    @Override
+    public Collection<MailAddress> match(Mail mail) {
+        SpfIdentity identity = identity();
+        Optional<SpfResult> recorded = MailSpf.recorded(mail, identity);
+        if (recorded.isPresent()) {
+            return all(mail, results.contains(recorded.get()), "recorded spf " + recorded.get().keyword());
+        }
+        if (!evaluate) {
+            return all(mail, false, "no spf result recorded");
+        }
+        Optional<SpfVerdict> verdict = MailSpf.evaluate(spf(), mail, identity);
+        if (verdict.isEmpty()) {
+            return all(mail, false, "no client address or HELO to evaluate");
+        }
+        MailSpf.record(mail, verdict.get());
+        return all(mail, results.contains(verdict.get().result()), "evaluated " + verdict.get());
+    }
+
+    @Override
+    public String getMatcherInfo() {
+        return "Gatekeeper: SPF result of the MAIL FROM identity is one of those listed";
+    }
+}
