@@ -167,7 +167,8 @@ class FaultCalloutIT {
         while (slowRejecting.commands("RCPT TO:<" + sender + ">").isEmpty() && System.nanoTime() < deadline) {
             sleep(50);
         }
-        sleep(SLOW_PEER_DELAY.toMillis() + 500); // its delayed answer, then the cache
+        // Its delayed RCPT and QUIT replies; then the outcome is in the cache.
+        sleep(2 * SLOW_PEER_DELAY.toMillis() + 500);
         FaultKit.Timed<String> retry = rcpt(OUTSIDE, sender);
         System.out.printf("FaultCalloutIT %-30s %5d ms  %s (retry)%n", sender, retry.millis(), retry.value);
         assertThat(retry.value).isEqualTo("550 5.1.7 <" + sender + ">: Sender address rejected: undeliverable address");
