@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The engines of one James process. Every hook, mailet and matcher that names the same DNS, SPF
@@ -41,24 +42,20 @@ public final class SharedEngines {
     /** The resolver for these DNS settings (empty: the system's name servers, default timeouts). */
     public static DnsResolver resolver(Map<String, String> dns) {
         Map<String, String> key = key(dns);
-        DnsResolver existing = RESOLVERS.get(key);
-        if (existing != null) {
-            return existing;
-        }
-        ResolverSettings settings = ResolverSettings.parse(key);
-        return RESOLVERS.computeIfAbsent(key, k -> new DnsjavaResolver(settings));
+        return shared(RESOLVERS, key, () -> {
+            ResolverSettings settings = ResolverSettings.parse(key);
+            return () -> new DnsjavaResolver(settings);
+        });
     }
 
     /** The SPF evaluator for these settings, over {@link #resolver(Map)} of {@code dns}. */
     public static SpfEvaluator spf(Map<String, String> dns, Map<String, String> spf) {
         List<Map<String, String>> key = List.of(key(dns), key(spf));
-        SpfEvaluator existing = SPF.get(key);
-        if (existing != null) {
-            return existing;
-        }
-        SpfSettings settings = SpfSettings.parse(key.get(1));
-        DnsResolver resolver = resolver(dns);
-        return SPF.computeIfAbsent(key, k -> new SpfEvaluator(resolver, settings));
+        return shared(SPF, key, () -> {
+            SpfSettings settings = SpfSettings.parse(key.get(1));
+            DnsResolver resolver = resolver(dns);
+            return () -> new SpfEvaluator(resolver, settings);
+        });
     }
 
     /** The callout verifier for these settings, over {@link #resolver(Map)} of {@code dns}, with in-process state. */
@@ -73,17 +70,15 @@ public final class SharedEngines {
      */
     public static CalloutVerifier callouts(Map<String, String> dns, Map<String, String> callout, Map<String, String> state) {
         List<Map<String, String>> key = List.of(key(dns), key(callout), key(state));
-        CalloutVerifier existing = CALLOUTS.get(key);
-        if (existing != null) {
-            return existing;
-        }
-        CalloutSettings settings = CalloutSettings.parse(key.get(1));
-        DnsResolver resolver = resolver(dns);
-        // In-process state would only repeat the verifier's own cache.
-        SharedState shared = StateSettings.parse(key.get(2)).store() == StateSettings.Store.REDIS ? state(state) : null;
-        return CALLOUTS.computeIfAbsent(key, k -> {
-            CalloutVerifier.Builder b = CalloutVerifier.builder(settings, resolver);
-            return (shared == null ? b : b.sharedState(shared)).build();
+        return shared(CALLOUTS, key, () -> {
+            CalloutSettings settings = CalloutSettings.parse(key.get(1));
+            DnsResolver resolver = resolver(dns);
+            // In-process state would only repeat the verifier's own cache.
+            SharedState shared = StateSettings.parse(key.get(2)).store() == StateSettings.Store.REDIS ? state(state) : null;
+            return () -> {
+                CalloutVerifier.Builder b = CalloutVerifier.builder(settings, resolver);
+                return (shared == null ? b : b.sharedState(shared)).build();
+            };
         });
     }
 
@@ -94,16 +89,27 @@ public final class SharedEngines {
      */
     public static SharedState state(Map<String, String> state) {
         Map<String, String> key = key(state);
-        SharedState existing = STATES.get(key);
+        return shared(STATES, key, () -> {
+            StateSettings settings = StateSettings.parse(key);
+            return () -> SharedState.open(settings, Clock.systemUTC());
+        });
+    }
+
+    /**
+     * The instance for {@code key}: an existing one, or one made by the factory that
+     * {@code prepare} returns. Preparing (parsing the settings) happens outside computeIfAbsent,
+     * so a bad setting throws to the caller and leaves nothing behind.
+     */
+    private static <K, V> V shared(Map<K, V> instances, K key, Supplier<Supplier<V>> prepare) {
+        V existing = instances.get(key);
         if (existing != null) {
             return existing;
         }
-        StateSettings settings = StateSettings.parse(key);
-        return STATES.computeIfAbsent(key, k -> SharedState.open(settings, Clock.systemUTC()));
+        Supplier<V> factory = prepare.get();
+        return instances.computeIfAbsent(key, k -> factory.get());
     }
 
-    // Parsing happens before computeIfAbsent so a bad setting throws to the caller and leaves
-    // nothing behind; equal settings written in another order are the same key.
+    // Equal settings written in another order are the same key.
     private static Map<String, String> key(Map<String, String> settings) {
         Map<String, String> sorted = new TreeMap<>();
         settings.forEach((k, v) -> sorted.put(k, v == null ? "" : v.trim()));
