@@ -310,7 +310,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             heloVerdict = await(heloAsked.get());
         }
         String receiver = engines(state.helloName).receiver;
-        MessageStamp.prependHeaders(mail.getMessage(), receiver, config.authservId.orElse(state.helloName), mailFrom);
+        MessageStamp.prependHeaders(mail, receiver, config.authservId.orElse(state.helloName), mailFrom);
         MessageStamp.setAttributes(mail, mailFrom, heloVerdict, sender.isNullSender() ? "" : sender.original(),
                 state.checks.calloutOutcomes(), state.policy.tags(), state.verdicts(), state.warnings());
     }

@@ -1,0 +1,91 @@
+package dev.gatekeeper.james.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatekeeper.dns.ZoneFile;
+import dev.gatekeeper.spf.SpfEvaluator;
+import dev.gatekeeper.spf.SpfVerdict;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.Test;
+
+class MessageStampTest {
+
+    /** As received: folded header, 8-bit body, no Date header (javax.mail would add one on saveChanges). */
+    private static final String RECEIVED = "Received: from client.example.org ([192.0.2.7])\r\n"
+            + "\tby mx.example.net; Sun, 29 Nov 2026 06:00:00 +0000\r\n"
+            + "Subject: =?UTF-8?Q?caf=C3=A9?=\r\n"
+            + "From: alice@example.org\r\n"
+            + "\r\n"
+            + "Body line one.\r\n"
+            + "Caf\u00e9 in 8 bits, kept as it came.\r\n";
+
+    private final SpfVerdict pass = passFor("alice@example.org");
+
+    @Test
+    void jamesMailGetsTheHeadersOnTopAndEveryReceivedOctetUnchanged() throws Exception {
+        MailImpl mail = jamesMail(RECEIVED);
+
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass);
+
+        String written = written(mail.getMessage());
+        List<String> lines = written.lines().collect(Collectors.toList());
+        assertThat(lines.get(0)).startsWith("Received-SPF: pass ").contains("client-ip=192.0.2.7");
+        assertThat(lines.get(1)).startsWith("Authentication-Results: mx.example.net; spf=pass")
+                .contains("smtp.mailfrom=alice@example.org");
+        assertThat(written.substring(written.indexOf("\r\n", written.indexOf("Authentication-Results")) + 2))
+                .isEqualTo(RECEIVED);
+        // Unmodified for James: later writes stream the source, no javax.mail re-serialisation.
+        assertThat(((MimeMessageWrapper) mail.getMessage()).isModified()).isFalse();
+        assertThat(mail.getMessage().getHeader("Received-SPF")).hasSize(1);
+        assertThat(mail.getMessage().getHeader("Date")).isNull();
+        assertThat(mail.getMessageSize()).isEqualTo(written.getBytes(StandardCharsets.UTF_8).length);
+        mail.dispose();
+    }
+
+    @Test
+    void otherMailsGetTheHeaderBlockRebuiltWithOursFirst() throws Exception {
+        MimeMessage message = new MimeMessage(Session.getDefaultInstance(System.getProperties()),
+                new ByteArrayInputStream(RECEIVED.getBytes(StandardCharsets.UTF_8)));
+        FakeMail mail = FakeMail.builder().name("m1").mimeMessage(message).build();
+
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass);
+
+        List<String> names = Collections.list(mail.getMessage().getAllHeaderLines()).stream()
+                .map(l -> l.substring(0, l.indexOf(':'))).collect(Collectors.toList());
+        assertThat(names).containsExactly("Received-SPF", "Authentication-Results", "Received", "Subject", "From");
+    }
+
+    private static MailImpl jamesMail(String raw) throws Exception {
+        MailImpl mail = MailImpl.builder().name("m1").sender("alice@example.org").addRecipient("bob@example.net").build();
+        mail.setMessageContent(MimeMessageInputStreamSource.create("m1",
+                new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8))));
+        return mail;
+    }
+
+    private static String written(MimeMessage message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        message.writeTo(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static SpfVerdict passFor(String sender) {
+        try {
+            return new SpfEvaluator(ZoneFile.parse("example.org. 300 IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n", "test")
+                    .resolver()).checkMailFromBlocking(InetAddress.getByName("192.0.2.7"), "client.example.org", sender);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
