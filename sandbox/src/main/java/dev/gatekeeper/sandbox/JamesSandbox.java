@@ -357,6 +357,7 @@ public final class JamesSandbox implements AutoCloseable {
         private String maxHeap = "768m";
         private Duration bootTimeout = Duration.ofSeconds(120);
         private final List<String> jvmArgs = new ArrayList<>();
+        private boolean gatekeeperMailets = true;
         private final List<Path> extensionJars = new ArrayList<>();
         private final List<String> smtpHandlers = new ArrayList<>();
         private final List<String> replacedHandlers = new ArrayList<>();
@@ -445,6 +446,16 @@ public final class JamesSandbox implements AutoCloseable {
         }
 
         /**
+         * Whether the Gatekeeper mailets and matchers of {@code conf/mailetcontainer.xml} stay in
+         * (default, when the drop-in jar is installed) or are left out, so that only the SMTP hooks
+         * run: the load comparison measures the hooks against the same pipeline as plain James.
+         */
+        public Builder gatekeeperMailets(boolean keep) {
+            this.gatekeeperMailets = keep;
+            return this;
+        }
+
+        /**
          * A {@code <handler class="...">} that replaces the conf's handler of the same class, e.g. the
          * Gatekeeper handler with a test's own DNS server, peers and policy.
          */
@@ -506,7 +517,7 @@ public final class JamesSandbox implements AutoCloseable {
             if (gatekeeperJar != null) {
                 installed.add(gatekeeperJar);
             }
-            if (!GatekeeperMailetConf.installed(installed)) {
+            if (!gatekeeperMailets || !GatekeeperMailetConf.installed(installed)) {
                 GatekeeperMailetConf.strip(dir.resolve("conf").resolve("mailetcontainer.xml"));
             }
             return new JamesSandbox(this, dir.toAbsolutePath(), smtp, imap, web);

@@ -12,25 +12,37 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Plain James against James with every Gatekeeper hook on, in one run: both sandboxes are booted
- * side by side and the same load alternates between them (plain, Gatekeeper, Gatekeeper, plain,
- * ... so that neither always runs on a warmer machine). Gatekeeper runs {@code conf/}'s handler
+ * Plain James against James with every Gatekeeper hook on, in one run: the sandboxes are booted
+ * side by side and the same load alternates between them, the order rotating each round so that
+ * none always runs on a warmer machine. Gatekeeper runs {@code conf/}'s handler
  * and policy: SPF for every MAIL FROM, a sender callout (answered from a warm cache after the
  * first transaction), the relay rules and the connect/HELO rules. At the end every message that
- * got 250 after DATA must be in the recipient's INBOX of the James that accepted it; any
+ * got 250 after DATA must be in the recipients' INBOXes of the James that accepted it; any
  * difference fails the run (exit status 1).
  *
  * <pre>
  * mvn -q -B -ntp -DskipTests package -pl benchmarks -am
  * java -cp benchmarks/target/gatekeeper-benchmarks.jar dev.gatekeeper.benchmarks.load.LoadComparison \
- *     [sessions=50] [messages=2000] [rounds=3]
+ *     [sessions=50] [messages=2000] [rounds=3] [warmup=messages] [mailboxes=sessions] [mailets=false] [jfr=DIR]
  * </pre>
+ *
+ * <p>Plain James and the Gatekeeper run have the same mail pipeline (conf/'s without the Gatekeeper
+ * mailets), so that the ratio is the hooks' cost; {@code mailets=true} adds a third James with
+ * conf/'s pipeline as shipped (SPF and callout mailets, verdict headers). {@code jfr=DIR} writes a
+ * flight recording of each James there.
  */
 public final class LoadComparison {
 
-    private static final String RECIPIENT = "user@gatekeeper.test";
+    /** Where the warm-up goes, and the first of the load's mailboxes. */
+    private static final String RECIPIENT = "user1@gatekeeper.test";
+    /** USER_HZ of Linux's /proc, 100 on every common architecture. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+    /** The longest a James may take to deliver what it accepted in one run. */
+    private static final Duration DELIVERY_BOUND = Duration.ofMinutes(5);
     private static final String SENDER = "load@load.test";
     /** An outside client: not in authorizedAddresses, so relay rules and SPF apply in full. */
     private static final String CLIENT = "127.0.0.2";
@@ -51,51 +63,124 @@ public final class LoadComparison {
         int sessions = intArg(args, "sessions", 50);
         int messages = intArg(args, "messages", 2000);
         int rounds = intArg(args, "rounds", 3);
+        int warmUpMessages = intArg(args, "warmup", messages);
+        boolean withPipeline = "true".equals(stringArg(args, "mailets", "false"));
+        String jfr = stringArg(args, "jfr", null);
+        // One mailbox per session, as a server receives mail for many users: James's in-memory
+        // mailbox searches the whole mailbox on every delivery (JMAP thread-id guessing), which
+        // would otherwise make one huge INBOX the cost being measured.
+        List<String> recipients = new ArrayList<>();
+        for (int i = 1; i <= intArg(args, "mailboxes", sessions); i++) {
+            recipients.add("user" + i + "@gatekeeper.test");
+        }
         Path jar = Path.of(System.getProperty("gatekeeper.jar", defaultJar()));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no drop-in jar at " + jar + ": run mvn package first");
         }
+        List<Target> targets = new ArrayList<>();
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "load.test"));
-                ScriptedPeer peer = ScriptedPeer.on(PEER).start();
-                JamesSandbox plain = JamesSandbox.builder()
-                        .confDir(Path.of("conf")).classpathFile(Path.of("sandbox/target/james.classpath"))
-                        .workDir(Path.of("benchmarks/target/load-plain-james"))
-                        .maxHeap("1g").user(RECIPIENT, "secret").start();
-                JamesSandbox gatekeeper = JamesSandbox.builder()
-                        .confDir(Path.of("conf")).classpathFile(Path.of("sandbox/target/james.classpath"))
-                        .workDir(Path.of("benchmarks/target/load-gatekeeper-james"))
-                        .gatekeeper(jar).replaceSmtpHandler(handler(dns.hostPort(), peer.port()))
-                        .maxHeap("1g").user(RECIPIENT, "secret").start()) {
-            warmUp(plain);
-            warmUp(gatekeeper);
+                ScriptedPeer peer = ScriptedPeer.on(PEER).start()) {
+            targets.add(new Target("plain James", sandbox("plain", jfr, recipients).start()));
+            targets.add(new Target("James + Gatekeeper hooks", sandbox("gatekeeper", jfr, recipients).gatekeeper(jar)
+                    .gatekeeperMailets(false).replaceSmtpHandler(handler(dns.hostPort(), peer.port())).start()));
+            if (withPipeline) {
+                targets.add(new Target("  + Gatekeeper mailets", sandbox("pipeline", jfr, recipients).gatekeeper(jar)
+                        .replaceSmtpHandler(handler(dns.hostPort(), peer.port())).start()));
+            }
             InetAddress client = InetAddress.getByName(CLIENT);
-            List<LoadResult> plainRuns = new ArrayList<>();
-            List<LoadResult> gatekeeperRuns = new ArrayList<>();
+            boolean complete = true;
+            for (Target t : targets) {
+                warmUp(t.james);
+                // An untimed run first, so that every James is compiled before the timed ones.
+                t.warmUpAccepted = 1 + new SmtpLoad(plan(t, client, sessions, warmUpMessages, recipients).build()).run().accepted();
+                complete &= awaitDelivered(t, recipients);
+            }
             for (int round = 0; round < rounds; round++) {
-                boolean plainFirst = round % 2 == 0;
-                for (int leg = 0; leg < 2; leg++) {
-                    boolean runPlain = (leg == 0) == plainFirst;
-                    JamesSandbox target = runPlain ? plain : gatekeeper;
-                    LoadResult r = new SmtpLoad(SmtpLoad.Plan.builder(target.smtpAddress()).clientAddress(client)
-                            .helo("client.load.test").sender(SENDER).recipient(RECIPIENT)
-                            .sessions(sessions).messages(messages).build()).run();
-                    (runPlain ? plainRuns : gatekeeperRuns).add(r);
-                    System.out.printf("round %d %-10s %s%n", round + 1, runPlain ? "plain" : "gatekeeper", r);
+                // Rotate the order, so that no configuration always runs on a warmer machine.
+                for (int leg = 0; leg < targets.size(); leg++) {
+                    Target t = targets.get((leg + round) % targets.size());
+                    SmtpLoad.Plan.Builder plan = plan(t, client, sessions, messages, recipients);
+                    long cpuBefore = cpuMillis(t.james.pid());
+                    Map<String, Long> threadsBefore = threadCpuMillis(t.james.pid());
+                    LoadResult r = new SmtpLoad(plan.build()).run();
+                    long cpu = cpuMillis(t.james.pid()) - cpuBefore;
+                    threadCpuMillis(t.james.pid()).forEach((group, ms) -> t.threadCpu.merge(group,
+                            ms - threadsBefore.getOrDefault(group, 0L), Long::sum));
+                    t.runs.add(r);
+                    t.cpuMillis += cpu;
+                    System.out.printf("round %d %-26s %s, James CPU %.2f ms/msg%n", round + 1, t.name, r,
+                            (double) cpu / r.accepted());
+                    // Nothing of this run is still being delivered while the next one is timed.
+                    complete &= awaitDelivered(t, recipients);
                 }
             }
-            boolean complete = checkDelivered("plain", plain, plainRuns) & checkDelivered("gatekeeper", gatekeeper, gatekeeperRuns);
-            double plainRate = rate(plainRuns);
-            double gatekeeperRate = rate(gatekeeperRuns);
+            double plainRate = rate(targets.get(0).runs);
             System.out.printf("%nsessions %d, %d messages per run, %d runs each%n", sessions, messages, rounds);
-            System.out.printf("plain James        %7.0f msg/s  RCPT p50 %s p99 %s%n", plainRate,
-                    ms(plainRuns, 50), ms(plainRuns, 99));
-            System.out.printf("James + Gatekeeper %7.0f msg/s  RCPT p50 %s p99 %s%n", gatekeeperRate,
-                    ms(gatekeeperRuns, 50), ms(gatekeeperRuns, 99));
-            System.out.printf("ratio %.2f%n", gatekeeperRate / plainRate);
+            for (Target t : targets) {
+                System.out.printf("%-26s %7.0f msg/s  RCPT p50 %s p99 %s  James CPU %.2f ms/msg  ratio %.2f%n", t.name,
+                        rate(t.runs), ms(t.runs, 50), ms(t.runs, 99),
+                        (double) t.cpuMillis / t.runs.stream().mapToLong(LoadResult::accepted).sum(),
+                        rate(t.runs) / plainRate);
+            }
+            System.out.println("James CPU by thread group during the timed runs, ms per message:");
+            for (Target t : targets) {
+                long accepted = t.runs.stream().mapToLong(LoadResult::accepted).sum();
+                StringBuilder line = new StringBuilder(String.format("  %-26s", t.name));
+                t.threadCpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                        .forEach(e -> line.append(String.format(" %s %.2f", e.getKey(), (double) e.getValue() / accepted)));
+                System.out.println(line);
+            }
+            System.out.println(complete ? "every accepted message was delivered" : "MAIL WAS LOST: see above");
             if (!complete) {
                 System.exit(1);
             }
+        } finally {
+            for (Target t : targets) {
+                t.james.close();
+            }
         }
+    }
+
+    /** One configuration under load and the results of its runs. */
+    private static final class Target {
+        final String name;
+        final JamesSandbox james;
+        final List<LoadResult> runs = new ArrayList<>();
+        long cpuMillis;
+        final Map<String, Long> threadCpu = new TreeMap<>();
+        long warmUpAccepted;
+
+        Target(String name, JamesSandbox james) {
+            this.name = name;
+            this.james = james;
+        }
+
+        long expectedInInboxes() {
+            return warmUpAccepted + runs.stream().mapToLong(LoadResult::accepted).sum();
+        }
+    }
+
+    private static SmtpLoad.Plan.Builder plan(Target t, InetAddress client, int sessions, int messages, List<String> recipients) {
+        SmtpLoad.Plan.Builder plan = SmtpLoad.Plan.builder(t.james.smtpAddress()).clientAddress(client)
+                .helo("client.load.test").sender(SENDER).sessions(sessions).messages(messages);
+        recipients.forEach(plan::recipient);
+        return plan;
+    }
+
+    private static JamesSandbox.Builder sandbox(String name, String jfrDir, List<String> recipients) {
+        JamesSandbox.Builder b = JamesSandbox.builder()
+                .confDir(Path.of("conf")).classpathFile(Path.of("sandbox/target/james.classpath"))
+                .workDir(Path.of("benchmarks/target/load-" + name + "-james"))
+                .maxHeap("1g");
+        for (String r : recipients) {
+            b.user(r, "secret");
+        }
+        if (jfrDir != null) {
+            // A flight recording per James, to see where the time goes (jfr print --events ExecutionSample).
+            b.jvmArg("-XX:StartFlightRecording=filename=" + Path.of(jfrDir).toAbsolutePath().resolve(name + ".jfr")
+                    + ",settings=profile");
+        }
+        return b;
     }
 
     /** One whole transaction, so that the callout and DNS caches are warm, as the issue asks. */
@@ -111,16 +196,29 @@ public final class LoadComparison {
         }
     }
 
-    private static boolean checkDelivered(String name, JamesSandbox james, List<LoadResult> runs) throws IOException {
-        long expected = 1 + runs.stream().mapToLong(LoadResult::accepted).sum();
-        try {
-            james.awaitInboxMessageCount(RECIPIENT, expected, Duration.ofMinutes(5));
-            System.out.printf("%s: all %d accepted messages delivered%n", name, expected);
-            return true;
-        } catch (IOException e) {
-            System.out.printf("%s: LOST MAIL: %s%n", name, e.getMessage().lines().findFirst().orElse(""));
-            return false;
+    /**
+     * Waits until the mailboxes hold every message this James accepted (the warm-up and each run's
+     * 250s); false, with the shortfall printed, if they do not within {@link #DELIVERY_BOUND}.
+     */
+    private static boolean awaitDelivered(Target t, List<String> mailboxes) throws IOException, InterruptedException {
+        long expected = t.expectedInInboxes();
+        long deadline = System.nanoTime() + DELIVERY_BOUND.toNanos();
+        long seen = 0;
+        for (int attempt = 0; attempt < DELIVERY_BOUND.toMillis() / 100 && System.nanoTime() < deadline; attempt++) {
+            seen = 0;
+            for (String m : mailboxes) {
+                seen += t.james.inboxMessageCount(m);
+            }
+            if (seen == expected) {
+                return true;
+            }
+            if (seen > expected) {
+                break;
+            }
+            Thread.sleep(100);
         }
+        System.out.printf("%s: LOST MAIL: %d accepted, %d in the mailboxes%n", t.name, expected, seen);
+        return false;
     }
 
     private static double rate(List<LoadResult> runs) {
@@ -149,6 +247,53 @@ public final class LoadComparison {
         } catch (IOException e) {
             return "distribution/target/gatekeeper-james.jar";
         }
+    }
+
+    /**
+     * CPU time (user and system) the process has used so far, from /proc (Linux; 0 elsewhere): the
+     * load driver shares the machine, so throughput alone does not say what the hooks cost.
+     */
+    private static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** CPU time so far per thread group (thread name without its number), from /proc; empty elsewhere. */
+    private static Map<String, Long> threadCpuMillis(long pid) {
+        Map<String, Long> groups = new TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[-#0-9]*$", "").replace(' ', '_');
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    groups.merge(name, ticks * 1000 / CLOCK_TICKS_PER_SECOND, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return groups;
+        }
+        return groups;
+    }
+
+    private static String stringArg(String[] args, String name, String fallback) {
+        for (String a : args) {
+            if (a.startsWith(name + "=")) {
+                return a.substring(name.length() + 1);
+            }
+        }
+        return fallback;
     }
 
     private static int intArg(String[] args, String name, int fallback) {

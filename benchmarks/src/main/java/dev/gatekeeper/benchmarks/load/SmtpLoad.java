@@ -37,7 +37,8 @@ public final class SmtpLoad {
         long start = System.nanoTime();
         for (int i = 0; i < plan.sessions; i++) {
             InetAddress from = plan.clientAddresses.get(i % plan.clientAddresses.size());
-            futures.add(pool.submit(() -> session(from, tickets)));
+            String recipient = plan.recipients.get(i % plan.recipients.size());
+            futures.add(pool.submit(() -> session(from, recipient, tickets)));
         }
         pool.shutdown();
         boolean finished = pool.awaitTermination(plan.deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -60,7 +61,7 @@ public final class SmtpLoad {
         return result.build();
     }
 
-    private SessionTally session(InetAddress from, AtomicInteger tickets) {
+    private SessionTally session(InetAddress from, String recipient, AtomicInteger tickets) {
         SessionTally tally = new SessionTally();
         if (tickets.get() <= 0) {
             return tally;
@@ -78,14 +79,14 @@ public final class SmtpLoad {
                     continue;
                 }
                 long t0 = System.nanoTime();
-                SmtpReply rcpt = client.rcptTo(plan.recipient);
+                SmtpReply rcpt = client.rcptTo(recipient);
                 tally.rcptNanos.add(System.nanoTime() - t0);
                 if (rcpt.code() != 250) {
                     tally.refused++;
                     client.rset();
                     continue;
                 }
-                if (client.data(plan.message(n)).code() == 250) {
+                if (client.data(plan.message(n, recipient)).code() == 250) {
                     tally.accepted++;
                 } else {
                     tally.refused++;
@@ -112,7 +113,7 @@ public final class SmtpLoad {
         final int messages;
         final String helo;
         final String sender;
-        final String recipient;
+        final List<String> recipients;
         final int messageBytes;
         final Duration replyTimeout;
         final Duration deadline;
@@ -124,7 +125,7 @@ public final class SmtpLoad {
             this.messages = b.messages;
             this.helo = b.helo;
             this.sender = b.sender;
-            this.recipient = b.recipient;
+            this.recipients = b.recipients.isEmpty() ? List.of("user@gatekeeper.test") : List.copyOf(b.recipients);
             this.messageBytes = b.messageBytes;
             this.replyTimeout = b.replyTimeout;
             this.deadline = b.deadline;
@@ -135,7 +136,7 @@ public final class SmtpLoad {
         }
 
         /** A message of about {@link #messageBytes} octets whose Message-ID carries its number. */
-        String message(int number) {
+        String message(int number, String recipient) {
             StringBuilder m = new StringBuilder();
             m.append("From: ").append(sender).append('\n')
                     .append("To: ").append(recipient).append('\n')
@@ -155,7 +156,7 @@ public final class SmtpLoad {
             private int messages = 1000;
             private String helo = "load.gatekeeper.test";
             private String sender = "load@gatekeeper.test";
-            private String recipient = "user@gatekeeper.test";
+            private final List<String> recipients = new ArrayList<>();
             private int messageBytes = 2048;
             private Duration replyTimeout = Duration.ofSeconds(30);
             private Duration deadline = Duration.ofMinutes(5);
@@ -196,8 +197,12 @@ public final class SmtpLoad {
                 return this;
             }
 
+            /**
+             * A recipient; with several, session i sends to the i-th in turn (one mailbox per
+             * session, as mail for many users arrives). Default: user@gatekeeper.test.
+             */
             public Builder recipient(String value) {
-                recipient = value;
+                recipients.add(Objects.requireNonNull(value, "recipient"));
                 return this;
             }
 
