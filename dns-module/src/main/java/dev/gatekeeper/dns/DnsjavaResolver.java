@@ -13,7 +13,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -58,9 +57,13 @@ public final class DnsjavaResolver implements DnsResolver {
     private final DnsCache cache;
     private final ConcurrentMap<DnsCache.Key, CompletableFuture<DnsAnswer>> inFlight = new ConcurrentHashMap<>();
 
-    /** A resolver with the system clock, completing on the common fork-join pool as dnsjava does. */
+    /**
+     * A resolver with the system clock, completing its answers on a few threads shared by every
+     * resolver of the process (not the common fork-join pool, which on one or two cores starts a
+     * thread per task).
+     */
     public DnsjavaResolver(ResolverSettings settings) {
-        this(settings, Clock.systemUTC(), ForkJoinPool.commonPool());
+        this(settings, Clock.systemUTC(), AnswerExecutor.shared());
     }
 
     /**

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -374,5 +376,27 @@ class DnsjavaResolverTest {
                 assertThat(actual.records()).as("%s %s", name, type).containsExactlyInAnyOrderElementsOf(expected.records());
             }
         }
+    }
+
+    @Test
+    void theDefaultResolverCompletesOnItsOwnFewThreadsNotAThreadPerAnswer() throws Exception {
+        server.delay(Duration.ofMillis(200));
+        DnsjavaResolver shared = new DnsjavaResolver(ResolverSettings.builder().server(server.hostPort())
+                .timeout(TIMEOUT).retries(0).build());
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            // Distinct names, so that neither the cache nor the in-flight table answers them.
+            pending.add(shared.lookup("n" + i + ".example.test", RecordType.A).toCompletableFuture()
+                    .whenComplete((a, e) -> threads.add(Thread.currentThread().getName())));
+        }
+        for (CompletableFuture<?> f : pending) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        // Each callback ran on the pool (or, with a full queue, the receiving thread), never on
+        // a thread started for it, as CompletableFuture does with a single-threaded common pool.
+        assertThat(threads).allSatisfy(t -> assertThat(t).matches("gatekeeper-dns-\\d+|dnsjava NIO selector"));
+        assertThat(threads.stream().filter(t -> t.startsWith("gatekeeper-dns-")).count())
+                .isBetween(1L, (long) AnswerExecutor.THREADS);
     }
 }
