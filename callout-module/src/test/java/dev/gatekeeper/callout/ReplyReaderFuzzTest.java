@@ -26,7 +26,7 @@ class ReplyReaderFuzzTest {
     private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
     private static final long NO_DEADLINE = Long.MAX_VALUE / 2;
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void readsReplies(FuzzedDataProvider data) throws IOException {
         int chunk = data.consumeInt(1, 5000);
         byte[] peer = data.consumeRemainingAsBytes();

@@ -27,7 +27,7 @@ class AccessTableFuzzTest {
     private static final Path FILE = tableFile();
     private static final Clock CLOCK = Clock.systemUTC();
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void loadsOrRefusesTables(FuzzedDataProvider data) throws IOException {
         AccessTable.Type type = data.pickValue(AccessTable.Type.values());
         Files.write(FILE, data.consumeBytes(4000));

@@ -18,7 +18,7 @@ class ReplyTemplateFuzzTest {
     private static final String[] VARIABLES = ReplyTemplate.VARIABLES.toArray(new String[0]);
     private static final Pattern LEADING_ENHANCED = Pattern.compile("^\\d\\.\\d{1,3}\\.\\d{1,3}( .*)?$", Pattern.DOTALL);
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void rendersSendableReplies(FuzzedDataProvider data) {
         boolean viaBuilder = data.consumeBoolean();
         String text = viaBuilder ? "" : data.consumeString(2000);

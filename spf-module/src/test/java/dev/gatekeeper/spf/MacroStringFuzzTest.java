@@ -17,7 +17,7 @@ class MacroStringFuzzTest {
      * macro values (the sender's local part is the client's to choose) stays within
      * {@link MacroString#MAX_EXPANSION}, and a name made of it is null or a name DNS can carry.
      */
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void macroExpander(FuzzedDataProvider data) {
         int kind = data.consumeInt(0, 2);
         String spec = data.consumeString(500);

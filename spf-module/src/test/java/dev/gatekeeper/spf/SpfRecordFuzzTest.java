@@ -19,7 +19,7 @@ class SpfRecordFuzzTest {
      * by {@link SpfRecord#parse}'s safety net is a parser bug. A record that parses renders back
      * (mechanism by mechanism) to a record that parses to the same mechanisms.
      */
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void recordParser(FuzzedDataProvider data) {
         String text = (data.consumeBoolean() ? "v=spf1 " : "v=spf1") + data.consumeRemainingAsString();
         if (!SpfRecord.isSpfRecord(text)) {
