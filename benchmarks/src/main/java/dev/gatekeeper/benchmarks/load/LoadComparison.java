@@ -178,7 +178,7 @@ public final class LoadComparison {
         if (jfrDir != null) {
             // A flight recording per James, to see where the time goes (jfr print --events ExecutionSample).
             b.jvmArg("-XX:StartFlightRecording=filename=" + Path.of(jfrDir).toAbsolutePath().resolve(name + ".jfr")
-                    + ",settings=profile");
+                    + ",settings=" + System.getProperty("jfr.settings", "profile"));
         }
         return b;
     }
