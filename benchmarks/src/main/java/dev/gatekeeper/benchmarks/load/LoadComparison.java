@@ -27,13 +27,14 @@ import java.util.TreeMap;
  * <pre>
  * mvn -q -B -ntp -DskipTests package -pl benchmarks -am
  * java -cp benchmarks/target/gatekeeper-benchmarks.jar dev.gatekeeper.benchmarks.load.LoadComparison \
- *     [sessions=50] [messages=2000] [rounds=3] [warmup=messages] [mailboxes=sessions] [mailets=false] [jfr=DIR]
+ *     [sessions=50] [messages=2000] [rounds=3] [warmup=messages] [mailboxes=sessions] [mailets=false] [jfr=DIR] [jvmArg=OPTION]
  * </pre>
  *
  * <p>Plain James and the Gatekeeper run have the same mail pipeline (conf/'s without the Gatekeeper
  * mailets), so that the ratio is the hooks' cost; {@code mailets=true} adds a third James with
  * conf/'s pipeline as shipped (SPF and callout mailets, verdict headers). {@code jfr=DIR} writes a
- * flight recording of each James there.
+ * flight recording of each James there; {@code jvmArg=...} passes one more option to each James
+ * (a profiler agent, for example).
  */
 public final class LoadComparison {
 
@@ -66,6 +67,7 @@ public final class LoadComparison {
         int warmUpMessages = intArg(args, "warmup", messages);
         boolean withPipeline = "true".equals(stringArg(args, "mailets", "false"));
         String jfr = stringArg(args, "jfr", null);
+        String jvmArg = stringArg(args, "jvmArg", null);
         // One mailbox per session, as a server receives mail for many users: James's in-memory
         // mailbox searches the whole mailbox on every delivery (JMAP thread-id guessing), which
         // would otherwise make one huge INBOX the cost being measured.
@@ -80,11 +82,11 @@ public final class LoadComparison {
         List<Target> targets = new ArrayList<>();
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "load.test"));
                 ScriptedPeer peer = ScriptedPeer.on(PEER).start()) {
-            targets.add(new Target("plain James", sandbox("plain", jfr, recipients).start()));
-            targets.add(new Target("James + Gatekeeper hooks", sandbox("gatekeeper", jfr, recipients).gatekeeper(jar)
+            targets.add(new Target("plain James", sandbox("plain", jfr, jvmArg, recipients).start()));
+            targets.add(new Target("James + Gatekeeper hooks", sandbox("gatekeeper", jfr, jvmArg, recipients).gatekeeper(jar)
                     .gatekeeperMailets(false).replaceSmtpHandler(handler(dns.hostPort(), peer.port())).start()));
             if (withPipeline) {
-                targets.add(new Target("  + Gatekeeper mailets", sandbox("pipeline", jfr, recipients).gatekeeper(jar)
+                targets.add(new Target("  + Gatekeeper mailets", sandbox("pipeline", jfr, jvmArg, recipients).gatekeeper(jar)
                         .replaceSmtpHandler(handler(dns.hostPort(), peer.port())).start()));
             }
             InetAddress client = InetAddress.getByName(CLIENT);
@@ -126,8 +128,11 @@ public final class LoadComparison {
             for (Target t : targets) {
                 long accepted = t.runs.stream().mapToLong(LoadResult::accepted).sum();
                 StringBuilder line = new StringBuilder(String.format("  %-26s", t.name));
-                t.threadCpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
-                        .forEach(e -> line.append(String.format(" %s %.2f", e.getKey(), (double) e.getValue() / accepted)));
+                t.threadCpu.entrySet().stream().filter(e -> !e.getKey().endsWith(SYSTEM))
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                        .forEach(e -> line.append(String.format(" %s %.2f (system %.2f)", e.getKey(),
+                                (double) e.getValue() / accepted,
+                                (double) t.threadCpu.getOrDefault(e.getKey() + SYSTEM, 0L) / accepted)));
                 System.out.println(line);
             }
             System.out.println(complete ? "every accepted message was delivered" : "MAIL WAS LOST: see above");
@@ -167,13 +172,16 @@ public final class LoadComparison {
         return plan;
     }
 
-    private static JamesSandbox.Builder sandbox(String name, String jfrDir, List<String> recipients) {
+    private static JamesSandbox.Builder sandbox(String name, String jfrDir, String jvmArg, List<String> recipients) {
         JamesSandbox.Builder b = JamesSandbox.builder()
                 .confDir(Path.of("conf")).classpathFile(Path.of("sandbox/target/james.classpath"))
                 .workDir(Path.of("benchmarks/target/load-" + name + "-james"))
                 .maxHeap("1g");
         for (String r : recipients) {
             b.user(r, "secret");
+        }
+        if (jvmArg != null) {
+            b.jvmArg(jvmArg);
         }
         if (jfrDir != null) {
             // A flight recording per James, to see where the time goes (jfr print --events ExecutionSample).
@@ -265,7 +273,13 @@ public final class LoadComparison {
         }
     }
 
-    /** CPU time so far per thread group (thread name without its number), from /proc; empty elsewhere. */
+    /** Suffix of the {@link #threadCpuMillis} entries that count only the kernel's share. */
+    private static final String SYSTEM = " system";
+
+    /**
+     * CPU time so far per thread group (thread name without its number), and its kernel share
+     * under the group's name plus {@link #SYSTEM}, from /proc; empty elsewhere.
+     */
     private static Map<String, Long> threadCpuMillis(long pid) {
         Map<String, Long> groups = new TreeMap<>();
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
@@ -275,8 +289,10 @@ public final class LoadComparison {
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
                             .replaceAll("[-#0-9]*$", "").replace(' ', '_');
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    long system = Long.parseLong(f[12]);
+                    long ticks = Long.parseLong(f[11]) + system;
                     groups.merge(name, ticks * 1000 / CLOCK_TICKS_PER_SECOND, Long::sum);
+                    groups.merge(name + SYSTEM, system * 1000 / CLOCK_TICKS_PER_SECOND, Long::sum);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }
