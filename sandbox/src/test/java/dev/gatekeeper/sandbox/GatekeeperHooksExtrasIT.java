@@ -1,5 +1,9 @@
 package dev.gatekeeper.sandbox;
 
+import static dev.gatekeeper.sandbox.HooksTestKit.BLOCKED;
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB;
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB_PASSWORD;
+import static dev.gatekeeper.sandbox.HooksTestKit.OUTSIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,12 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GatekeeperHooksExtrasIT {
 
-    private static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
     private static final InetAddress NAMED = JamesSandbox.loopback("127.0.0.5");
     private static final InetAddress FORGED = JamesSandbox.loopback("127.0.0.6");
-    private static final InetAddress BLOCKED = JamesSandbox.loopback("127.0.0.66");
-    private static final String BOB = "bob@gatekeeper.test";
-    private static final String BOB_PASSWORD = "bob-secret";
 
     /** PTRs for the client-name rules: 127.0.0.5 forward-confirmed, 127.0.0.6 pointing at a name that is not its own. */
     static final String REVERSE_ZONE = String.join("\n",

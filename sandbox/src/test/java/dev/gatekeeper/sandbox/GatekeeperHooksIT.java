@@ -1,5 +1,9 @@
 package dev.gatekeeper.sandbox;
 
+import static dev.gatekeeper.sandbox.HooksTestKit.BLOCKED;
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB;
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB_PASSWORD;
+import static dev.gatekeeper.sandbox.HooksTestKit.OUTSIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.callout.ScriptedPeer;
@@ -19,10 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GatekeeperHooksIT {
 
     static final String HANDLER = "dev.gatekeeper.james.smtp.GatekeeperHandler";
-    private static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
-    private static final InetAddress BLOCKED = JamesSandbox.loopback("127.0.0.66");
-    private static final String BOB = "bob@gatekeeper.test";
-    private static final String BOB_PASSWORD = "bob-secret";
 
     static final String ZONE = String.join("\n",
             "$ORIGIN gk.test.",

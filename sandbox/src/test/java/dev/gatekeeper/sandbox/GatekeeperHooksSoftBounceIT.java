@@ -1,9 +1,10 @@
 package dev.gatekeeper.sandbox;
 
+import static dev.gatekeeper.sandbox.HooksTestKit.BLOCKED;
+import static dev.gatekeeper.sandbox.HooksTestKit.OUTSIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,8 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GatekeeperHooksSoftBounceIT {
 
-    private static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
-    private static final InetAddress BLOCKED = JamesSandbox.loopback("127.0.0.66");
 
     @RegisterExtension
     static final SandboxFixture SANDBOX = SandboxFixture.forTest(GatekeeperHooksSoftBounceIT.class);

@@ -1,9 +1,11 @@
 package dev.gatekeeper.sandbox;
 
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB;
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB_PASSWORD;
+import static dev.gatekeeper.sandbox.HooksTestKit.OUTSIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GatekeeperHooksWarnOnlyIT {
 
-    private static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
-    private static final String BOB = "bob@gatekeeper.test";
-    private static final String BOB_PASSWORD = "bob-secret";
     /** conf/smtpserver.xml's rewrite of James's relay refusal. */
     static final String CONF_REWRITE = "<rewrite><match stage=\"rcpt\" enhanced=\"5.7.1\" text=\"relaying denied|Authentication Required\"/>"
             + "<replace code=\"550\" enhanced=\"5.7.1\" text=\"Relaying denied: authenticate first\"/></rewrite>";

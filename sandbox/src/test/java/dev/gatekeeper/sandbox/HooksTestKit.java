@@ -3,6 +3,7 @@ package dev.gatekeeper.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,6 +17,14 @@ import java.util.List;
  * purpose) and reading a delivered message back through IMAP.
  */
 final class HooksTestKit {
+
+    /** An outside client: not in conf/'s my-networks, so it may not relay. */
+    static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
+    /** The client conf/gatekeeper-policy.xml refuses at connect. */
+    static final InetAddress BLOCKED = JamesSandbox.loopback("127.0.0.66");
+    /** The local mailbox the hook ITs deliver to. */
+    static final String BOB = "bob@gatekeeper.test";
+    static final String BOB_PASSWORD = "bob-secret";
 
     static final String PROBE_MAILET = "gkprobe.GatekeeperAttributesHeader";
     static final String PROBE_CONDITION = "gkprobe.ExplodingConditionFactory";
