@@ -77,7 +77,8 @@ final class JamesConf {
         }
     }
 
-    private static void copyTree(Path source, Path target) throws IOException {
+    /** Copies {@code source} with its sub-folders into {@code target}; the tests copy conf/ with it too. */
+    static void copyTree(Path source, Path target) throws IOException {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path destination = target.resolve(source.relativize(file).toString());

@@ -64,7 +64,7 @@ class ExtensionLoadingIT {
     static void boot() throws Exception {
         Path work = SandboxDirs.forTest(ExtensionLoadingIT.class);
         Path build = work.resolveSibling(work.getFileName() + "-build");
-        deleteTree(build);
+        TestFiles.deleteTree(build);
         jar = ExtensionJar.build(Files.createDirectories(build), "sandbox-probe.jar", HOOK_CLASS, HOOK_SOURCE);
         james = JamesSandbox.builder()
             .workDir(work)
@@ -116,14 +116,6 @@ class ExtensionLoadingIT {
                 .isEqualTo("250 2.1.5 Recipient <alice@gatekeeper.test> OK");
             assertThat(smtp.rcptTo("someone@elsewhere.example").lastLine())
                 .isEqualTo("530 5.7.1 Authentication Required");
-        }
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 }

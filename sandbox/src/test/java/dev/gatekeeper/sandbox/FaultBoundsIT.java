@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +18,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 500 concurrent SMTP sessions whose senders all need a callout to one slow domain, with the
@@ -51,15 +50,16 @@ class FaultBoundsIT {
             "mx-slow  IN A   127.0.0.61",
             "");
 
-    private static LoopbackDnsServer dns;
-    private static ScriptedPeer slow;
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(FaultBoundsIT.class);
+
     private static JamesSandbox james;
 
     @BeforeAll
     static void boot() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "bounds.test"));
+        LoopbackDnsServer dns = SANDBOX.dns(ZONE, "bounds.test");
         // Answers every command 5 s late: each probe lasts until the command timeout.
-        slow = ScriptedPeer.on("127.0.0.61").delay(Duration.ofSeconds(5)).start();
+        ScriptedPeer slow = SANDBOX.add(ScriptedPeer.on("127.0.0.61").delay(Duration.ofSeconds(5)).start());
         String handler = FaultKit.handler(
                 "<servers>" + dns.hostPort() + "</servers><timeout>1s</timeout><retries>0</retries>",
                 "<timeBudget>3s</timeBudget>",
@@ -67,25 +67,9 @@ class FaultBoundsIT {
                         + "<connectTimeout>1s</connectTimeout><commandTimeout>2s</commandTimeout><overallTimeout>3s</overallTimeout>"
                         + "<allowPrivateTargets>true</allowPrivateTargets>",
                 "conf/gatekeeper-policy.xml");
-        james = JamesSandbox.builder()
-                .workDir(SandboxDirs.forTest(FaultBoundsIT.class))
-                .gatekeeper(GatekeeperHooksIT.gatekeeperJar())
+        james = SANDBOX.start(SANDBOX.james()
                 .replaceSmtpHandler(handler)
-                .user(BOB, "bob-secret")
-                .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (slow != null) {
-            slow.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+                .user(BOB, "bob-secret"));
     }
 
     private static String tempfail(String sender) {

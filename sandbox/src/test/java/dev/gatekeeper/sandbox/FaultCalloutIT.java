@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +15,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sender callouts to hostile peers through the real James: a tarpit (one octet a second), a peer
@@ -70,8 +69,9 @@ class FaultCalloutIT {
             "mx-slowno IN A  127.0.0.56",
             "");
 
-    private static LoopbackDnsServer dns;
-    private static final List<AutoCloseable> peers = new ArrayList<>();
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(FaultCalloutIT.class);
+
     private static ScriptedPeer tarpit;
     private static ScriptedPeer drop;
     private static ScriptedPeer slowRejecting;
@@ -81,21 +81,20 @@ class FaultCalloutIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "callout.test"));
+        LoopbackDnsServer dns = SANDBOX.dns(ZONE, "callout.test");
         // Every peer listens on the tarpit's port, each on its own loopback address: the handler has one callout port.
-        tarpit = ScriptedPeer.on("127.0.0.51").tarpit(Duration.ofSeconds(1)).start();
+        tarpit = SANDBOX.add(ScriptedPeer.on("127.0.0.51").tarpit(Duration.ofSeconds(1)).start());
         int port = tarpit.port();
-        drop = ScriptedPeer.on("127.0.0.52").port(port)
+        drop = SANDBOX.add(ScriptedPeer.on("127.0.0.52").port(port)
                 .reply("RCPT TO:<", "250-2.1.5 first line of the reply", ScriptedPeer.RAW + "250 2.1.5 the seco", ScriptedPeer.CLOSE)
-                .start();
-        ScriptedPeer fast = ScriptedPeer.on("127.0.0.55").port(port)
+                .start());
+        SANDBOX.add(ScriptedPeer.on("127.0.0.55").port(port)
                 .reply("RCPT TO:<", "550 5.1.1 no such user")
-                .reply("RCPT TO:<known@", "250 2.1.5 ok").start();
-        slowRejecting = ScriptedPeer.on("127.0.0.56").port(port).delay(SLOW_PEER_DELAY)
-                .reply("RCPT TO:<", "550 5.1.1 no such user").start();
-        flood = floodOn("127.0.0.53", port, false);
-        floods = floodOn("127.0.0.54", port, true);
-        peers.addAll(List.of(tarpit, drop, fast, slowRejecting, flood, floods));
+                .reply("RCPT TO:<known@", "250 2.1.5 ok").start());
+        slowRejecting = SANDBOX.add(ScriptedPeer.on("127.0.0.56").port(port).delay(SLOW_PEER_DELAY)
+                .reply("RCPT TO:<", "550 5.1.1 no such user").start());
+        flood = SANDBOX.add(floodOn("127.0.0.53", port, false));
+        floods = SANDBOX.add(floodOn("127.0.0.54", port, true));
         String handler = FaultKit.handler(
                 "<servers>" + dns.hostPort() + "</servers><timeout>1s</timeout><retries>0</retries>",
                 "<timeBudget>3s</timeBudget>",
@@ -109,30 +108,14 @@ class FaultCalloutIT {
                         + "<maxProbesPerMinutePerClient>100000</maxProbesPerMinutePerClient>"
                         + "<probeThreads>100</probeThreads>",
                 "conf/gatekeeper-policy.xml");
-        james = JamesSandbox.builder()
-                .workDir(SandboxDirs.forTest(FaultCalloutIT.class))
-                .gatekeeper(GatekeeperHooksIT.gatekeeperJar())
+        james = SANDBOX.start(SANDBOX.james()
                 .replaceSmtpHandler(handler)
-                .user(BOB, "bob-secret")
-                .start();
+                .user(BOB, "bob-secret"));
     }
 
     /** A flood peer on its own address and the shared callout port. */
     private static FloodPeer floodOn(String address, int port, boolean lines) throws Exception {
         return lines ? FloodPeer.endlessLines(address, port) : FloodPeer.endlessLine(address, port);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (james != null) {
-            james.close();
-        }
-        for (AutoCloseable p : peers) {
-            p.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
     }
 
     private static String tempfail(String sender) {

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sender's DNS fails while James with Gatekeeper checks SPF: the server drops queries, answers
@@ -60,39 +59,25 @@ class FaultDnsIT {
             "mx       IN A   127.0.0.41",
             "");
 
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(FaultDnsIT.class);
+
     private static LoopbackDnsServer dns;
-    private static ScriptedPeer peer;
     private static JamesSandbox james;
 
     @BeforeAll
     static void boot() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "dns.test"));
-        peer = ScriptedPeer.on("127.0.0.41").start();
+        dns = SANDBOX.dns(ZONE, "dns.test");
+        ScriptedPeer peer = SANDBOX.add(ScriptedPeer.on("127.0.0.41").start());
         String handler = FaultKit.handler(
                 "<servers>" + dns.hostPort() + "</servers><timeout>" + DNS_TIMEOUT.toMillis() + "ms</timeout><retries>0</retries>",
                 "<timeBudget>" + SPF_BUDGET.toSeconds() + "s</timeBudget>",
                 "<port>" + peer.port() + "</port><heloName>mx.gatekeeper.test</heloName><overallTimeout>3s</overallTimeout>"
                         + "<checkRandom>true</checkRandom><allowPrivateTargets>true</allowPrivateTargets>",
                 "conf/gatekeeper-policy.xml");
-        james = JamesSandbox.builder()
-                .workDir(SandboxDirs.forTest(FaultDnsIT.class))
-                .gatekeeper(GatekeeperHooksIT.gatekeeperJar())
+        james = SANDBOX.start(SANDBOX.james()
                 .replaceSmtpHandler(handler)
-                .user(BOB, "bob-secret")
-                .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (peer != null) {
-            peer.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+                .user(BOB, "bob-secret"));
     }
 
     @BeforeEach

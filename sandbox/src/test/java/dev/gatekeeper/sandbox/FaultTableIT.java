@@ -3,7 +3,6 @@ package dev.gatekeeper.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +18,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A sender access table in James's {@code conf/} is overwritten with a broken line while mail
@@ -67,38 +66,27 @@ class FaultTableIT {
             SPAMMER + "    OK",
             "");
 
-    private static LoopbackDnsServer dns;
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(FaultTableIT.class);
+
     private static JamesSandbox james;
     private static Path table;
 
     @BeforeAll
     static void boot() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse("$ORIGIN ok.test.\n$TTL 300\n@ IN A 127.0.0.99\n", "ok.test"));
-        Path conf = FaultKit.conf(FaultTableIT.class, Map.of("fault-table-policy.xml", POLICY, TABLE, GOOD), s -> s);
+        LoopbackDnsServer dns = SANDBOX.dns("$ORIGIN ok.test.\n$TTL 300\n@ IN A 127.0.0.99\n", "ok.test");
+        Path conf = SANDBOX.conf(Map.of("fault-table-policy.xml", POLICY, TABLE, GOOD));
         String handler = FaultKit.handler(
                 "<servers>" + dns.hostPort() + "</servers><timeout>1s</timeout><retries>0</retries>",
                 "<timeBudget>3s</timeBudget>",
                 "<overallTimeout>3s</overallTimeout>",
                 "conf/fault-table-policy.xml");
-        james = JamesSandbox.builder()
+        james = SANDBOX.start(SANDBOX.james()
                 .confDir(conf)
-                .workDir(SandboxDirs.forTest(FaultTableIT.class))
-                .gatekeeper(GatekeeperHooksIT.gatekeeperJar())
                 .replaceSmtpHandler(handler)
-                .user(BOB, "bob-secret")
-                .start();
+                .user(BOB, "bob-secret"));
         table = james.workDir().resolve("conf").resolve(TABLE);
         assertThat(table).exists();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
     }
 
     /** One reply seen by the background sender, with the table version written when it was sent. */

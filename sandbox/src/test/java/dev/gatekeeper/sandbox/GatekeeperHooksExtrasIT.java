@@ -1,16 +1,19 @@
 package dev.gatekeeper.sandbox;
 
+import static dev.gatekeeper.sandbox.HooksTestKit.BLOCKED;
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB;
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB_PASSWORD;
+import static dev.gatekeeper.sandbox.HooksTestKit.OUTSIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One James boot for what conf/'s policy does not show: rewriting James's OWN replies (the policy's
@@ -22,12 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class GatekeeperHooksExtrasIT {
 
-    private static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
     private static final InetAddress NAMED = JamesSandbox.loopback("127.0.0.5");
     private static final InetAddress FORGED = JamesSandbox.loopback("127.0.0.6");
-    private static final InetAddress BLOCKED = JamesSandbox.loopback("127.0.0.66");
-    private static final String BOB = "bob@gatekeeper.test";
-    private static final String BOB_PASSWORD = "bob-secret";
 
     /** PTRs for the client-name rules: 127.0.0.5 forward-confirmed, 127.0.0.6 pointing at a name that is not its own. */
     static final String REVERSE_ZONE = String.join("\n",
@@ -69,36 +68,24 @@ class GatekeeperHooksExtrasIT {
             // James's ValidRcptHandler, matched by its text only.
             + "<rewrite><match text=\"^Unknown user\"/><replace text=\"No such mailbox here\"/></rewrite>";
 
-    private static LoopbackDnsServer dns;
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(GatekeeperHooksExtrasIT.class);
+
     private static JamesSandbox james;
     private static long delivered;
 
     @BeforeAll
     static void boot() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse(GatekeeperHooksIT.ZONE + REVERSE_ZONE, "gk.test"));
-        Path work = SandboxDirs.forTest(GatekeeperHooksExtrasIT.class);
-        Path probe = HooksTestKit.probeJar(work.resolveSibling(work.getFileName() + "-probe"));
-        Path conf = HooksTestKit.confVariant(work.resolveSibling(work.getFileName() + "-conf"), Map.of(
+        LoopbackDnsServer dns = SANDBOX.dns(GatekeeperHooksIT.ZONE + REVERSE_ZONE, "gk.test");
+        Path probe = HooksTestKit.probeJar(SANDBOX.beside("-probe"));
+        Path conf = SANDBOX.conf(Map.of(
                 "mailetcontainer.xml", HooksTestKit.mailetContainerWithProbes(),
                 "gatekeeper-extras-policy.xml", POLICY));
-        james = JamesSandbox.builder()
-                .workDir(work)
+        james = SANDBOX.start(SANDBOX.james()
                 .confDir(conf)
-                .gatekeeper(GatekeeperHooksIT.gatekeeperJar())
                 .extensionJar(probe)
                 .replaceSmtpHandler(GatekeeperHooksIT.handler(dns.hostPort(), 9, "conf/gatekeeper-extras-policy.xml", REWRITES))
-                .user(BOB, BOB_PASSWORD)
-                .start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (james != null) {
-            james.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+                .user(BOB, BOB_PASSWORD));
     }
 
     private static String rcptReply(InetAddress from, String rcpt) {

@@ -1,19 +1,18 @@
 package dev.gatekeeper.sandbox;
 
+import static dev.gatekeeper.sandbox.HooksTestKit.BLOCKED;
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB;
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB_PASSWORD;
+import static dev.gatekeeper.sandbox.HooksTestKit.OUTSIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
 import java.net.InetAddress;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real James 3.8.1 with the built drop-in jar and conf/'s Gatekeeper handler and policy, its
@@ -24,10 +23,6 @@ import org.junit.jupiter.api.Test;
 class GatekeeperHooksIT {
 
     static final String HANDLER = "dev.gatekeeper.james.smtp.GatekeeperHandler";
-    private static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
-    private static final InetAddress BLOCKED = JamesSandbox.loopback("127.0.0.66");
-    private static final String BOB = "bob@gatekeeper.test";
-    private static final String BOB_PASSWORD = "bob-secret";
 
     static final String ZONE = String.join("\n",
             "$ORIGIN gk.test.",
@@ -62,14 +57,11 @@ class GatekeeperHooksIT {
             "mx-catchall IN A 127.0.0.24",
             "");
 
-    private static LoopbackDnsServer dns;
-    private static final List<ScriptedPeer> peers = new ArrayList<>();
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(GatekeeperHooksIT.class);
+
     private static JamesSandbox james;
     private static int accepted;
-
-    static Path gatekeeperJar() {
-        return Paths.get(System.getProperty("gatekeeper.jar", "../distribution/target/gatekeeper-james.jar"));
-    }
 
     /** The Gatekeeper handler of conf/smtpserver.xml with the test's DNS server and peer port. */
     static String handler(String dnsHostPort, int calloutPort, String policyFile, String extra) {
@@ -87,35 +79,18 @@ class GatekeeperHooksIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "gk.test"));
+        LoopbackDnsServer dns = SANDBOX.dns(ZONE, "gk.test");
         dns.servfail(true).onlyFor("broken.temp.gk.test");
-        ScriptedPeer accept = ScriptedPeer.on("127.0.0.21")
+        ScriptedPeer accept = SANDBOX.add(ScriptedPeer.on("127.0.0.21")
                 .reply("RCPT TO:<", "550 5.1.1 no such user")
-                .reply("RCPT TO:<alice@", "250 2.1.5 ok").start();
-        peers.add(accept);
+                .reply("RCPT TO:<alice@", "250 2.1.5 ok").start());
         int port = accept.port();
-        peers.add(ScriptedPeer.on("127.0.0.22").port(port).reply("RCPT TO:<", "550 5.1.1 no such user").start());
-        peers.add(ScriptedPeer.on("127.0.0.23").port(port).reply("RCPT TO:<", "450 4.2.0 greylisted, come back later").start());
-        peers.add(ScriptedPeer.on("127.0.0.24").port(port).start());
-        james = JamesSandbox.builder()
-                .workDir(SandboxDirs.forTest(GatekeeperHooksIT.class))
-                .gatekeeper(gatekeeperJar())
+        SANDBOX.add(ScriptedPeer.on("127.0.0.22").port(port).reply("RCPT TO:<", "550 5.1.1 no such user").start());
+        SANDBOX.add(ScriptedPeer.on("127.0.0.23").port(port).reply("RCPT TO:<", "450 4.2.0 greylisted, come back later").start());
+        SANDBOX.add(ScriptedPeer.on("127.0.0.24").port(port).start());
+        james = SANDBOX.start(SANDBOX.james()
                 .replaceSmtpHandler(handler(dns.hostPort(), port, "conf/gatekeeper-policy.xml", ""))
-                .user(BOB, BOB_PASSWORD)
-                .start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (james != null) {
-            james.close();
-        }
-        for (ScriptedPeer p : peers) {
-            p.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+                .user(BOB, BOB_PASSWORD));
     }
 
     /** EHLO, MAIL and one RCPT from an outside client; the RCPT reply. */
@@ -151,18 +126,7 @@ class GatekeeperHooksIT {
      * at delivery, above everything).
      */
     private static String message(String subject) throws Exception {
-        james.awaitInboxMessageCount(BOB, accepted, Duration.ofSeconds(30));
-        String m = null;
-        // Delivery is asynchronous after the 250: look again a few times (bounded) before failing.
-        for (int attempt = 0; attempt < 50 && m == null; attempt++) {
-            m = james.readInbox(BOB, BOB_PASSWORD).stream().filter(x -> x.contains("Subject: " + subject + "\r\n"))
-                    .findFirst().orElse(null);
-            if (m == null) {
-                Thread.sleep(200);
-            }
-        }
-        assertThat(m).as("message " + subject + " in the INBOX").isNotNull();
-        m = m.replace("\r\n", "\n");
+        String m = HooksTestKit.message(james, BOB, BOB_PASSWORD, accepted, subject);
         int spf = m.indexOf("\nReceived-SPF: ");
         int authRes = m.indexOf("\nAuthentication-Results: ");
         int received = m.indexOf("\nReceived: from ");

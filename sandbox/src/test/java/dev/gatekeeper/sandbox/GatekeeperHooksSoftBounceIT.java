@@ -1,15 +1,15 @@
 package dev.gatekeeper.sandbox;
 
+import static dev.gatekeeper.sandbox.HooksTestKit.BLOCKED;
+import static dev.gatekeeper.sandbox.HooksTestKit.OUTSIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * conf/'s policy with {@code soft-bounce="true"} in the real James: every 5xx becomes the matching
@@ -18,35 +18,21 @@ import org.junit.jupiter.api.Test;
  */
 class GatekeeperHooksSoftBounceIT {
 
-    private static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
-    private static final InetAddress BLOCKED = JamesSandbox.loopback("127.0.0.66");
 
-    private static LoopbackDnsServer dns;
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(GatekeeperHooksSoftBounceIT.class);
+
     private static JamesSandbox james;
 
     @BeforeAll
     static void boot() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse(GatekeeperHooksIT.ZONE, "gk.test"));
-        Path work = SandboxDirs.forTest(GatekeeperHooksSoftBounceIT.class);
-        Path conf = HooksTestKit.confVariant(work.resolveSibling(work.getFileName() + "-conf"), Map.of(
+        LoopbackDnsServer dns = SANDBOX.dns(GatekeeperHooksIT.ZONE, "gk.test");
+        Path conf = SANDBOX.conf(Map.of(
                 "gatekeeper-policy.xml", HooksTestKit.policyWith("soft-bounce", "true")));
-        james = JamesSandbox.builder()
-                .workDir(work)
+        james = SANDBOX.start(SANDBOX.james()
                 .confDir(conf)
-                .gatekeeper(GatekeeperHooksIT.gatekeeperJar())
                 .replaceSmtpHandler(GatekeeperHooksIT.handler(dns.hostPort(), 9, "conf/gatekeeper-policy.xml",
-                        GatekeeperHooksWarnOnlyIT.CONF_REWRITE))
-                .start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (james != null) {
-            james.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+                        GatekeeperHooksWarnOnlyIT.CONF_REWRITE)));
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
 import dev.gatekeeper.state.RedisServer;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -14,9 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The handler's {@code <state>} through two real James nodes sharing one real Redis: a
@@ -51,21 +50,22 @@ class GatekeeperHooksStateIT {
             + "      <rate key=\"client-address\" measure=\"bytes\" limit=\"30000\" per=\"10m\"/>\n"
             + "    </rule>";
 
-    private static RedisServer redis;
-    private static LoopbackDnsServer dns;
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(GatekeeperHooksStateIT.class);
+
     private static ScriptedPeer peer;
     private static JamesSandbox node1;
     private static JamesSandbox node2;
 
     @BeforeAll
     static void boot() throws Exception {
-        redis = RedisServer.start();
-        dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "state.test"));
-        peer = ScriptedPeer.on("127.0.0.71").reply("RCPT TO:<", "250 2.1.5 ok").start();
+        RedisServer redis = SANDBOX.add(RedisServer.start());
+        LoopbackDnsServer dns = SANDBOX.dns(ZONE, "state.test");
+        peer = SANDBOX.add(ScriptedPeer.on("127.0.0.71").reply("RCPT TO:<", "250 2.1.5 ok").start());
         String policy = HooksTestKit.confFile("gatekeeper-policy.xml");
         assertThat(policy).contains("<stage name=\"rcpt\">", "<stage name=\"mail\">");
         policy = policy.replace("<stage name=\"rcpt\">", RCPT_RATE).replace("<stage name=\"mail\">", MAIL_RATE);
-        Path conf = FaultKit.conf(GatekeeperHooksStateIT.class, Map.of("state-policy.xml", policy), s -> s);
+        Path conf = SANDBOX.conf(Map.of("state-policy.xml", policy));
         String handler = FaultKit.handler(
                 "<servers>" + dns.hostPort() + "</servers><timeout>1s</timeout><retries>0</retries>",
                 "<timeBudget>3s</timeBudget>",
@@ -74,30 +74,19 @@ class GatekeeperHooksStateIT {
                 "conf/state-policy.xml")
                 .replace("</handler>", "<state><store>redis</store><redis.uri>" + redis.uri() + "</redis.uri>"
                         + "<redis.key-prefix>state-it:</redis.key-prefix></state></handler>");
-        Path work = SandboxDirs.forTest(GatekeeperHooksStateIT.class);
-        node1 = node(conf, work.resolveSibling(work.getFileName() + "-node1"), handler);
-        node2 = node(conf, work.resolveSibling(work.getFileName() + "-node2"), handler);
+        node1 = node(conf, SANDBOX.beside("-node1"), handler);
+        node2 = node(conf, SANDBOX.beside("-node2"), handler);
     }
 
     private static JamesSandbox node(Path conf, Path work, String handler) throws Exception {
-        JamesSandbox.Builder b = JamesSandbox.builder()
+        JamesSandbox.Builder b = SANDBOX.james()
                 .confDir(conf)
                 .workDir(work)
-                .gatekeeper(GatekeeperHooksIT.gatekeeperJar())
                 .replaceSmtpHandler(handler);
         for (String r : RECIPIENTS) {
             b.user(r, "secret");
         }
-        return b.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {node1, node2, peer, dns, redis}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        return SANDBOX.start(b);
     }
 
     /** One transaction from {@code client} to {@code node}: the RCPT replies, in order. */

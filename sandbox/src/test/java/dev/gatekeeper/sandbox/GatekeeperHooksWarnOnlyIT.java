@@ -1,15 +1,16 @@
 package dev.gatekeeper.sandbox;
 
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB;
+import static dev.gatekeeper.sandbox.HooksTestKit.BOB_PASSWORD;
+import static dev.gatekeeper.sandbox.HooksTestKit.OUTSIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * conf/'s policy with {@code warn-only="true"} in the real James: what would have been refused is
@@ -19,14 +20,13 @@ import org.junit.jupiter.api.Test;
  */
 class GatekeeperHooksWarnOnlyIT {
 
-    private static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
-    private static final String BOB = "bob@gatekeeper.test";
-    private static final String BOB_PASSWORD = "bob-secret";
     /** conf/smtpserver.xml's rewrite of James's relay refusal. */
     static final String CONF_REWRITE = "<rewrite><match stage=\"rcpt\" enhanced=\"5.7.1\" text=\"relaying denied|Authentication Required\"/>"
             + "<replace code=\"550\" enhanced=\"5.7.1\" text=\"Relaying denied: authenticate first\"/></rewrite>";
 
-    private static LoopbackDnsServer dns;
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(GatekeeperHooksWarnOnlyIT.class);
+
     private static JamesSandbox james;
 
     /**
@@ -43,31 +43,17 @@ class GatekeeperHooksWarnOnlyIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse(GatekeeperHooksIT.ZONE, "gk.test"));
-        Path work = SandboxDirs.forTest(GatekeeperHooksWarnOnlyIT.class);
-        Path probe = HooksTestKit.probeJar(work.resolveSibling(work.getFileName() + "-probe"));
-        Path conf = HooksTestKit.confVariant(work.resolveSibling(work.getFileName() + "-conf"), Map.of(
+        LoopbackDnsServer dns = SANDBOX.dns(GatekeeperHooksIT.ZONE, "gk.test");
+        Path probe = HooksTestKit.probeJar(SANDBOX.beside("-probe"));
+        Path conf = SANDBOX.conf(Map.of(
                 "mailetcontainer.xml", withoutQuarantine(HooksTestKit.mailetContainerWithProbes()),
                 "gatekeeper-policy.xml", HooksTestKit.policyWith("warn-only", "true")));
-        james = JamesSandbox.builder()
-                .workDir(work)
+        james = SANDBOX.start(SANDBOX.james()
                 .confDir(conf)
-                .gatekeeper(GatekeeperHooksIT.gatekeeperJar())
                 .extensionJar(probe)
                 // No peer on port 9: the sender callout is a tempfail, one more warning.
                 .replaceSmtpHandler(GatekeeperHooksIT.handler(dns.hostPort(), 9, "conf/gatekeeper-policy.xml", CONF_REWRITE))
-                .user(BOB, BOB_PASSWORD)
-                .start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (james != null) {
-            james.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+                .user(BOB, BOB_PASSWORD));
     }
 
     @Test

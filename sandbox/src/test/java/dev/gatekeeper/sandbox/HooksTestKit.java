@@ -3,22 +3,28 @@ package dev.gatekeeper.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * What the Gatekeeper hook ITs share beyond {@link GatekeeperHooksIT}'s zone and handler: a copy of
- * conf/ with files replaced, a probe jar compiled at test time (a mailet that shows the
- * Gatekeeper mail attributes as headers, a policy condition that fails on purpose) and reading a
- * delivered message back through IMAP.
+ * What the Gatekeeper hook ITs share beyond {@link GatekeeperHooksIT}'s zone and handler and the
+ * {@link SandboxFixture} that boots them: edited conf/ files, a probe jar compiled at test time (a
+ * mailet that shows the Gatekeeper mail attributes as headers, a policy condition that fails on
+ * purpose) and reading a delivered message back through IMAP.
  */
 final class HooksTestKit {
+
+    /** An outside client: not in conf/'s my-networks, so it may not relay. */
+    static final InetAddress OUTSIDE = JamesSandbox.loopback("127.0.0.2");
+    /** The client conf/gatekeeper-policy.xml refuses at connect. */
+    static final InetAddress BLOCKED = JamesSandbox.loopback("127.0.0.66");
+    /** The local mailbox the hook ITs deliver to. */
+    static final String BOB = "bob@gatekeeper.test";
+    static final String BOB_PASSWORD = "bob-secret";
 
     static final String PROBE_MAILET = "gkprobe.GatekeeperAttributesHeader";
     static final String PROBE_CONDITION = "gkprobe.ExplodingConditionFactory";
@@ -104,28 +110,10 @@ final class HooksTestKit {
 
     /** The probe jar (mailet and condition), compiled against James and the Gatekeeper jar. */
     static Path probeJar(Path buildDir) throws IOException {
-        deleteTree(buildDir);
+        TestFiles.deleteTree(buildDir);
         return ExtensionJar.build(Files.createDirectories(buildDir), "gatekeeper-probe.jar",
-                List.of(GatekeeperHooksIT.gatekeeperJar()),
+                List.of(SandboxFixture.gatekeeperJar()),
                 PROBE_MAILET, MAILET_SOURCE, PROBE_CONDITION, CONDITION_SOURCE);
-    }
-
-    /** A copy of conf/ in {@code dir} with the given files (name → content) written over it. */
-    static Path confVariant(Path dir, Map<String, String> files) throws IOException {
-        Path source = Paths.get(System.getProperty(JamesSandbox.CONF_PROPERTY));
-        deleteTree(dir);
-        Files.createDirectories(dir);
-        try (Stream<Path> walk = Files.list(source)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                if (Files.isRegularFile(p)) {
-                    Files.copy(p, dir.resolve(p.getFileName().toString()));
-                }
-            }
-        }
-        for (Map.Entry<String, String> f : files.entrySet()) {
-            Files.writeString(dir.resolve(f.getKey()), f.getValue());
-        }
-        return dir;
     }
 
     static String confFile(String name) throws IOException {
@@ -177,15 +165,5 @@ final class HooksTestKit {
         String unfolded = head.replaceAll("\n[ \t]+", " ");
         return unfolded.lines().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1))
                 .map(l -> l.substring(name.length() + 1).strip()).collect(java.util.stream.Collectors.toList());
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -18,12 +17,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Gatekeeper's mailets and matchers in the real James, with conf/mailetcontainer.xml as shipped
@@ -48,6 +48,9 @@ class MailetPipelineIT {
     private static final InetAddress INSIDE = JamesSandbox.loopback("127.0.0.21");
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(MailetPipelineIT.class);
+
     private static LoopbackDnsServer dns;
     private static ScriptedPeer peer;
     private static JamesSandbox james;
@@ -55,8 +58,8 @@ class MailetPipelineIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        peer = ScriptedPeer.on("127.0.0.81").reply("RCPT TO:<dave@", "550 5.1.1 <dave@gatekeeper.test>: no such user here").start();
-        dns = LoopbackDnsServer.start(ZoneFile.parse(String.join("\n",
+        peer = SANDBOX.add(ScriptedPeer.on("127.0.0.81").reply("RCPT TO:<dave@", "550 5.1.1 <dave@gatekeeper.test>: no such user here").start());
+        dns = SANDBOX.dns(String.join("\n",
                 "$TTL 60",
                 "spf-fail.test. TXT \"v=spf1 ip4:192.0.2.0/24 -all\"",
                 "spf-soft.test. TXT \"v=spf1 ip4:192.0.2.0/24 ~all\"",
@@ -66,31 +69,18 @@ class MailetPipelineIT {
                 "gatekeeper.test. TXT \"v=spf1 ip4:127.0.0.0/24 -all\"",
                 "gatekeeper.test. MX 10 mx.peer.test.",
                 "mx.peer.test. A 127.0.0.81",
-                ""), "mailet-it.zone"));
-        Path work = SandboxDirs.forTest(MailetPipelineIT.class);
-        Path conf = testConf(work.resolveSibling(work.getFileName() + "-conf"));
-        james = JamesSandbox.builder()
-                .workDir(work)
+                ""), "mailet-it.zone");
+        Path conf = testConf(SANDBOX.beside("-conf"));
+        // The drop-in jar as a plain extension jar: conf/'s Gatekeeper SMTP hooks are left out, the
+        // mails come in without a verdict and the mailets decide.
+        james = SANDBOX.start(JamesSandbox.builder()
+                .workDir(SANDBOX.workDir())
                 .confDir(conf)
                 .user(ALICE, PASSWORD)
                 .user(DAVE, PASSWORD)
                 .user(RELAYER, PASSWORD)
-                .extensionJar(gatekeeperJar())
-                .start();
+                .extensionJar(gatekeeperJar()));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (james != null) {
-            james.close();
-        }
-        if (peer != null) {
-            peer.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
     }
 
     /** The drop-in jar the reactor built (distribution comes before sandbox). */
@@ -111,20 +101,7 @@ class MailetPipelineIT {
      * engine settings are plain mailet parameters, so this is all an administrator changes too.
      */
     static Path testConf(Path dir) throws IOException {
-        Path source = Path.of(System.getProperty(JamesSandbox.CONF_PROPERTY));
-        if (Files.exists(dir)) {
-            try (Stream<Path> old = Files.walk(dir)) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
-        try (Stream<Path> files = Files.list(source)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(f)) {
-                    Files.copy(f, dir.resolve(f.getFileName()));
-                }
-            }
-        }
+        TestFiles.confCopy(dir, Map.of());
         Path mc = dir.resolve("mailetcontainer.xml");
         String xml = Files.readString(mc);
         String edited = xml

@@ -3,15 +3,14 @@ package dev.gatekeeper.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ZoneFile;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * "Not an open relay", through the real James with conf/'s Gatekeeper handler and policy: every
@@ -27,7 +26,9 @@ class OpenRelayIT {
     /** James's RcptCmdHandler when MailAddress does not parse the path (RFC 3463 X.1.3 bad destination syntax). */
     private static final String JAMES_SYNTAX = "553 5.1.3 Syntax error in recipient address";
 
-    private static LoopbackDnsServer dns;
+    @RegisterExtension
+    static final SandboxFixture SANDBOX = SandboxFixture.forTest(OpenRelayIT.class);
+
     private static JamesSandbox james;
 
     /** RCPT TO argument (inside the brackets) → the exact reply it must get. */
@@ -84,24 +85,11 @@ class OpenRelayIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse(GatekeeperHooksIT.ZONE, "gk.test"));
-        james = JamesSandbox.builder()
-                .workDir(SandboxDirs.forTest(OpenRelayIT.class))
-                .gatekeeper(GatekeeperHooksIT.gatekeeperJar())
+        LoopbackDnsServer dns = SANDBOX.dns(GatekeeperHooksIT.ZONE, "gk.test");
+        james = SANDBOX.start(SANDBOX.james()
                 // No peer listens on port 9: were a form taken as local, the sender callout would
                 // answer 4xx, never a silent 250.
-                .replaceSmtpHandler(GatekeeperHooksIT.handler(dns.hostPort(), 9, "conf/gatekeeper-policy.xml", ""))
-                .start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (james != null) {
-            james.close();
-        }
-        if (dns != null) {
-            dns.close();
-        }
+                .replaceSmtpHandler(GatekeeperHooksIT.handler(dns.hostPort(), 9, "conf/gatekeeper-policy.xml", "")));
     }
 
     @Test

@@ -1,10 +1,13 @@
 package dev.gatekeeper.sandbox;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** File chores of the integration tests: the built drop-in jar, copies of conf/. */
@@ -25,19 +28,26 @@ final class TestFiles {
         }
     }
 
+    /**
+     * Replaces {@code dir} with a copy of the repository's conf/ (system property
+     * {@value JamesSandbox#CONF_PROPERTY}) and writes the given files (relative name → content)
+     * over it: the one way a test gets a conf/ of its own.
+     */
+    static Path confCopy(Path dir, Map<String, String> files) throws IOException {
+        copyTree(Paths.get(System.getProperty(JamesSandbox.CONF_PROPERTY)), dir);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Path p = dir.resolve(f.getKey());
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+        }
+        return dir;
+    }
+
     /** Replaces {@code to} with a copy of {@code from}. */
     static void copyTree(Path from, Path to) throws IOException {
         deleteTree(to);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(file, target);
-                }
-            }
-        }
+        // The same copy JamesSandbox makes of conf/ for James itself.
+        JamesConf.copyTree(from, to);
     }
 
     static void deleteTree(Path dir) throws IOException {

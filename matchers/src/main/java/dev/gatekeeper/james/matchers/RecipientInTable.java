@@ -1,6 +1,5 @@
 package dev.gatekeeper.james.matchers;
 
-import dev.gatekeeper.policy.TableFile;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,14 +13,8 @@ import org.apache.mailet.Mail;
  */
 public class RecipientInTable extends TableMatcher {
 
-    @Override
-    TableFile.Type defaultType() {
-        return TableFile.Type.ADDRESS;
-    }
-
-    @Override
-    List<TableFile.Type> types() {
-        return List.of(TableFile.Type.ADDRESS, TableFile.Type.DOMAIN, TableFile.Type.REGEXP);
+    public RecipientInTable() {
+        super(ADDRESS_TYPES);
     }
 
     @Override

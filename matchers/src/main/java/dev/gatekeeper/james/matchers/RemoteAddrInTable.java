@@ -17,14 +17,8 @@ import org.apache.mailet.Mail;
  */
 public class RemoteAddrInTable extends TableMatcher {
 
-    @Override
-    TableFile.Type defaultType() {
-        return TableFile.Type.CIDR;
-    }
-
-    @Override
-    List<TableFile.Type> types() {
-        return List.of(TableFile.Type.CIDR);
+    public RemoteAddrInTable() {
+        super(List.of(TableFile.Type.CIDR));
     }
 
     @Override

@@ -1,9 +1,7 @@
 package dev.gatekeeper.james.matchers;
 
 import dev.gatekeeper.policy.SmtpAddress;
-import dev.gatekeeper.policy.TableFile;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -16,14 +14,8 @@ import org.apache.mailet.Mail;
  */
 public class SenderInTable extends TableMatcher {
 
-    @Override
-    TableFile.Type defaultType() {
-        return TableFile.Type.ADDRESS;
-    }
-
-    @Override
-    List<TableFile.Type> types() {
-        return List.of(TableFile.Type.ADDRESS, TableFile.Type.DOMAIN, TableFile.Type.REGEXP);
+    public SenderInTable() {
+        super(ADDRESS_TYPES);
     }
 
     @Override

@@ -22,22 +22,26 @@ abstract class TableMatcher extends GatekeeperMatcher {
     static final Duration DEFAULT_CHECK = Duration.ofSeconds(5);
     private static final String FILE_SCHEME = "file://";
 
+    /** What a sender or recipient table can be; {@code address} when the condition names none. */
+    static final List<TableFile.Type> ADDRESS_TYPES =
+            List.of(TableFile.Type.ADDRESS, TableFile.Type.DOMAIN, TableFile.Type.REGEXP);
+
+    /** The table types this matcher can look up; the first is the one taken when the condition names none. */
+    private final List<TableFile.Type> types;
     TableFile table;
 
-    /** The table type when the condition names none. */
-    abstract TableFile.Type defaultType();
-
-    /** The table types this matcher can look up. */
-    abstract List<TableFile.Type> types();
+    TableMatcher(List<TableFile.Type> types) {
+        this.types = List.copyOf(types);
+    }
 
     @Override
     void configure(MatcherCondition condition) {
         condition.engineSettings(getMatcherName(), List.of("type", "check"));
         TableFile.Type type = condition.options.containsKey("type")
-                ? TableFile.Type.of(condition.options.get("type")) : defaultType();
-        if (!types().contains(type)) {
+                ? TableFile.Type.of(condition.options.get("type")) : types.get(0);
+        if (!types.contains(type)) {
             throw new IllegalArgumentException(getMatcherName() + ": type '" + type.keyword() + "' cannot be used here (use "
-                    + String.join(", ", types().stream().map(TableFile.Type::keyword).toArray(String[]::new)) + ")");
+                    + String.join(", ", types.stream().map(TableFile.Type::keyword).toArray(String[]::new)) + ")");
         }
         Duration check = condition.options.containsKey("check")
                 ? SettingValues.duration("check", condition.options.get("check")) : DEFAULT_CHECK;
