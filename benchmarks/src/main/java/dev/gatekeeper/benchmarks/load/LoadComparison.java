@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,8 +41,6 @@ public final class LoadComparison {
 
     /** Where the warm-up goes, and the first of the load's mailboxes. */
     private static final String RECIPIENT = "user1@gatekeeper.test";
-    /** USER_HZ of Linux's /proc, 100 on every common architecture. */
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
     /** The longest a James may take to deliver what it accepted in one run. */
     private static final Duration DELIVERY_BOUND = Duration.ofMinutes(5);
     private static final String SENDER = "load@load.test";
@@ -102,16 +101,16 @@ public final class LoadComparison {
                 for (int leg = 0; leg < targets.size(); leg++) {
                     Target t = targets.get((leg + round) % targets.size());
                     SmtpLoad.Plan.Builder plan = plan(t, client, sessions, messages, recipients);
-                    long cpuBefore = cpuMillis(t.james.pid());
-                    Map<String, Long> threadsBefore = threadCpuMillis(t.james.pid());
+                    CpuTime cpuBefore = CpuTime.ofProcess(t.james.pid());
+                    Map<String, CpuTime> threadsBefore = CpuTime.byThreadGroup(t.james.pid());
                     LoadResult r = new SmtpLoad(plan.build()).run();
-                    long cpu = cpuMillis(t.james.pid()) - cpuBefore;
-                    threadCpuMillis(t.james.pid()).forEach((group, ms) -> t.threadCpu.merge(group,
-                            ms - threadsBefore.getOrDefault(group, 0L), Long::sum));
+                    CpuTime cpu = CpuTime.ofProcess(t.james.pid()).minus(cpuBefore);
+                    CpuTime.byThreadGroup(t.james.pid()).forEach((group, used) -> t.threadCpu.merge(group,
+                            used.minus(threadsBefore.getOrDefault(group, CpuTime.ZERO)), CpuTime::plus));
                     t.runs.add(r);
-                    t.cpuMillis += cpu;
+                    t.cpu = t.cpu.plus(cpu);
                     System.out.printf("round %d %-26s %s, James CPU %.2f ms/msg%n", round + 1, t.name, r,
-                            (double) cpu / r.accepted());
+                            (double) cpu.totalMillis() / r.accepted());
                     // Nothing of this run is still being delivered while the next one is timed.
                     complete &= awaitDelivered(t, recipients);
                 }
@@ -121,18 +120,18 @@ public final class LoadComparison {
             for (Target t : targets) {
                 System.out.printf("%-26s %7.0f msg/s  RCPT p50 %s p99 %s  James CPU %.2f ms/msg  ratio %.2f%n", t.name,
                         rate(t.runs), ms(t.runs, 50), ms(t.runs, 99),
-                        (double) t.cpuMillis / t.runs.stream().mapToLong(LoadResult::accepted).sum(),
+                        (double) t.cpu.totalMillis() / t.runs.stream().mapToLong(LoadResult::accepted).sum(),
                         rate(t.runs) / plainRate);
             }
             System.out.println("James CPU by thread group during the timed runs, ms per message:");
             for (Target t : targets) {
                 long accepted = t.runs.stream().mapToLong(LoadResult::accepted).sum();
                 StringBuilder line = new StringBuilder(String.format("  %-26s", t.name));
-                t.threadCpu.entrySet().stream().filter(e -> !e.getKey().endsWith(SYSTEM))
-                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                t.threadCpu.entrySet().stream()
+                        .sorted(Comparator.comparingLong((Map.Entry<String, CpuTime> e) -> e.getValue().totalMillis()).reversed())
+                        .limit(6)
                         .forEach(e -> line.append(String.format(" %s %.2f (system %.2f)", e.getKey(),
-                                (double) e.getValue() / accepted,
-                                (double) t.threadCpu.getOrDefault(e.getKey() + SYSTEM, 0L) / accepted)));
+                                (double) e.getValue().totalMillis() / accepted, (double) e.getValue().systemMillis() / accepted)));
                 System.out.println(line);
             }
             System.out.println(complete ? "every accepted message was delivered" : "MAIL WAS LOST: see above");
@@ -151,8 +150,8 @@ public final class LoadComparison {
         final String name;
         final JamesSandbox james;
         final List<LoadResult> runs = new ArrayList<>();
-        long cpuMillis;
-        final Map<String, Long> threadCpu = new TreeMap<>();
+        CpuTime cpu = CpuTime.ZERO;
+        final Map<String, CpuTime> threadCpu = new TreeMap<>();
         long warmUpAccepted;
 
         Target(String name, JamesSandbox james) {
@@ -257,52 +256,6 @@ public final class LoadComparison {
         }
     }
 
-    /**
-     * CPU time (user and system) the process has used so far, from /proc (Linux; 0 elsewhere): the
-     * load driver shares the machine, so throughput alone does not say what the hooks cost.
-     */
-    private static long cpuMillis(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    /** Suffix of the {@link #threadCpuMillis} entries that count only the kernel's share. */
-    private static final String SYSTEM = " system";
-
-    /**
-     * CPU time so far per thread group (thread name without its number), and its kernel share
-     * under the group's name plus {@link #SYSTEM}, from /proc; empty elsewhere.
-     */
-    private static Map<String, Long> threadCpuMillis(long pid) {
-        Map<String, Long> groups = new TreeMap<>();
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-                            .replaceAll("[-#0-9]*$", "").replace(' ', '_');
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long system = Long.parseLong(f[12]);
-                    long ticks = Long.parseLong(f[11]) + system;
-                    groups.merge(name, ticks * 1000 / CLOCK_TICKS_PER_SECOND, Long::sum);
-                    groups.merge(name + SYSTEM, system * 1000 / CLOCK_TICKS_PER_SECOND, Long::sum);
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended meanwhile
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return groups;
-        }
-        return groups;
-    }
-
     private static String stringArg(String[] args, String name, String fallback) {
         for (String a : args) {
             if (a.startsWith(name + "=")) {
@@ -313,11 +266,7 @@ public final class LoadComparison {
     }
 
     private static int intArg(String[] args, String name, int fallback) {
-        for (String a : args) {
-            if (a.startsWith(name + "=")) {
-                return Integer.parseInt(a.substring(name.length() + 1));
-            }
-        }
-        return fallback;
+        String value = stringArg(args, name, null);
+        return value == null ? fallback : Integer.parseInt(value);
     }
 }
