@@ -115,7 +115,7 @@ class FaultBoundsIT {
                         String rcpt = smtp.rcptTo(BOB).lastLine();
                         return rcpt.equals(tempfail(sender)) ? "450 tempfail" : rcpt;
                     } catch (RuntimeException e) {
-                        return "failed: " + e.getMessage();
+                        return "failed: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause());
                     }
                 }));
             }
