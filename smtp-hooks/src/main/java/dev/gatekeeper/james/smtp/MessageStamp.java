@@ -4,6 +4,7 @@ import dev.gatekeeper.spf.AuthenticationResultsSpf;
 import dev.gatekeeper.spf.ReceivedSpfHeader;
 import dev.gatekeeper.spf.SpfVerdict;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
 
 /**
@@ -60,7 +62,15 @@ final class MessageStamp {
                     // UTF-8: an SMTPUTF8 sender may appear in the headers (RFC 6532 §3).
                     out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
                 }
-                mail.getMessage().writeTo(out);
+                MimeMessage message = mail.getMessage();
+                if (message instanceof MimeMessageWrapper) {
+                    // The received octets as they are: writeTo would parse the header block first.
+                    try (InputStream in = ((MimeMessageWrapper) message).getMessageInputStream()) {
+                        in.transferTo(out);
+                    }
+                } else {
+                    message.writeTo(out);
+                }
             }
             // Disposes the old message and its source, as James's own MailImpl.setMessage does.
             mail.setMessageContent(source);

@@ -55,6 +55,20 @@ class MessageStampTest {
     }
 
     @Test
+    void aHeaderAnEarlierHookAddedThroughTheApiIsKept() throws Exception {
+        MailImpl mail = jamesMail(RECEIVED);
+        mail.getMessage().addHeader("X-Earlier-Hook", "yes");
+
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass);
+
+        String written = written(mail.getMessage());
+        assertThat(written).startsWith("Received-SPF: pass ");
+        assertThat(mail.getMessage().getHeader("X-Earlier-Hook")).containsExactly("yes");
+        assertThat(written).endsWith("\r\n\r\nBody line one.\r\nCaf\u00e9 in 8 bits, kept as it came.\r\n");
+        mail.dispose();
+    }
+
+    @Test
     void otherMailsGetTheHeaderBlockRebuiltWithOursFirst() throws Exception {
         MimeMessage message = new MimeMessage(Session.getDefaultInstance(System.getProperties()),
                 new ByteArrayInputStream(RECEIVED.getBytes(StandardCharsets.UTF_8)));
