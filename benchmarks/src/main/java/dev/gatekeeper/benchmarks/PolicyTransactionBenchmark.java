@@ -1,0 +1,100 @@
+package dev.gatekeeper.benchmarks;
+
+import dev.gatekeeper.callout.CalloutSettings;
+import dev.gatekeeper.callout.CalloutVerifier;
+import dev.gatekeeper.callout.ScriptedPeer;
+import dev.gatekeeper.dns.DnsjavaResolver;
+import dev.gatekeeper.dns.LoopbackDnsServer;
+import dev.gatekeeper.dns.ResolverSettings;
+import dev.gatekeeper.dns.ZoneFile;
+import dev.gatekeeper.policy.ClientFacts;
+import dev.gatekeeper.policy.EngineChecks;
+import dev.gatekeeper.policy.PolicyConfig;
+import dev.gatekeeper.policy.PolicyEngine;
+import dev.gatekeeper.policy.PolicySession;
+import dev.gatekeeper.policy.Verdict;
+import dev.gatekeeper.spf.SpfEvaluator;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * What Gatekeeper's policy costs one transaction of an open connection with warm caches, the
+ * load test's transaction without James around it: {@code conf/gatekeeper-policy.xml} decides
+ * MAIL (SPF), RCPT (relay rules, sender callout) and the end of DATA, over the real engines, the
+ * SPF evaluator's DNS answers and the callout's answer cached (a DNS server and a peer MTA on
+ * loopback answered them once, in the set-up).
+ *
+ * <pre>
+ * java -jar benchmarks/target/gatekeeper-benchmarks.jar PolicyTransactionBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Threads(1)
+public class PolicyTransactionBenchmark {
+
+    private static final String CLIENT = "127.0.0.2";
+    private static final String ZONE = String.join("\n",
+            "$ORIGIN load.test.",
+            "$TTL 86400",
+            "@     IN MX  10 mx",
+            "@     IN TXT \"v=spf1 ip4:192.0.2.0/24 ip4:" + CLIENT + " -all\"",
+            "mx    IN A   127.0.0.21",
+            "");
+
+    private LoopbackDnsServer dns;
+    private ScriptedPeer peer;
+    private CalloutVerifier callouts;
+    private PolicySession session;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "load.test"));
+        peer = ScriptedPeer.on("127.0.0.21").start();
+        DnsjavaResolver resolver = new DnsjavaResolver(ResolverSettings.builder()
+                .server(dns.hostPort()).timeout(Duration.ofSeconds(2)).build());
+        callouts = CalloutVerifier.create(CalloutSettings.builder().port(peer.port()).allowPrivateTargets(true)
+                .heloName("mx.gatekeeper.test").build(), resolver);
+        PolicyEngine engine = PolicyEngine.create(PolicyConfig.load(Path.of("conf/gatekeeper-policy.xml")),
+                EngineChecks.of(new SpfEvaluator(resolver), callouts), resolver);
+        session = engine.openSession(ClientFacts.of(InetAddress.getByName(CLIENT), "client.load.test", false));
+        session.connect().toCompletableFuture().join();
+        session.helo("client.load.test").toCompletableFuture().join();
+        Verdict first = transaction();
+        if (first.refuses() || peer.connections() != 1) {
+            throw new IllegalStateException("the transaction must be accepted after one callout: " + first
+                    + ", peer connections " + peer.connections());
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        callouts.close();
+        peer.close();
+        dns.close();
+    }
+
+    /** MAIL, one RCPT, the end of DATA; each verdict awaited, as a hook does. */
+    @Benchmark
+    public Verdict transaction() {
+        session.mail("<load@load.test>", 2048).toCompletableFuture().join();
+        Verdict rcpt = session.rcpt("<user1@gatekeeper.test>").toCompletableFuture().join();
+        if (rcpt.refuses()) {
+            throw new IllegalStateException("refused: " + rcpt);
+        }
+        return session.data(2048).toCompletableFuture().join();
+    }
+}
