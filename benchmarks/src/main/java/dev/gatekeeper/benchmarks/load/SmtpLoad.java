@@ -37,8 +37,7 @@ public final class SmtpLoad {
         long start = System.nanoTime();
         for (int i = 0; i < plan.sessions; i++) {
             InetAddress from = plan.clientAddresses.get(i % plan.clientAddresses.size());
-            String recipient = plan.recipients.get(i % plan.recipients.size());
-            futures.add(pool.submit(() -> session(from, recipient, tickets)));
+            futures.add(pool.submit(() -> session(from, tickets)));
         }
         pool.shutdown();
         boolean finished = pool.awaitTermination(plan.deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -61,7 +60,7 @@ public final class SmtpLoad {
         return result.build();
     }
 
-    private SessionTally session(InetAddress from, String recipient, AtomicInteger tickets) {
+    private SessionTally session(InetAddress from, AtomicInteger tickets) {
         SessionTally tally = new SessionTally();
         if (tickets.get() <= 0) {
             return tally;
@@ -73,6 +72,7 @@ public final class SmtpLoad {
             int n;
             while ((n = tickets.getAndDecrement()) > 0) {
                 tally.attempted++;
+                String recipient = plan.recipients.get(n % plan.recipients.size());
                 if (client.mailFrom(plan.sender).code() != 250) {
                     tally.refused++;
                     client.rset();
@@ -198,8 +198,8 @@ public final class SmtpLoad {
             }
 
             /**
-             * A recipient; with several, session i sends to the i-th in turn (one mailbox per
-             * session, as mail for many users arrives). Default: user@gatekeeper.test.
+             * A recipient; with several, message n goes to the n-th in turn, whichever session
+             * sends it (mail for many users, as a server receives it). Default: user@gatekeeper.test.
              */
             public Builder recipient(String value) {
                 recipients.add(Objects.requireNonNull(value, "recipient"));
