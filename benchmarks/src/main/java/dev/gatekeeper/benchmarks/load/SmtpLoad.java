@@ -36,7 +36,8 @@ public final class SmtpLoad {
         List<Future<SessionTally>> futures = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < plan.sessions; i++) {
-            InetAddress from = plan.clientAddresses.get(i % plan.clientAddresses.size());
+            // No client address given: the system picks one (null to SmtpClient).
+            InetAddress from = plan.clientAddresses.isEmpty() ? null : plan.clientAddresses.get(i % plan.clientAddresses.size());
             futures.add(pool.submit(() -> session(from, tickets)));
         }
         pool.shutdown();
@@ -223,9 +224,6 @@ public final class SmtpLoad {
             }
 
             public Plan build() {
-                if (clientAddresses.isEmpty()) {
-                    clientAddresses.add(null);
-                }
                 return new Plan(this);
             }
         }
