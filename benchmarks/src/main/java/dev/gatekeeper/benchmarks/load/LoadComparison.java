@@ -49,6 +49,7 @@ public final class LoadComparison {
     private static final String SENDER = "load@load.test";
     /** How close two successive warm-up runs' rates must be for a James to count as warm. */
     private static final double STEADY = 0.05;
+    /** A James still not steady after this many runs is timed anyway (its warm-up lines show it). */
     private static final int MAX_WARM_UP_RUNS = 15;
     /** Enough that no mailbox grows past a few dozen messages in a run of tens of thousands. */
     private static final int DEFAULT_MAILBOXES = 1000;
