@@ -1,5 +1,6 @@
 package dev.gatekeeper.benchmarks;
 
+import dev.gatekeeper.benchmarks.load.LoadComparison;
 import dev.gatekeeper.callout.CalloutSettings;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.callout.ScriptedPeer;
@@ -46,15 +47,6 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 public class PolicyTransactionBenchmark {
 
-    private static final String CLIENT = "127.0.0.2";
-    private static final String ZONE = String.join("\n",
-            "$ORIGIN load.test.",
-            "$TTL 86400",
-            "@     IN MX  10 mx",
-            "@     IN TXT \"v=spf1 ip4:192.0.2.0/24 ip4:" + CLIENT + " -all\"",
-            "mx    IN A   127.0.0.21",
-            "");
-
     private LoopbackDnsServer dns;
     private ScriptedPeer peer;
     private CalloutVerifier callouts;
@@ -62,15 +54,15 @@ public class PolicyTransactionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "load.test"));
-        peer = ScriptedPeer.on("127.0.0.21").start();
+        dns = LoopbackDnsServer.start(ZoneFile.parse(LoadComparison.ZONE, "load.test"));
+        peer = ScriptedPeer.on(LoadComparison.PEER).start();
         DnsjavaResolver resolver = new DnsjavaResolver(ResolverSettings.builder()
                 .server(dns.hostPort()).timeout(Duration.ofSeconds(2)).build());
         callouts = CalloutVerifier.create(CalloutSettings.builder().port(peer.port()).allowPrivateTargets(true)
                 .heloName("mx.gatekeeper.test").build(), resolver);
         PolicyEngine engine = PolicyEngine.create(PolicyConfig.load(Path.of("conf/gatekeeper-policy.xml")),
                 EngineChecks.of(new SpfEvaluator(resolver), callouts), resolver);
-        session = engine.openSession(ClientFacts.of(InetAddress.getByName(CLIENT), "client.load.test", false));
+        session = engine.openSession(ClientFacts.of(InetAddress.getByName(LoadComparison.CLIENT), "client.load.test", false));
         session.connect().toCompletableFuture().join();
         session.helo("client.load.test").toCompletableFuture().join();
         Verdict first = transaction();
@@ -90,7 +82,7 @@ public class PolicyTransactionBenchmark {
     /** MAIL, one RCPT, the end of DATA; each verdict awaited, as a hook does. */
     @Benchmark
     public Verdict transaction() {
-        session.mail("<load@load.test>", 2048).toCompletableFuture().join();
+        session.mail("<" + LoadComparison.SENDER + ">", 2048).toCompletableFuture().join();
         Verdict rcpt = session.rcpt("<user1@gatekeeper.test>").toCompletableFuture().join();
         if (rcpt.refuses()) {
             throw new IllegalStateException("refused: " + rcpt);

@@ -46,7 +46,7 @@ public final class LoadComparison {
     private static final String RECIPIENT = "user1@gatekeeper.test";
     /** The longest a James may take to deliver what it accepted in one run. */
     private static final Duration DELIVERY_BOUND = Duration.ofMinutes(5);
-    private static final String SENDER = "load@load.test";
+    public static final String SENDER = "load@load.test";
     /** How close two successive warm-up runs' rates must be for a James to count as warm. */
     private static final double STEADY = 0.05;
     /** A James still not steady after this many runs is timed anyway (its warm-up lines show it). */
@@ -54,9 +54,11 @@ public final class LoadComparison {
     /** Enough that no mailbox grows past a few dozen messages in a run of tens of thousands. */
     private static final int DEFAULT_MAILBOXES = 1000;
     /** An outside client: not in authorizedAddresses, so relay rules and SPF apply in full. */
-    private static final String CLIENT = "127.0.0.2";
-    private static final String PEER = "127.0.0.21";
-    private static final String ZONE = String.join("\n",
+    public static final String CLIENT = "127.0.0.2";
+    /** The sender's mail host, where the callout goes. */
+    public static final String PEER = "127.0.0.21";
+    /** The sender's domain: its SPF record passes {@link #CLIENT}, its MX is {@link #PEER}. */
+    public static final String ZONE = String.join("\n",
             "$ORIGIN load.test.",
             "$TTL 86400",
             "@     IN MX  10 mx",
