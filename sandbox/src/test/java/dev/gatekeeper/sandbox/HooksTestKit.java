@@ -112,7 +112,7 @@ final class HooksTestKit {
     static Path probeJar(Path buildDir) throws IOException {
         TestFiles.deleteTree(buildDir);
         return ExtensionJar.build(Files.createDirectories(buildDir), "gatekeeper-probe.jar",
-                List.of(SandboxFixture.gatekeeperJar()),
+                List.of(TestFiles.dropInJar()),
                 PROBE_MAILET, MAILET_SOURCE, PROBE_CONDITION, CONDITION_SOURCE);
     }
 

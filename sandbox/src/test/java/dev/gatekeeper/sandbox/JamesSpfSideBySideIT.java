@@ -165,11 +165,7 @@ class JamesSpfSideBySideIT {
             .dnsServer(dns.address().getHostAddress())
             .user(CHECKED, PASSWORD)
             .user(DEFAULTS, PASSWORD);
-        Path jar = TestFiles.dropInJar(conf);
-        if (jar != null) {
-            builder.extensionJar(jar); // conf/ may name Gatekeeper's mailets and matchers
-        }
-        return builder;
+        return builder.extensionJar(TestFiles.dropInJar()); // conf/ names Gatekeeper's mailets and matchers
     }
 
     /** conf/ with Gatekeeper's SMTP hooks taken out (James alone answers) and James's SPF mailet first in root. */

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,21 +78,8 @@ class MailetPipelineIT {
                 .user(ALICE, PASSWORD)
                 .user(DAVE, PASSWORD)
                 .user(RELAYER, PASSWORD)
-                .extensionJar(gatekeeperJar()));
+                .extensionJar(TestFiles.dropInJar()));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    /** The drop-in jar the reactor built (distribution comes before sandbox). */
-    static Path gatekeeperJar() throws IOException {
-        String property = System.getProperty("gatekeeper.jar");
-        if (property != null && Files.isRegularFile(Path.of(property))) {
-            return Path.of(property);
-        }
-        Path target = Path.of(System.getProperty(JamesSandbox.CONF_PROPERTY)).resolveSibling("distribution").resolve("target");
-        try (Stream<Path> jars = Files.list(target)) {
-            return jars.filter(p -> p.getFileName().toString().matches("gatekeeper-james-[^-]+(-SNAPSHOT)?\\.jar"))
-                    .findFirst().orElseThrow(() -> new IOException("no drop-in jar in " + target + ": build distribution first"));
-        }
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.gatekeeper.dns.LoopbackDnsServer;
 import dev.gatekeeper.dns.ZoneFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -45,11 +44,6 @@ final class SandboxFixture implements AfterAllCallback {
         return new SandboxFixture(test);
     }
 
-    /** The Gatekeeper drop-in jar the reactor built (system property {@code gatekeeper.jar}). */
-    static Path gatekeeperJar() {
-        return Paths.get(System.getProperty("gatekeeper.jar", "../distribution/target/gatekeeper-james.jar"));
-    }
-
     /** The test's James work dir, under target/ and left there for inspection. */
     Path workDir() throws IOException {
         // Fixed once: without the work property SandboxDirs makes a new temporary root each call.
@@ -83,7 +77,7 @@ final class SandboxFixture implements AfterAllCallback {
 
     /** A James builder with the work dir and the Gatekeeper drop-in jar; the test adds its handler, conf and users. */
     JamesSandbox.Builder james() throws IOException {
-        return JamesSandbox.builder().workDir(workDir()).gatekeeper(gatekeeperJar());
+        return JamesSandbox.builder().workDir(workDir()).gatekeeper(TestFiles.dropInJar());
     }
 
     /** Boots {@code builder}'s James, closed after the test class before everything opened earlier. */

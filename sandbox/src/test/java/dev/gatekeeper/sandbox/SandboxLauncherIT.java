@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's main command in {@code --once} mode, in-process: DNS on 127.0.0.153:53, the
- * peers on port 25, James from conf/ with the drop-in jar when it is built. Every demo must
+ * peers on port 25, James from conf/ with the drop-in jar. Every demo must
  * get replies and they must be the ones it declares (Gatekeeper's when its hooks are
  * installed, James's own otherwise); the printed transcript must carry James's live replies.
  */
@@ -32,11 +32,8 @@ class SandboxLauncherIT {
             "--james-classpath", System.getProperty(JamesSandbox.CLASSPATH_PROPERTY),
             "--work", SandboxDirs.forTest(SandboxLauncherIT.class).toString(),
             "--smtp-port", "0"));
-        Path jar = TestFiles.dropInJar(conf);
-        if (jar != null) {
-            args.add("--gatekeeper-jar");
-            args.add(jar.toString());
-        }
+        args.add("--gatekeeper-jar");
+        args.add(TestFiles.dropInJar().toString());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         status = SandboxMain.run(args.toArray(new String[0]), new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -15,17 +15,16 @@ final class TestFiles {
     private TestFiles() {
     }
 
-    /** distribution/target/gatekeeper-james-VERSION.jar next to conf/, when it has been built. */
-    static Path dropInJar(Path confDir) throws IOException {
-        Path target = confDir.toAbsolutePath().normalize().getParent().resolve("distribution/target");
-        if (!Files.isDirectory(target)) {
-            return null;
+    /**
+     * The drop-in jar the reactor built before the sandbox module: failsafe names it in the system
+     * property {@code gatekeeper.jar} (distribution/target/gatekeeper-james-VERSION.jar).
+     */
+    static Path dropInJar() throws IOException {
+        String property = System.getProperty("gatekeeper.jar");
+        if (property == null || !Files.isRegularFile(Path.of(property))) {
+            throw new IOException("no drop-in jar at " + property + ": build the distribution module first");
         }
-        try (Stream<Path> files = Files.list(target)) {
-            return files.filter(p -> p.getFileName().toString().matches("gatekeeper-james-[0-9].*\\.jar"))
-                .filter(p -> !p.getFileName().toString().matches(".*-(sources|tests)\\.jar"))
-                .findFirst().orElse(null);
-        }
+        return Path.of(property);
     }
 
     /**
