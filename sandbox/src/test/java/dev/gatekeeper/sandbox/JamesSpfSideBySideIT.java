@@ -158,14 +158,14 @@ class JamesSpfSideBySideIT {
         }
     }
 
-    private static JamesSandbox.Builder sandbox(Path conf, Path work) throws IOException {
-        JamesSandbox.Builder builder = JamesSandbox.builder()
+    /** James alone: without the drop-in jar the sandbox leaves conf/'s Gatekeeper handlers and mailets out. */
+    private static JamesSandbox.Builder sandbox(Path conf, Path work) {
+        return JamesSandbox.builder()
             .confDir(conf)
             .workDir(work)
             .dnsServer(dns.address().getHostAddress())
             .user(CHECKED, PASSWORD)
             .user(DEFAULTS, PASSWORD);
-        return builder.extensionJar(TestFiles.dropInJar()); // conf/ names Gatekeeper's mailets and matchers
     }
 
     /** conf/ with Gatekeeper's SMTP hooks taken out (James alone answers) and James's SPF mailet first in root. */
