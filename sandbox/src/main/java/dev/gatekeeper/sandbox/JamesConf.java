@@ -91,6 +91,20 @@ final class JamesConf {
         }
     }
 
+    /** Deletes {@code dir} and everything in it, deepest first; nothing when it does not exist. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>();
+            paths.forEach(all::add);
+            for (int i = all.size() - 1; i >= 0; i--) {
+                Files.delete(all.get(i));
+            }
+        }
+    }
+
     private interface XmlEdit {
         void apply(Document document) throws IOException;
     }

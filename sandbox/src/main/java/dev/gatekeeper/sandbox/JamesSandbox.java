@@ -488,7 +488,7 @@ public final class JamesSandbox implements AutoCloseable {
                 throw new IOException("no conf/ folder given (confDir or -D" + CONF_PROPERTY + ")");
             }
             Path dir = workDir != null ? workDir : Files.createTempDirectory("gatekeeper-james-");
-            deleteTree(dir);
+            JamesConf.deleteTree(dir);
             Files.createDirectories(dir);
             Path extensions = Files.createDirectories(dir.resolve("extensions-jars"));
             for (Path jar : extensionJars) {
@@ -533,19 +533,6 @@ public final class JamesSandbox implements AutoCloseable {
         private static Path pathProperty(String name) {
             String value = System.getProperty(name);
             return value == null || value.isBlank() ? null : Paths.get(value);
-        }
-
-        private static void deleteTree(Path dir) throws IOException {
-            if (!Files.exists(dir)) {
-                return;
-            }
-            try (var paths = Files.walk(dir)) {
-                List<Path> all = new ArrayList<>();
-                paths.forEach(all::add);
-                for (int i = all.size() - 1; i >= 0; i--) {
-                    Files.delete(all.get(i));
-                }
-            }
         }
     }
 }

@@ -5,10 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** File chores of the integration tests: the built drop-in jar, copies of conf/. */
 final class TestFiles {
@@ -49,16 +46,8 @@ final class TestFiles {
         JamesConf.copyTree(from, to);
     }
 
+    /** Deletes {@code dir} and everything in it (JamesSandbox clears its work dir the same way). */
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>();
-            paths.forEach(all::add);
-            for (int i = all.size() - 1; i >= 0; i--) {
-                Files.delete(all.get(i));
-            }
-        }
+        JamesConf.deleteTree(dir);
     }
 }
