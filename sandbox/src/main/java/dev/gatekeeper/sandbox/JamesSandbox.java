@@ -20,8 +20,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real Apache James 3.8.1 memory server, booted in a child JVM from the class path
- * Maven resolved ({@code target/james.classpath}), with a copy of the repository's
+ * A real Apache James memory server ({@link JamesRelease}: 3.9.0 unless told otherwise), booted in
+ * a child JVM on a Java that runs it, from the class path Maven resolved
+ * ({@code sandbox/james-VERSION/target/james.classpath}), with a copy of the repository's
  * {@code conf/}, on loopback only.
  *
  * <pre>{@code
@@ -37,30 +38,31 @@ import java.util.concurrent.TimeUnit;
  * The child JVM is stopped on {@link #close()} and, failing that, when this JVM exits.
  */
 public final class JamesSandbox implements AutoCloseable {
-    /** The main class of {@code org.apache.james:james-server-memory-app:3.8.1}. */
+    /** The main class of {@code org.apache.james:james-server-memory-app}, in every release. */
     public static final String MAIN_CLASS = "org.apache.james.MemoryJamesServerMain";
     /** The local domain of {@code conf/domainlist.xml}. */
     public static final String DOMAIN = "gatekeeper.test";
     /** Every listener binds here. */
     public static final String LOOPBACK = "127.0.0.1";
-    /** System property naming the file with James's class path (set by the sandbox pom). */
-    public static final String CLASSPATH_PROPERTY = "gatekeeper.james.classpath";
     /** System property naming the {@code conf/} folder to copy (set by the sandbox pom). */
     public static final String CONF_PROPERTY = "gatekeeper.conf.dir";
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
+    private final JamesRelease release;
     private final Path workDir;
     private final InetSocketAddress smtp;
     private final InetSocketAddress imap;
     private final URI webAdmin;
     private final WebAdminClient admin;
+    private final Path java;
     private final Process process;
     private final Thread shutdownHook;
     private Duration bootTime = Duration.ZERO;
     private boolean closed;
 
     private JamesSandbox(Builder builder, Path workDir, int smtpPort, int imapPort, int webAdminPort) throws IOException {
+        this.release = builder.release;
         this.workDir = workDir;
         this.smtp = new InetSocketAddress(LOOPBACK, smtpPort);
         this.imap = new InetSocketAddress(LOOPBACK, imapPort);
@@ -74,13 +76,15 @@ public final class JamesSandbox implements AutoCloseable {
         jvm.add("-Dlogback.configurationFile=" + workDir.resolve("conf/logback.xml"));
         jvm.addAll(builder.jvmArgs);
         jvm.add("-cp");
-        jvm.add(readClasspath(builder.classpathFile));
+        jvm.add(readClasspath(builder.classpathFile != null ? builder.classpathFile
+            : builder.release.classpathFile(JamesRelease.projectRoot())));
         jvm.add(MAIN_CLASS);
         // An argument file keeps the ~30 KB class path off the command line and lets a
         // person rerun the same James by hand: cd <workDir> && java @james.args
         Files.write(args, quoteArgs(jvm), StandardCharsets.UTF_8);
 
-        ProcessBuilder launcher = new ProcessBuilder(javaExecutable(), "@" + args)
+        this.java = builder.release.javaExecutable();
+        ProcessBuilder launcher = new ProcessBuilder(java.toString(), "@" + args)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(logFile().toFile());
@@ -105,6 +109,16 @@ public final class JamesSandbox implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Which James this is. */
+    public JamesRelease release() {
+        return release;
+    }
+
+    /** The {@code java} it runs on. */
+    public Path java() {
+        return java;
     }
 
     /** The SMTP listener, on 127.0.0.1. */
@@ -286,7 +300,7 @@ public final class JamesSandbox implements AutoCloseable {
     private static String readClasspath(Path file) throws IOException {
         if (file == null || !Files.isRegularFile(file)) {
             throw new IOException("James class path file not found: " + file
-                + " (run Maven on the sandbox module, or set -D" + CLASSPATH_PROPERTY + ")");
+                + " (build it with Maven: mvn -pl sandbox -am generate-resources)");
         }
         String classpath = Files.readString(file, StandardCharsets.UTF_8).trim();
         if (!classpath.contains("james-server-memory-app")) {
@@ -301,10 +315,6 @@ public final class JamesSandbox implements AutoCloseable {
             quoted.add("\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
         }
         return quoted;
-    }
-
-    private static String javaExecutable() {
-        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     static String tail(Path file, int lines) {
@@ -349,7 +359,8 @@ public final class JamesSandbox implements AutoCloseable {
     /** Settings of one sandbox; every one has a default that suits a test. */
     public static final class Builder {
         private Path confDir = pathProperty(CONF_PROPERTY);
-        private Path classpathFile = pathProperty(CLASSPATH_PROPERTY);
+        private JamesRelease release = JamesRelease.fromSystemProperty();
+        private Path classpathFile;
         private Path workDir;
         private int smtpPort;
         private int imapPort;
@@ -375,7 +386,13 @@ public final class JamesSandbox implements AutoCloseable {
             return this;
         }
 
-        /** The file holding James's class path; default: system property {@value #CLASSPATH_PROPERTY}. */
+        /** Which James to boot; default: system property {@value JamesRelease#PROPERTY}, else the newest. */
+        public Builder release(JamesRelease release) {
+            this.release = release;
+            return this;
+        }
+
+        /** The file holding James's class path; default: the release's, under {@link JamesRelease#projectRoot()}. */
         public Builder classpathFile(Path classpathFile) {
             this.classpathFile = classpathFile;
             return this;

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The whole sandbox world: the loopback DNS server, the peer MTAs and the real James 3.8.1
- * with {@code conf/} and, when built, Gatekeeper's drop-in jar. Closing it stops James, then
+ * The whole sandbox world: the loopback DNS server, the peer MTAs and a real James
+ * ({@link JamesRelease}) with {@code conf/} and, when built, Gatekeeper's drop-in jar. Closing it stops James, then
  * the peers, then the DNS server.
  */
 public final class Sandbox implements AutoCloseable {
@@ -49,6 +49,7 @@ public final class Sandbox implements AutoCloseable {
             boolean installed = hooksConfigured && settings.gatekeeperJar != null;
             JamesSandbox.Builder builder = JamesSandbox.builder()
                 .confDir(settings.confDir)
+                .release(settings.release)
                 .classpathFile(settings.jamesClasspath)
                 .workDir(settings.workDir)
                 .smtpPort(settings.smtpPort)
@@ -59,10 +60,10 @@ public final class Sandbox implements AutoCloseable {
                 builder.gatekeeper(settings.gatekeeperJar);
                 log.println("jar      " + settings.gatekeeperJar + " -> extensions-jars/");
             }
-            log.println("James    starting from " + settings.confDir + " in " + settings.workDir + " ...");
+            log.println("James    " + settings.release.version() + " starting from " + settings.confDir + " in " + settings.workDir + " ...");
             JamesSandbox james = builder.start();
-            log.printf("James    SMTP on %s:%d (booted in %.1f s, pid %d, log %s)%n", JamesSandbox.LOOPBACK,
-                james.smtpAddress().getPort(), james.bootTime().toMillis() / 1000.0, james.pid(), james.logFile());
+            log.printf("James    SMTP on %s:%d (booted in %.1f s on %s, pid %d, log %s)%n", JamesSandbox.LOOPBACK,
+                james.smtpAddress().getPort(), james.bootTime().toMillis() / 1000.0, james.java(), james.pid(), james.logFile());
             log.println("Gatekeeper hooks " + (installed ? "installed"
                 : hooksConfigured ? "configured in smtpserver.xml but no jar given: NOT installed"
                 : "not configured in smtpserver.xml: James answers alone"));
@@ -121,6 +122,7 @@ public final class Sandbox implements AutoCloseable {
     /** Where everything comes from and listens. */
     public static final class Settings {
         Path confDir;
+        JamesRelease release = JamesRelease.NEWEST;
         Path jamesClasspath;
         Path workDir;
         Path gatekeeperJar;
@@ -133,6 +135,12 @@ public final class Sandbox implements AutoCloseable {
             this.confDir = Objects.requireNonNull(confDir, "confDir");
             this.jamesClasspath = Objects.requireNonNull(jamesClasspath, "jamesClasspath");
             this.workDir = Objects.requireNonNull(workDir, "workDir");
+        }
+
+        /** Which James to boot; default the newest. */
+        public Settings release(JamesRelease release) {
+            this.release = Objects.requireNonNull(release, "release");
+            return this;
         }
 
         /** The drop-in jar to put into extensions-jars/ (null: none). */

@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
  * and stays up until Ctrl-C.
  *
  * <pre>
- * gatekeeper-sandbox [--once] [--conf DIR] [--james-classpath FILE] [--gatekeeper-jar FILE]
+ * gatekeeper-sandbox [--once] [--james 3.9.0|3.8.2|3.8.1] [--conf DIR] [--james-classpath FILE] [--gatekeeper-jar FILE]
  *                    [--work DIR] [--smtp-port 2525] [--dns 127.0.0.153:53] [--peer-port 25]
  * gatekeeper-sandbox --list
  * gatekeeper-sandbox --try NAME [--server 127.0.0.1:2525]
@@ -27,7 +27,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SandboxMain {
     static final String USAGE = String.join("\n",
-        "usage: gatekeeper-sandbox [--once] [--conf DIR] [--james-classpath FILE] [--gatekeeper-jar FILE]",
+        "usage: gatekeeper-sandbox [--once] [--james 3.9.0|3.8.2|3.8.1] [--conf DIR] [--james-classpath FILE] [--gatekeeper-jar FILE]",
         "                          [--work DIR] [--smtp-port 2525] [--dns 127.0.0.153:53] [--peer-port 25]",
         "       gatekeeper-sandbox --list",
         "       gatekeeper-sandbox --try NAME [--server 127.0.0.1:2525]");
@@ -150,7 +150,8 @@ public final class SandboxMain {
         String tryName;
         InetSocketAddress server = new InetSocketAddress(JamesSandbox.LOOPBACK, 2525);
         Path conf = Paths.get("conf");
-        Path jamesClasspath = Paths.get("sandbox/target/james.classpath");
+        JamesRelease james = JamesRelease.NEWEST;
+        Path jamesClasspath;
         Path work = Paths.get("sandbox/target/sandbox-james");
         Path gatekeeperJar;
         int smtpPort = 2525;
@@ -168,6 +169,7 @@ public final class SandboxMain {
                     case "--list": o.list = true; break;
                     case "--try": o.tryName = value(arg, rest); break;
                     case "--server": o.server = hostPort(arg, value(arg, rest)); break;
+                    case "--james": o.james = JamesRelease.of(value(arg, rest)); break;
                     case "--conf": o.conf = Paths.get(value(arg, rest)); break;
                     case "--james-classpath": o.jamesClasspath = Paths.get(value(arg, rest)); break;
                     case "--work": o.work = Paths.get(value(arg, rest)); break;
@@ -186,11 +188,24 @@ public final class SandboxMain {
             if (o.gatekeeperJar != null && !Files.isRegularFile(o.gatekeeperJar)) {
                 throw new IllegalArgumentException("--gatekeeper-jar: no such file " + o.gatekeeperJar);
             }
+            Path root = Paths.get(".");
+            if (o.jamesClasspath == null) {
+                o.jamesClasspath = o.james.classpathFile(root);
+            }
+            if (o.gatekeeperJar == null) {
+                try {
+                    // The jar of the release's generation, when distribution was built; else James alone.
+                    o.gatekeeperJar = o.james.dropInJar(root).orElse(null);
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("cannot look for the drop-in jar: " + e.getMessage());
+                }
+            }
             return o;
         }
 
         Sandbox.Settings settings() {
             return new Sandbox.Settings(conf.toAbsolutePath(), jamesClasspath.toAbsolutePath(), work.toAbsolutePath())
+                .release(james)
                 .gatekeeperJar(gatekeeperJar == null ? null : gatekeeperJar.toAbsolutePath())
                 .smtpPort(smtpPort)
                 .dns(dnsAddress, dnsPort)

@@ -29,7 +29,8 @@ class SandboxLauncherIT {
         Path conf = Paths.get(System.getProperty(JamesSandbox.CONF_PROPERTY)).toAbsolutePath().normalize();
         List<String> args = new ArrayList<>(List.of("--once",
             "--conf", conf.toString(),
-            "--james-classpath", System.getProperty(JamesSandbox.CLASSPATH_PROPERTY),
+            "--james", JamesRelease.fromSystemProperty().version(),
+            "--james-classpath", JamesRelease.fromSystemProperty().classpathFile(JamesRelease.projectRoot()).toString(),
             "--work", SandboxDirs.forTest(SandboxLauncherIT.class).toString(),
             "--smtp-port", "0"));
         args.add("--gatekeeper-jar");

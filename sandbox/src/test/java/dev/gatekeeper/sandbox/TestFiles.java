@@ -13,15 +13,18 @@ final class TestFiles {
     }
 
     /**
-     * The drop-in jar the reactor built before the sandbox module: failsafe names it in the system
-     * property {@code gatekeeper.jar} (distribution/target/gatekeeper-james-VERSION.jar).
+     * The drop-in jar for the James under test ({@link JamesRelease#fromSystemProperty()}), which the
+     * reactor built before the sandbox module: distribution/target/gatekeeper-james-3.9-VERSION.jar
+     * or gatekeeper-james-3.8-VERSION.jar.
      */
     static Path dropInJar() throws IOException {
-        String property = System.getProperty("gatekeeper.jar");
-        if (property == null || !Files.isRegularFile(Path.of(property))) {
-            throw new IOException("no drop-in jar at " + property + ": build the distribution module first");
-        }
-        return Path.of(property);
+        return dropInJar(JamesRelease.fromSystemProperty());
+    }
+
+    static Path dropInJar(JamesRelease release) throws IOException {
+        return release.dropInJar(JamesRelease.projectRoot()).orElseThrow(() -> new IOException(
+            "no drop-in jar for " + release + " in " + JamesRelease.projectRoot().resolve("distribution/target")
+                + ": build the distribution module first"));
     }
 
     /**
