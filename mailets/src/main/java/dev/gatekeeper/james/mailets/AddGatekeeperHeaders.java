@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Mail;
 
 /**
@@ -48,7 +46,7 @@ public class AddGatekeeperHeaders extends GatekeeperMailet {
     }
 
     @Override
-    public void service(Mail mail) throws MessagingException {
+    public void service(Mail mail) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         List<String> spf = new ArrayList<>();
         GatekeeperAttributes.string(mail, GatekeeperAttributes.SPF_MAIL_FROM).ifPresent(r -> spf.add("mailfrom=" + r));
@@ -62,16 +60,17 @@ public class AddGatekeeperHeaders extends GatekeeperMailet {
         put(headers, "Verdicts", verdicts.isEmpty() ? List.of() : List.of(String.join(" ", verdicts)));
         put(headers, "Warning", GatekeeperAttributes.strings(mail, GatekeeperAttributes.POLICY_WARNINGS));
 
-        MimeMessage message = mail.getMessage();
+        List<String> removed = new ArrayList<>();
         for (String suffix : SUFFIXES) {
-            message.removeHeader(prefix + suffix);
+            removed.add(prefix + suffix);
         }
+        List<Map.Entry<String, String>> added = new ArrayList<>();
         for (Map.Entry<String, List<String>> h : headers.entrySet()) {
             for (String value : h.getValue()) {
-                message.addHeader(h.getKey(), clean(value));
+                added.add(Map.entry(h.getKey(), clean(value)));
             }
         }
-        message.saveChanges();
+        MailHeaders.edit(mail, removed, added);
         log.debug("{} {}: wrote {}", getMailetName(), mail.getName(), headers);
     }
 

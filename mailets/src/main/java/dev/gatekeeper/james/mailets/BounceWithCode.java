@@ -4,8 +4,6 @@ import dev.gatekeeper.policy.SmtpReply;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
@@ -74,17 +72,14 @@ public class BounceWithCode extends GatekeeperMailet {
     }
 
     @Override
-    public void service(Mail mail) throws MessagingException {
+    public void service(Mail mail) {
         if (mail.getMaybeSender().isNullSender() || mail.getMaybeSender().asOptional().isEmpty()) {
             log.debug("{} {}: null sender, no DSN; to state {}", getMailetName(), mail.getName(), state);
         } else {
             MailAddress sender = mail.getMaybeSender().get();
             MailAddress postmaster = getMailetContext().getPostmaster();
             String mta = reportingMta.isEmpty() ? postmaster.getDomain().asString() : reportingMta;
-            MimeMessage dsn = DeliveryStatusReport.build(mail.getMessage(), postmaster, sender,
-                    mail.getRecipients(), mail.getLastUpdated(), mta, reply, reason, attachment);
-            // The null reverse-path: a DSN is never answered by another one.
-            getMailetContext().sendMail(null, List.of(sender), dsn);
+            DeliveryStatusReport.send(getMailetContext(), mail, postmaster, sender, mta, reply, reason, attachment);
             log.debug("{} {}: DSN '{}' sent to {}; to state {}", getMailetName(), mail.getName(), reply, sender, state);
         }
         mail.setState(state);

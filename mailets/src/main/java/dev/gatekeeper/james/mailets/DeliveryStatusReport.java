@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Date;
 import java.util.Enumeration;
+import java.util.List;
 import javax.activation.DataHandler;
 import javax.mail.Message;
 import javax.mail.MessagingException;
@@ -19,6 +20,8 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 import javax.mail.util.ByteArrayDataSource;
 import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
 
 /**
  * A delivery status notification as RFC 3464 writes it: a {@code multipart/report;
@@ -33,6 +36,23 @@ final class DeliveryStatusReport {
     enum Returned { HEADERS, MESSAGE, NONE }
 
     private DeliveryStatusReport() {
+    }
+
+    /**
+     * Builds the report on the mail and sends it to {@code sender} from the null reverse-path (a
+     * DSN is never answered by another one).
+     *
+     * @throws IllegalStateException when the message cannot be read or the report not sent
+     */
+    static void send(MailetContext context, Mail mail, MailAddress postmaster, MailAddress sender, String reportingMta,
+            SmtpReply reply, String reason, Returned returned) {
+        try {
+            MimeMessage dsn = build(mail.getMessage(), postmaster, sender, mail.getRecipients(), mail.getLastUpdated(),
+                    reportingMta, reply, reason, returned);
+            context.sendMail(null, List.of(sender), dsn);
+        } catch (MessagingException e) {
+            throw new IllegalStateException("cannot send a DSN for mail " + mail.getName() + ": " + e.getMessage(), e);
+        }
     }
 
     static MimeMessage build(MimeMessage original, MailAddress from, MailAddress to, Collection<MailAddress> recipients,

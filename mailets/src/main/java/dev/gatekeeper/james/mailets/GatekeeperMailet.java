@@ -1,6 +1,7 @@
 package dev.gatekeeper.james.mailets;
 
 import dev.gatekeeper.james.matchers.EngineSettings;
+import dev.gatekeeper.james.smtp.JamesGeneration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.mail.MessagingException;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * or a bad value refused there with a message naming it (so James does not start with a mailet
  * that would do something else than written), engine settings as prefixed parameters
  * ({@code dns.servers}, {@code spf.timeBudget}, {@code callout.port} ...), and decisions logged
- * at debug level.
+ * at debug level. Mailets name no mail API type (javax or jakarta mail) themselves, so that a jar
+ * in the wrong James stops it with {@link JamesGeneration}'s message; {@link MailHeaders} and
+ * {@link DeliveryStatusReport} touch the message.
  */
 abstract class GatekeeperMailet extends GenericMailet {
 
@@ -29,7 +31,8 @@ abstract class GatekeeperMailet extends GenericMailet {
     EngineSettings engines = EngineSettings.none();
 
     @Override
-    public final void init() throws MessagingException {
+    public final void init() {
+        JamesGeneration.require(getMailetName());
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         for (Iterator<String> it = getInitParameterNames(); it.hasNext(); ) {
@@ -48,7 +51,7 @@ abstract class GatekeeperMailet extends GenericMailet {
             engines = EngineSettings.of(settings);
             configure();
         } catch (IllegalArgumentException e) {
-            throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(getMailetName() + ": " + e.getMessage(), e);
         }
     }
 

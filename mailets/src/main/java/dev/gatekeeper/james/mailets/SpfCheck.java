@@ -9,10 +9,9 @@ import dev.gatekeeper.spf.SpfIdentity;
 import dev.gatekeeper.spf.SpfVerdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Mail;
 
 /**
@@ -69,7 +68,7 @@ public class SpfCheck extends GatekeeperMailet {
     }
 
     @Override
-    public void service(Mail mail) throws MessagingException {
+    public void service(Mail mail) {
         List<SpfVerdict> verdicts = new ArrayList<>();
         for (SpfIdentity identity : identities) {
             if (MailSpf.recorded(mail, identity).isPresent()) {
@@ -89,17 +88,17 @@ public class SpfCheck extends GatekeeperMailet {
         if (verdicts.isEmpty() || !receivedSpf && !authenticationResults) {
             return;
         }
-        MimeMessage message = mail.getMessage();
+        List<Map.Entry<String, String>> added = new ArrayList<>();
         for (SpfVerdict v : verdicts) {
             if (receivedSpf) {
                 ReceivedSpfHeader h = ReceivedSpfHeader.of(v, spf.settings().receiver());
-                message.addHeader(h.name(), h.value());
+                added.add(Map.entry(h.name(), h.value()));
             }
             if (authenticationResults) {
-                message.addHeader(AuthenticationResultsSpf.HEADER_NAME, AuthenticationResultsSpf.headerValue(authservId, v));
+                added.add(Map.entry(AuthenticationResultsSpf.HEADER_NAME, AuthenticationResultsSpf.headerValue(authservId, v)));
             }
         }
-        message.saveChanges();
+        MailHeaders.edit(mail, List.of(), added);
     }
 
     @Override

@@ -103,7 +103,7 @@ class BounceWithCodeTest {
 
     @Test
     void badParametersAreRefusedByName() {
-        assertThatThrownBy(() -> mailet()).isInstanceOf(MessagingException.class)
+        assertThatThrownBy(() -> mailet()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("BounceWithCode: reply: required, e.g. 550 5.1.7 Sender address rejected");
         assertThatThrownBy(() -> mailet("reply", "451 4.7.1 later"))
                 .hasMessage("BounceWithCode: reply: '451 4.7.1 later' is not a 5xx reply (a returned mail failed for good)");

@@ -84,7 +84,7 @@ class SpfCheckTest {
 
     @Test
     void badParametersAreRefusedByName() {
-        assertThatThrownBy(() -> mailet("identities", "pra")).isInstanceOf(MessagingException.class)
+        assertThatThrownBy(() -> mailet("identities", "pra")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("SpfCheck: identities: unknown value 'pra' (mailfrom, helo)");
         assertThatThrownBy(() -> mailet("header", "none"))
                 .hasMessage("SpfCheck: unknown parameter header (known: authservId, headers, identities, dns.*, spf.*, callout.*)");

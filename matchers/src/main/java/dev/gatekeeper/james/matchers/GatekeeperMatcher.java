@@ -1,8 +1,8 @@
 package dev.gatekeeper.james.matchers;
 
+import dev.gatekeeper.james.smtp.JamesGeneration;
 import java.util.Collection;
 import java.util.List;
-import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
@@ -11,20 +11,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What Gatekeeper's matchers share: the condition is parsed once in {@link #init()}, and a bad one
- * stops James with a {@link MessagingException} naming the value; each decision is logged at debug
- * level with the mail's name.
+ * stops James at start-up with an {@link IllegalArgumentException} naming the value; each decision
+ * is logged at debug level with the mail's name. Matchers name no mail API type (javax or jakarta
+ * mail), so that a jar in the wrong James stops it with {@link JamesGeneration}'s message.
  */
 abstract class GatekeeperMatcher extends GenericMatcher {
 
     final Logger log = LoggerFactory.getLogger(getClass());
 
     @Override
-    public final void init() throws MessagingException {
-        try {
-            configure(MatcherCondition.parse(getMatcherName(), getCondition()));
-        } catch (IllegalArgumentException e) {
-            throw new MessagingException(e.getMessage(), e);
-        }
+    public final void init() {
+        JamesGeneration.require(getMatcherName());
+        configure(MatcherCondition.parse(getMatcherName(), getCondition()));
     }
 
     /** Reads the condition; throws IllegalArgumentException with a message naming the bad value. */

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
@@ -65,7 +64,7 @@ public class RelayAllowedByPolicy extends GatekeeperMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+    public Collection<MailAddress> match(Mail mail) {
         Optional<InetAddress> client = MailSpf.client(mail);
         if (client.isEmpty()) {
             log.debug("{} {}: no client address ({}): no recipient", getMatcherName(), mail.getName(), mail.getRemoteAddr());
@@ -84,10 +83,10 @@ public class RelayAllowedByPolicy extends GatekeeperMatcher {
                 ok = engine.relayPermitted(facts, user, "<" + r.asString() + ">").toCompletableFuture()
                         .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException | ExecutionException e) {
-                throw new MessagingException(getMatcherName() + ": no relay decision for " + r + " within " + timeout, e);
+                throw new IllegalStateException(getMatcherName() + ": no relay decision for " + r + " within " + timeout, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new MessagingException(getMatcherName() + ": interrupted", e);
+                throw new IllegalStateException(getMatcherName() + ": interrupted", e);
             }
             log.debug("{} {}: relay from {} (authorized={}, user={}) to {}: {}", getMatcherName(), mail.getName(),
                     client.get().getHostAddress(), authorized, user, r, ok ? "permitted" : "not permitted");

@@ -81,7 +81,7 @@ class SpfResultIsTest {
     @Test
     void badConditionsAreRefusedNamingTheValue() {
         assertThatThrownBy(() -> init(new SpfResultIs(), "SpfResultIs", "fail,sofail"))
-                .isInstanceOf(MessagingException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("SpfResultIs: unknown SPF result 'sofail' (none, neutral, pass, fail, softfail, temperror, permerror)");
         assertThatThrownBy(() -> init(new SpfResultIs(), "SpfResultIs", ""))
                 .hasMessage("SpfResultIs: a condition is required (SpfResultIs=...)");

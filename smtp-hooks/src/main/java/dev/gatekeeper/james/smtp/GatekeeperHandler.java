@@ -21,7 +21,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.mail.MessagingException;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
@@ -86,6 +85,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
 
     @Override
     public void init(Configuration configuration) throws ConfigurationException {
+        JamesGeneration.require("GatekeeperHandler");
         this.config = HandlerConfig.read(configuration);
         LOG.info("Gatekeeper handler ready: {} rewrite rule(s), waits at most {} for a callout, {} for SPF, {} for a verdict",
                 config.rewrites.size(), config.calloutWait, config.spfWait, config.waitLimit);
@@ -186,7 +186,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        long size = messageSize(session, mail);
+        long size = MessageStamp.messageSize(session.getSessionID(), mail);
         HookResult result = stage(session, Stage.DATA, state -> size < 0 ? state.policy.data() : state.policy.data(size));
         if (result.getResult().getAction() != HookResult.DECLINED.getResult().getAction()) {
             return result;
@@ -197,16 +197,6 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         } catch (Exception e) {
             LOG.error("Gatekeeper failed to add its headers and attributes in {}", session.getSessionID(), e);
             return HookResults.internalError(config.internalError);
-        }
-    }
-
-    /** The size of the message received, in octets, or -1 if James cannot tell (then no byte is counted). */
-    private static long messageSize(SMTPSession session, Mail mail) {
-        try {
-            return mail.getMessageSize();
-        } catch (MessagingException | RuntimeException e) {
-            LOG.warn("{}: size of the message unknown: {}", session.getSessionID(), e.toString());
-            return -1;
         }
     }
 

@@ -20,6 +20,8 @@ import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the end of DATA adds to an accepted mail: the SPF trace headers on top of the message
@@ -27,6 +29,8 @@ import org.apache.mailet.Mail;
  * {@link GatekeeperAttributes} for the mailets and matchers.
  */
 final class MessageStamp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageStamp.class);
 
     private MessageStamp() {
     }
@@ -97,6 +101,20 @@ final class MessageStamp {
         }
         for (String line : lines) {
             message.addHeaderLine(line);
+        }
+    }
+
+    /**
+     * The size of the message received, in octets, or -1 if James cannot tell (then no byte is
+     * counted). Here rather than in the handler: the handler names no mail API type (see
+     * {@link JamesGeneration}).
+     */
+    static long messageSize(String sessionId, Mail mail) {
+        try {
+            return mail.getMessageSize();
+        } catch (MessagingException | RuntimeException e) {
+            LOG.warn("{}: size of the message unknown: {}", sessionId, e.toString());
+            return -1;
         }
     }
 
