@@ -13,6 +13,7 @@ final class SandboxDirs {
     static Path forTest(Class<?> testClass) throws IOException {
         String base = System.getProperty("gatekeeper.sandbox.work");
         Path root = base != null ? Paths.get(base) : Files.createTempDirectory("gatekeeper-sandbox-");
-        return root.resolve(testClass.getSimpleName());
+        // One folder per James release: the same test runs against several.
+        return root.resolve("james-" + JamesRelease.fromSystemProperty().version()).resolve(testClass.getSimpleName());
     }
 }

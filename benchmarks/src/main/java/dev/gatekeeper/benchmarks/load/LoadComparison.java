@@ -3,6 +3,7 @@ package dev.gatekeeper.benchmarks.load;
 import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
 import dev.gatekeeper.dns.ZoneFile;
+import dev.gatekeeper.sandbox.JamesRelease;
 import dev.gatekeeper.sandbox.JamesSandbox;
 import dev.gatekeeper.sandbox.SmtpClient;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import java.util.TreeMap;
  * <pre>
  * mvn -q -B -ntp -DskipTests package -pl benchmarks -am
  * java -cp benchmarks/target/gatekeeper-benchmarks.jar dev.gatekeeper.benchmarks.load.LoadComparison \
- *     [sessions=50] [messages=2000] [rounds=3] [warmup=messages] [mailboxes=1000] [mailets=false] [jfr=DIR] [jvmArg=OPTION]
+ *     [james=3.9.0|3.8.2|3.8.1] [sessions=50] [messages=2000] [rounds=3] [warmup=messages] [mailboxes=1000] [mailets=false] [jfr=DIR] [jvmArg=OPTION]
  * </pre>
  *
  * <p>Before the timed rounds each James gets untimed runs of {@code messages}: at least
@@ -78,6 +79,7 @@ public final class LoadComparison {
         boolean withPipeline = "true".equals(stringArg(args, "mailets", "false"));
         String jfr = stringArg(args, "jfr", null);
         String jvmArg = stringArg(args, "jvmArg", null);
+        JamesRelease release = JamesRelease.of(stringArg(args, "james", JamesRelease.NEWEST.version()));
         // Mail for many users, as a server receives it, each message to the next mailbox: James's
         // in-memory mailbox searches all of a user's messages, parsing their headers, on every
         // delivery (JMAP thread-id guessing). With few big mailboxes that search is the cost being
@@ -86,18 +88,17 @@ public final class LoadComparison {
         for (int i = 1; i <= intArg(args, "mailboxes", DEFAULT_MAILBOXES); i++) {
             recipients.add("user" + i + "@gatekeeper.test");
         }
-        Path jar = Path.of(System.getProperty("gatekeeper.jar", defaultJar()));
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no drop-in jar at " + jar + ": run mvn package first");
-        }
+        Path jar = System.getProperty("gatekeeper.jar") != null ? Path.of(System.getProperty("gatekeeper.jar"))
+                : release.dropInJar(Path.of(".")).orElseThrow(() -> new IllegalStateException(
+                        "no drop-in jar for " + release + " in distribution/target: run mvn package first"));
         List<Target> targets = new ArrayList<>();
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "load.test"));
                 ScriptedPeer peer = ScriptedPeer.on(PEER).start()) {
-            targets.add(new Target("plain James", sandbox("plain", jfr, jvmArg, recipients).start()));
-            targets.add(new Target("James + Gatekeeper hooks", sandbox("gatekeeper", jfr, jvmArg, recipients).gatekeeper(jar)
+            targets.add(new Target("plain " + release, sandbox(release, "plain", jfr, jvmArg, recipients).start()));
+            targets.add(new Target("James + Gatekeeper hooks", sandbox(release, "gatekeeper", jfr, jvmArg, recipients).gatekeeper(jar)
                     .gatekeeperMailets(false).replaceSmtpHandler(handler(dns.hostPort(), peer.port())).start()));
             if (withPipeline) {
-                targets.add(new Target("  + Gatekeeper mailets", sandbox("pipeline", jfr, jvmArg, recipients).gatekeeper(jar)
+                targets.add(new Target("  + Gatekeeper mailets", sandbox(release, "pipeline", jfr, jvmArg, recipients).gatekeeper(jar)
                         .replaceSmtpHandler(handler(dns.hostPort(), peer.port())).start()));
             }
             InetAddress client = InetAddress.getByName(CLIENT);
@@ -190,9 +191,10 @@ public final class LoadComparison {
         return plan;
     }
 
-    private static JamesSandbox.Builder sandbox(String name, String jfrDir, String jvmArg, List<String> recipients) {
-        JamesSandbox.Builder b = JamesSandbox.builder()
-                .confDir(Path.of("conf")).classpathFile(Path.of("sandbox/target/james.classpath"))
+    private static JamesSandbox.Builder sandbox(JamesRelease release, String name, String jfrDir, String jvmArg,
+            List<String> recipients) {
+        JamesSandbox.Builder b = JamesSandbox.builder().release(release)
+                .confDir(Path.of("conf")).classpathFile(release.classpathFile(Path.of(".")))
                 .workDir(Path.of("benchmarks/target/load-" + name + "-james"))
                 .maxHeap("1g");
         for (String r : recipients) {
@@ -295,14 +297,6 @@ public final class LoadComparison {
                 + "</handler>";
     }
 
-    private static String defaultJar() {
-        try (var files = Files.list(Path.of("distribution/target"))) {
-            return files.map(Path::toString).filter(f -> f.matches(".*/gatekeeper-james-[^/]*\\.jar"))
-                    .findFirst().orElse("distribution/target/gatekeeper-james.jar");
-        } catch (IOException e) {
-            return "distribution/target/gatekeeper-james.jar";
-        }
-    }
 
     private static String stringArg(String[] args, String name, String fallback) {
         for (String a : args) {
