@@ -23,6 +23,15 @@ final class ExtensionJar {
     }
 
     /**
+     * A test's plugin source, written against James 3.8's javax.mail, in the mail API of the James
+     * under test: what a plugin author changes for James 3.9.
+     */
+    static String forGeneration(JamesRelease release, String source) {
+        return release.generation().equals("3.9")
+            ? source.replace("javax.mail.", "jakarta.mail.").replace("javax.inject.", "jakarta.inject.") : source;
+    }
+
+    /**
      * @param sources fully qualified class name, then its source, repeated
      */
     static Path build(Path workDir, String jarName, String... sources) throws IOException {
@@ -49,7 +58,7 @@ final class ExtensionJar {
         for (int i = 0; i < sources.length; i += 2) {
             Path file = src.resolve(sources[i].replace('.', '/') + ".java");
             Files.createDirectories(file.getParent());
-            Files.writeString(file, sources[i + 1], StandardCharsets.UTF_8);
+            Files.writeString(file, forGeneration(release, sources[i + 1]), StandardCharsets.UTF_8);
             args.add(file.toString());
         }
         Path argFile = workDir.resolve("javac.args");
