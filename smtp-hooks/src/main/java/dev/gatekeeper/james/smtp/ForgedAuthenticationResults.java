@@ -229,17 +229,35 @@ public final class ForgedAuthenticationResults {
             }
         }
 
+        /**
+         * Octets that pass unchanged go out in runs, one write each: within a field passed on, only
+         * the line feed is looked for; line starts, field names and held fields take {@link #step}.
+         */
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
             int end = off + len;
-            for (int i = off; i < end; i++) {
-                if (body) {
-                    out.write(b, i, end - i);
-                    return;
+            int run = off;
+            int i = off;
+            while (i < end && !body) {
+                if (!holding && nameSeen < 0) {
+                    if (!lineStart || b[i] == ' ' || b[i] == '\t') {
+                        lineStart = false;
+                        while (i < end && b[i] != '\n') {
+                            i++;
+                        }
+                        if (i < end) {
+                            lineStart = true;
+                            i++;
+                        }
+                        continue;
+                    }
                 }
+                out.write(b, run, i - run);
                 step(b[i]);
+                run = ++i;
             }
+            out.write(b, run, end - run);
         }
 
         private void step(byte b) throws IOException {
@@ -258,7 +276,6 @@ public final class ForgedAuthenticationResults {
             if (holding) {
                 held.write(b);
             } else if (nameSeen >= 0) {
-                held.write(b);
                 boolean fits;
                 if (nameSeen < NAME.length()) {
                     char c = (char) (b & 0xff);
@@ -267,14 +284,21 @@ public final class ForgedAuthenticationResults {
                     fits = b == ':' || b == ' ' || b == '\t';
                 }
                 if (!fits) {
-                    held.writeTo(out);
-                    held.reset();
-                    nameSeen = -1;
-                } else if (b == ':') {
-                    holding = true;
+                    // Most names differ at their first octet: nothing was held then.
+                    if (held.size() > 0) {
+                        held.writeTo(out);
+                        held.reset();
+                    }
+                    out.write(b);
                     nameSeen = -1;
                 } else {
-                    nameSeen++;
+                    held.write(b);
+                    if (b == ':') {
+                        holding = true;
+                        nameSeen = -1;
+                    } else {
+                        nameSeen++;
+                    }
                 }
             } else {
                 out.write(b);
