@@ -35,6 +35,7 @@ class HandlerConfigTest {
         assertThat(c.spf).containsEntry("timeBudget", "10s");
         assertThat(c.callout).containsEntry("port", "2526");
         assertThat(c.authservId).isEmpty();
+        assertThat(c.forgedAuthenticationResults).isEqualTo(ForgedAuthenticationResults.Handling.REMOVE);
         assertThat(c.internalError).hasToString("451 4.3.0 Temporary server error, try again later");
         assertThat(c.rewrites).isEmpty();
         assertThat(c.waitLimit).isEqualTo(Duration.ofSeconds(17));
@@ -74,10 +75,12 @@ class HandlerConfigTest {
     void readsRewritesAndInternalError() throws Exception {
         HandlerConfig c = HandlerConfig.read(xml(POLICY
                 + "<authservId>mx.example.org</authservId>"
+                + "<forgedAuthenticationResults> Rename </forgedAuthenticationResults>"
                 + "<internalError>421 4.3.0 Sorry</internalError>"
                 + "<rewrite><match stage='rcpt' code='550' text='relaying denied'/>"
                 + "<replace code='554' enhanced='5.7.1' text='We do not relay'/></rewrite>"));
         assertThat(c.authservId).contains("mx.example.org");
+        assertThat(c.forgedAuthenticationResults).isEqualTo(ForgedAuthenticationResults.Handling.RENAME);
         assertThat(c.internalError).hasToString("421 4.3.0 Sorry");
         assertThat(c.rewrites).hasSize(1);
         assertThat(c.rewrites.get(0).apply(Stage.RCPT,
@@ -107,6 +110,8 @@ class HandlerConfigTest {
         assertRefused("", "Gatekeeper handler: <policy>: missing");
         assertRefused("<policy><stage name='nope'/></policy>", "Gatekeeper handler: <policy>: ");
         assertRefused("<policy file='/nonexistent/gatekeeper-policy.xml'/>", "Gatekeeper handler: <policy>: ");
+        assertRefused(POLICY + "<forgedAuthenticationResults>keep</forgedAuthenticationResults>",
+                "Gatekeeper handler: <forgedAuthenticationResults>: 'keep' is neither remove nor rename");
         assertRefused(POLICY + "<internalError>550 5.3.0 No</internalError>",
                 "Gatekeeper handler: <internalError>: '550 5.3.0 No' must be a 4xx reply");
         assertRefused(POLICY + "<internalError>451 5.3.0 No</internalError>",
