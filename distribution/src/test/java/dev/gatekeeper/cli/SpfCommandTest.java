@@ -2,6 +2,8 @@ package dev.gatekeeper.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatekeeper.dns.LoopbackDnsServer;
+import dev.gatekeeper.dns.ZoneFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The {@code spf} command against the demo zone in {@code conf/}, as an administrator runs it. */
@@ -77,6 +80,38 @@ class SpfCommandTest {
         assertThat(run.lines().get(1)).isEqualTo("pass\t-");
         assertThat(run.lines().get(2)).startsWith("invalid\t");
         assertThat(run.err).contains("line 1").contains("line 3");
+    }
+
+    /** An exp= whose domain the DNS server never answers, over real UDP on loopback (RFC 7208 §6.2). */
+    @Test
+    void anUnansweredExplanationLeavesTheFailWithTheDefaultExplanationWithinTheTimeout() throws Exception {
+        ZoneFile zone = ZoneFile.parse(String.join("\n",
+                "$ORIGIN exp.test.",
+                "$TTL 300",
+                "strict     IN TXT \"v=spf1 ip4:127.0.0.10 -all exp=why.strict.exp.test\"",
+                "why.strict IN TXT \"%{i} may not send for %{d}\"",
+                ""), "exp.test");
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start(zone)) {
+            String[] argv = {"spf", "--dns-server", dns.hostPort(), "--timeout", "2s", "--ip", "127.0.0.11",
+                "--helo", "client.example", "--sender", "alice@strict.exp.test"};
+            Run answered = run("", argv);
+            assertThat(answered.lines()).startsWith("fail", "explanation: 127.0.0.11 may not send for strict.exp.test");
+
+            dns.onlyFor("why.strict.exp.test").drop(true).resetCounters();
+            long start = System.nanoTime();
+            Run dropped = run("", argv);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(dropped.status).isZero();
+            assertThat(dropped.lines()).containsExactly("fail",
+                    "explanation: strict.exp.test does not designate 127.0.0.11 as permitted sender",
+                    "mechanism: -all", "lookups: 0");
+            assertThat(millis).as("within --timeout 2s and a margin").isLessThan(3_500);
+            assertThat(dns.queries("why.strict.exp.test", "TXT")).as("the explanation was asked for").isPositive();
+
+            Run batch = run("127.0.0.11 client.example alice@strict.exp.test\n", "spf", "--dns-server", dns.hostPort(),
+                    "--timeout", "2s", "--batch");
+            assertThat(batch.lines()).containsExactly("fail\tstrict.exp.test does not designate 127.0.0.11 as permitted sender");
+        }
     }
 
     @Test
