@@ -14,8 +14,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The RFC 7208 checker. Asynchronous throughout: each step is chained on the resolver's
  * completion stages and no thread waits for the DNS. A returned stage never completes
- * exceptionally and completes at the latest when the time budget is spent (temperror). Thread
- * safe; share one instance.
+ * exceptionally and completes at the latest when the time budget is spent: with a temperror, or
+ * with a fail already decided whose {@code exp=} explanation did not come in time (RFC 7208 §6.2).
+ * Thread safe; share one instance.
  */
 public final class SpfEvaluator {
 
