@@ -38,6 +38,13 @@ final class HandlerConfig {
     static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "clientName", "calloutWait", "spfWait", "state", "policy",
             "authservId", "forgedAuthenticationResults", "internalError", "rewrite");
 
+    /**
+     * How every start-up error begins: the file James read the handler from (James's SMTP server
+     * is always configured by {@code smtpserver.xml} in its configuration folder), so that an
+     * administrator grepping the log finds the file, then the element and the value.
+     */
+    static final String ERROR_PREFIX = "Gatekeeper handler in smtpserver.xml: ";
+
     /** Our own failures are temporary (RFC 3463 X.3.0 "other or undefined mail system status"). */
     static final String DEFAULT_INTERNAL_ERROR = "451 4.3.0 Temporary server error, try again later";
 
@@ -156,7 +163,7 @@ final class HandlerConfig {
             clientNameTimeout = clientName.containsKey("timeout")
                     ? SettingValues.duration("timeout", clientName.get("timeout")) : DEFAULT_CLIENT_NAME_TIMEOUT;
             if (clientNameTimeout.isNegative() || clientNameTimeout.isZero()) {
-                throw new IllegalArgumentException("timeout: must be positive");
+                throw new IllegalArgumentException("timeout: must be positive, not '" + clientName.get("timeout") + "'");
             }
         } catch (IllegalArgumentException e) {
             throw problem("<clientName>: " + e.getMessage(), e);
@@ -338,7 +345,7 @@ final class HandlerConfig {
     }
 
     private static ConfigurationException problem(String message, Throwable cause) {
-        ConfigurationException e = new ConfigurationException("Gatekeeper handler: " + message);
+        ConfigurationException e = new ConfigurationException(ERROR_PREFIX + message);
         if (cause != null) {
             e.initCause(cause);
         }
