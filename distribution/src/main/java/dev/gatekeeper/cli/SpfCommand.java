@@ -26,14 +26,16 @@ import java.util.concurrent.CompletionStage;
  *
  * <pre>
  * spf --ip IP --helo NAME --sender ADDRESS [--identity mailfrom|helo] [--header received-spf|authres]
- * spf --batch                      lines "IP HELO SENDER" in, "RESULT&lt;TAB&gt;EXPLANATION-or-dash" out
+ * spf --batch [--batch-format space|tsv|json]
+ *                                  lines "IP HELO SENDER" in (or tab-separated, or JSON objects),
+ *                                  "RESULT&lt;TAB&gt;EXPLANATION-or-dash" out, one per line, in order
  *     [--zone FILE | --dns-server HOST:PORT ...] [--timeout DURATION] [--receiver NAME]
  * </pre>
  */
 final class SpfCommand implements Command {
 
     private static final Set<String> WITH_VALUE = Set.of(
-            "--ip", "--helo", "--sender", "--identity", "--header", "--timeout", "--receiver",
+            "--ip", "--helo", "--sender", "--identity", "--header", "--timeout", "--receiver", "--batch-format",
             ResolverOptions.ZONE, ResolverOptions.DNS_SERVER);
     private static final Set<String> FLAGS = Set.of("--batch");
 
@@ -44,7 +46,7 @@ final class SpfCommand implements Command {
 
     @Override
     public String summary() {
-        return "SPF check (RFC 7208): --ip IP --helo NAME --sender ADDRESS, or --batch";
+        return "SPF check (RFC 7208): --ip IP --helo NAME --sender ADDRESS, or --batch [--batch-format space|tsv|json]";
     }
 
     @Override
@@ -64,7 +66,10 @@ final class SpfCommand implements Command {
                     throw new UsageException(option + " does not go with --batch");
                 }
             }
-            return batch(evaluator, in, out, err);
+            return batch(evaluator, BatchFormat.of(args.value("--batch-format").orElse("space")), in, out, err);
+        }
+        if (args.value("--batch-format").isPresent()) {
+            throw new UsageException("--batch-format goes with --batch only");
         }
         InetAddress ip = address(args.required("--ip"));
         String helo = args.required("--helo");
@@ -95,8 +100,12 @@ final class SpfCommand implements Command {
         return Main.EXIT_OK;
     }
 
-    /** Evaluates every line concurrently and prints the answers in input order. */
-    private static int batch(SpfEvaluator evaluator, InputStream in, PrintStream out, PrintStream err) {
+    /**
+     * Evaluates every line concurrently and prints the answers in input order, one line each;
+     * blank lines are skipped. A line that cannot be read answers {@code invalid<TAB>line N: why}
+     * (also on standard error), the rest go on, and the exit status is then 2.
+     */
+    private static int batch(SpfEvaluator evaluator, BatchFormat format, InputStream in, PrintStream out, PrintStream err) {
         List<CompletableFuture<String>> answers = new ArrayList<>();
         int status = Main.EXIT_OK;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -104,26 +113,22 @@ final class SpfCommand implements Command {
             int number = 0;
             while ((line = reader.readLine()) != null) {
                 number++;
-                String[] fields = line.trim().split("\\s+");
                 if (line.isBlank()) {
                     continue;
                 }
-                if (fields.length != 3) {
-                    err.println("gatekeeper spf: line " + number + ": expected IP HELO SENDER");
-                    answers.add(CompletableFuture.completedFuture("invalid\tline " + number + " is not IP HELO SENDER"));
-                    status = Main.EXIT_USAGE;
-                    continue;
-                }
+                BatchFormat.Query query;
                 InetAddress ip;
                 try {
-                    ip = address(fields[0]);
-                } catch (UsageException e) {
-                    err.println("gatekeeper spf: line " + number + ": " + e.getMessage());
-                    answers.add(CompletableFuture.completedFuture("invalid\t" + e.getMessage()));
+                    query = format.parse(line);
+                    ip = address(query.ip.strip());
+                } catch (IllegalArgumentException | UsageException e) {
+                    String why = "line " + number + ": " + oneLine(e.getMessage());
+                    err.println("gatekeeper spf: " + why);
+                    answers.add(CompletableFuture.completedFuture("invalid\t" + why));
                     status = Main.EXIT_USAGE;
                     continue;
                 }
-                answers.add(evaluator.checkMailFrom(ip, fields[1], fields[2]).toCompletableFuture()
+                answers.add(evaluator.checkMailFrom(ip, query.helo, query.sender).toCompletableFuture()
                         .thenApply(v -> v.result().keyword() + "\t" + v.explanation().orElse("-")));
             }
         } catch (IOException e) {
@@ -134,6 +139,26 @@ final class SpfCommand implements Command {
             out.println(answer.join());
         }
         return status;
+    }
+
+    /** A message that may quote the input (JSON can carry any character) as one printable line. */
+    private static String oneLine(String message) {
+        StringBuilder sb = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c == '\t') {
+                sb.append("\\t");
+            } else if (c == '\n') {
+                sb.append("\\n");
+            } else if (c == '\r') {
+                sb.append("\\r");
+            } else if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\u%04X", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /** Only literals: a host name here would be resolved outside the SPF engine's DNS. */

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.callout.CalloutSettings;
 import dev.gatekeeper.dns.ResolverSettings;
+import dev.gatekeeper.spf.SpfSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Keeps the README's settings tables in step with the settings the engines accept. */
@@ -44,9 +44,11 @@ class ReadmeSettingsTest {
     @Test
     void everySpfLimitIsDocumented() throws IOException {
         String readme = readme();
-        for (String key : List.of("maxDnsTerms", "maxMxNames", "maxPtrNames", "maxVoidLookups", "timeBudget",
-                "defaultExplanation", "receiver")) {
-            assertThat(readme).as(key).contains("`" + key + "`");
+        for (String key : SpfSettings.KEYS) {
+            boolean alone = readme.contains("| `" + key + "` |");
+            boolean paired = readme.contains("| `" + key + "` / `") || readme.contains("/ `" + key + "` |");
+            assertThat(alone || paired).as(key).isTrue();
         }
+        assertThat(readme).contains("| `explanationTimeout` | " + SpfSettings.DEFAULT_EXPLANATION_TIMEOUT.toSeconds() + " s for");
     }
 }

@@ -2,15 +2,21 @@ package dev.gatekeeper.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatekeeper.dns.LoopbackDnsServer;
+import dev.gatekeeper.dns.ZoneFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code spf} command against the demo zone in {@code conf/}, as an administrator runs it. */
 class SpfCommandTest {
@@ -72,11 +78,128 @@ class SpfCommandTest {
         Run run = run("not-an-ip mail.demo.test a@demo.test\n192.0.2.25 mail.demo.test alice@demo.test\nonly two\n",
                 "spf", "--zone", ZONE, "--batch");
         assertThat(run.status).isEqualTo(2);
-        assertThat(run.lines()).hasSize(3);
-        assertThat(run.lines().get(0)).startsWith("invalid\t");
-        assertThat(run.lines().get(1)).isEqualTo("pass\t-");
-        assertThat(run.lines().get(2)).startsWith("invalid\t");
+        assertThat(run.lines()).containsExactly(
+                "invalid\tline 1: 'not-an-ip' is not an IP address",
+                "pass\t-",
+                "invalid\tline 3: expected IP HELO SENDER separated by white space, found 2 fields"
+                        + " (--batch-format tsv or json carry spaces inside a field)");
         assertThat(run.err).contains("line 1").contains("line 3");
+    }
+
+    /** A zone whose explanation shows the local part and HELO name exactly as the batch line carried them. */
+    private static final String BATCH_ZONE = String.join("\n",
+            "$ORIGIN batch.test.",
+            "$TTL 300",
+            "strict     IN TXT \"v=spf1 ip4:192.0.2.0/24 -all exp=why.strict.batch.test\"",
+            "why.strict IN TXT \"%{l} at %{i} (HELO %{h}) may not send for %{o}\"",
+            "ok         IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"",
+            "");
+    private static final String QUOTED_FAIL =
+            "fail\t\"first last\" at 198.51.100.7 (HELO mail client.example) may not send for strict.batch.test";
+
+    private static String batchZone(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("batch.zone"), BATCH_ZONE).toString();
+    }
+
+    @Test
+    void spaceSeparatedBatchCannotCarryASpaceButSaysWhatCan(@TempDir Path dir) throws IOException {
+        Run run = run("198.51.100.7 mail.batch.test \"first last\"@strict.batch.test\n", "spf", "--zone", batchZone(dir),
+                "--batch", "--batch-format", "space");
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.lines()).containsExactly("invalid\tline 1: expected IP HELO SENDER separated by white space,"
+                + " found 4 fields (--batch-format tsv or json carry spaces inside a field)");
+    }
+
+    @Test
+    void tabSeparatedBatchCarriesSpacesInTheHeloAndAQuotedLocalPart(@TempDir Path dir) throws IOException {
+        String input = "198.51.100.7\tmail client.example\t\"first last\"@strict.batch.test\n"
+                + "192.0.2.5\tmail.batch.test\tbob@ok.batch.test\n"
+                + "192.0.2.5 mail.batch.test bob@ok.batch.test\n"
+                + "\n"
+                + "198.51.100.7\tmail.batch.test\t\"first last\"@ok.batch.test\n"
+                + "198.51.100.7\tmy helo\t<>\n"
+                + "198.51.100.7\tone\ttwo\tthree\n"
+                + "192.0.2.5\tmail.batch.test\t\n";
+        Run run = run(input, "spf", "--zone", batchZone(dir), "--batch", "--batch-format", "tsv");
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.lines()).containsExactly(
+                QUOTED_FAIL,
+                "pass\t-",
+                "invalid\tline 3: expected IP<TAB>HELO<TAB>SENDER, found 1 field",
+                "fail\tok.batch.test does not designate 198.51.100.7 as permitted sender",
+                // the null sender is postmaster@HELO, and a HELO with a space has no policy (RFC 7208 §4.3)
+                "none\t-",
+                "invalid\tline 7: expected IP<TAB>HELO<TAB>SENDER, found 4 fields",
+                "none\t-");
+        assertThat(run.err.lines()).containsExactly(
+                "gatekeeper spf: line 3: expected IP<TAB>HELO<TAB>SENDER, found 1 field",
+                "gatekeeper spf: line 7: expected IP<TAB>HELO<TAB>SENDER, found 4 fields");
+    }
+
+    @Test
+    void jsonBatchCarriesAnyIdentity(@TempDir Path dir) throws IOException {
+        String input = "{\"ip\":\"198.51.100.7\",\"helo\":\"mail client.example\",\"sender\":\"\\\"first last\\\"@strict.batch.test\"}\n"
+                + "{ \"sender\": \"bob@ok.batch.test\", \"helo\": \"mail.batch.test\", \"ip\": \"192.0.2.5\" }\n"
+                + "{\"ip\":\"192.0.2.5\",\"helo\":\"mail.batch.test\"}\n"
+                + "192.0.2.5 mail.batch.test bob@ok.batch.test\n"
+                + "{\"ip\":\"198.51.100.7\",\"helo\":\"mail\\u0020client.example\",\"sender\":\"\\u0022first last\\u0022@strict.batch.test\"}\n"
+                + "{\"ip\":\"192.0.2.5\",\"helo\":\"h.batch.test\",\"sender\":\"\",\"identity\":\"helo\"}\n"
+                + "{\"ip\":\"192.0.2.\\n5\",\"helo\":\"h.batch.test\",\"sender\":\"\"}\n"
+                + "{\"ip\":\"198.51.100.7\",\"helo\":\"h.batch.test\",\"sender\":\"\"}\n";
+        Run run = run(input, "spf", "--zone", batchZone(dir), "--batch", "--batch-format", "json");
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.lines()).containsExactly(
+                QUOTED_FAIL,
+                "pass\t-",
+                "invalid\tline 3: missing member \"sender\"",
+                "invalid\tline 4: JSON column 1: expected '{'",
+                QUOTED_FAIL,
+                "invalid\tline 6: unknown member \"identity\" (known: ip, helo, sender)",
+                "invalid\tline 7: '192.0.2.\\n5' is not an IP address",
+                "none\t-");
+    }
+
+    @Test
+    void batchFormatGoesWithBatchOnly() {
+        Run run = run("", "spf", "--zone", ZONE, "--batch-format", "tsv", "--ip", "192.0.2.25", "--helo", "h",
+                "--sender", "alice@demo.test");
+        assertThat(run.status).isEqualTo(2);
+        assertThat(run.err).isEqualTo("gatekeeper spf: --batch-format goes with --batch only" + System.lineSeparator());
+        Run unknown = run("", "spf", "--zone", ZONE, "--batch", "--batch-format", "csv");
+        assertThat(unknown.status).isEqualTo(2);
+        assertThat(unknown.err).contains("--batch-format must be space, tsv or json, not 'csv'");
+    }
+
+    /** An exp= whose domain the DNS server never answers, over real UDP on loopback (RFC 7208 §6.2). */
+    @Test
+    void anUnansweredExplanationLeavesTheFailWithTheDefaultExplanationWithinTheTimeout() throws Exception {
+        ZoneFile zone = ZoneFile.parse(String.join("\n",
+                "$ORIGIN exp.test.",
+                "$TTL 300",
+                "strict     IN TXT \"v=spf1 ip4:127.0.0.10 -all exp=why.strict.exp.test\"",
+                "why.strict IN TXT \"%{i} may not send for %{d}\"",
+                ""), "exp.test");
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start(zone)) {
+            String[] argv = {"spf", "--dns-server", dns.hostPort(), "--timeout", "2s", "--ip", "127.0.0.11",
+                "--helo", "client.example", "--sender", "alice@strict.exp.test"};
+            Run answered = run("", argv);
+            assertThat(answered.lines()).startsWith("fail", "explanation: 127.0.0.11 may not send for strict.exp.test");
+
+            dns.onlyFor("why.strict.exp.test").drop(true).resetCounters();
+            long start = System.nanoTime();
+            Run dropped = run("", argv);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(dropped.status).isZero();
+            assertThat(dropped.lines()).containsExactly("fail",
+                    "explanation: strict.exp.test does not designate 127.0.0.11 as permitted sender",
+                    "mechanism: -all", "lookups: 0");
+            assertThat(millis).as("within --timeout 2s and a margin").isLessThan(3_500);
+            assertThat(dns.queries("why.strict.exp.test", "TXT")).as("the explanation was asked for").isPositive();
+
+            Run batch = run("127.0.0.11 client.example alice@strict.exp.test\n", "spf", "--dns-server", dns.hostPort(),
+                    "--timeout", "2s", "--batch");
+            assertThat(batch.lines()).containsExactly("fail\tstrict.exp.test does not designate 127.0.0.11 as permitted sender");
+        }
     }
 
     @Test

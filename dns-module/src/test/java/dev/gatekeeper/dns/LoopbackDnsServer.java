@@ -133,23 +133,38 @@ public final class LoopbackDnsServer implements AutoCloseable {
 
     /**
      * Serves a zone file until the process is stopped, for trying things by hand:
-     * {@code ZONEFILE [ADDRESS [PORT]]} (default 127.0.0.1, ephemeral port).
+     * {@code ZONEFILE [ADDRESS [PORT]] [--drop NAME]...} (default 127.0.0.1, ephemeral port).
+     * {@code --drop NAME} reads the queries for that name and never answers them, as a server
+     * that is down for that name only; the other names are answered.
      */
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 3) {
-            System.err.println("usage: LoopbackDnsServer ZONEFILE [ADDRESS [PORT]]");
+        List<String> positional = new java.util.ArrayList<>();
+        List<String> dropped = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--drop") && i + 1 < args.length) {
+                dropped.add(args[++i]);
+            } else {
+                positional.add(args[i]);
+            }
+        }
+        if (positional.isEmpty() || positional.size() > 3 || positional.stream().anyMatch(a -> a.startsWith("--"))) {
+            System.err.println("usage: LoopbackDnsServer ZONEFILE [ADDRESS [PORT]] [--drop NAME]...");
             System.exit(2);
         }
-        ZoneFile data = ZoneFile.load(java.nio.file.Path.of(args[0]));
-        InetAddress address = InetAddress.getByName(args.length > 1 ? args[1] : "127.0.0.1");
-        int port = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        ZoneFile data = ZoneFile.load(java.nio.file.Path.of(positional.get(0)));
+        InetAddress address = InetAddress.getByName(positional.size() > 1 ? positional.get(1) : "127.0.0.1");
+        int port = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 0;
         LoopbackDnsServer server = start(address, port, data);
+        if (!dropped.isEmpty()) {
+            server.onlyFor(dropped.toArray(new String[0])).drop(true);
+        }
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
         }));
-        System.out.println("serving " + data + " on " + server.hostPort() + " (UDP and TCP)");
+        System.out.println("serving " + data + " on " + server.hostPort() + " (UDP and TCP)"
+                + (dropped.isEmpty() ? "" : ", never answering " + String.join(", ", dropped)));
         stopped.await();
     }
 

@@ -189,4 +189,14 @@ class LoopbackDnsServerTest {
         server.onlyFor();
         assertThat(ask("example.test.", Type.A, false).getRcode()).isEqualTo(Rcode.SERVFAIL);
     }
+
+    @Test
+    void dropCanBeLimitedToOneName() throws Exception {
+        server.drop(true).onlyFor("mx1.example.test");
+        for (boolean tcp : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> ask("mx1.example.test.", Type.TXT, tcp)).isInstanceOf(SocketTimeoutException.class);
+            assertThat(ask("example.test.", Type.A, tcp).getRcode()).isEqualTo(Rcode.NOERROR);
+        }
+        assertThat(server.queries("mx1.example.test", "TXT")).isEqualTo(2);
+    }
 }

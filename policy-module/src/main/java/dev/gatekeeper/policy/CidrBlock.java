@@ -4,8 +4,12 @@ import dev.gatekeeper.dns.IpAddresses;
 import java.net.InetAddress;
 import java.util.Arrays;
 
-/** An IPv4 or IPv6 network, {@code 192.0.2.0/24} or {@code 2001:db8::/32}; a bare address is a /32 or /128. */
-final class CidrBlock {
+/**
+ * An IPv4 or IPv6 network, {@code 192.0.2.0/24} or {@code 2001:db8::/32}; a bare address is a /32 or /128.
+ * Public for the adapters that take a network list of their own (the {@code SpfCheck} mailet's
+ * {@code myNetworks}), so that it reads as the policy's {@code <my-networks>} does.
+ */
+public final class CidrBlock {
 
     private final byte[] network;
     private final int prefix;
@@ -18,7 +22,7 @@ final class CidrBlock {
     }
 
     /** @throws IllegalArgumentException for a bad address, prefix, or host bits set below the prefix */
-    static CidrBlock parse(String text) {
+    public static CidrBlock parse(String text) {
         String t = text.strip();
         if (t.startsWith("[")) {
             int close = t.indexOf(']');
@@ -52,7 +56,8 @@ final class CidrBlock {
         return new CidrBlock(bytes, prefix, t);
     }
 
-    boolean contains(InetAddress address) {
+    /** Whether the address is in the network; an IPv4 address is never in an IPv6 network, nor the reverse. */
+    public boolean contains(InetAddress address) {
         byte[] b = address.getAddress();
         if (b.length != network.length) {
             return false;

@@ -71,6 +71,24 @@ public final class PolicySession {
         this.authUser = user;
     }
 
+    /**
+     * Whether the client is inside the administrative domain as this policy knows it: its address
+     * is in the relay {@code <my-networks>}, or it authenticated with SMTP AUTH
+     * ({@link #authenticated(String)}). James's {@code authorizedAddresses} alone does not count.
+     * The adapters ask it before trusting header fields the client wrote in our name (RFC 8601 §5).
+     */
+    public synchronized boolean fromInside() {
+        if (authUser != null) {
+            return true;
+        }
+        for (CidrBlock b : engine.config().myNetworks()) {
+            if (b.contains(client.address())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** MAIL FROM: starts a transaction. A sender that is not an RFC 5321 path is refused with 501 at once. */
     public CompletionStage<Verdict> mail(String reversePath) {
         reset();

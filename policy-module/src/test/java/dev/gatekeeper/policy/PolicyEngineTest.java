@@ -125,6 +125,19 @@ class PolicyEngineTest {
     }
 
     @Test
+    void insideIsMyNetworksOrSmtpAuthNotJamesAuthorizedAddresses() {
+        PolicyEngine engine = PolicyEngine.create(config(dir, "", ""), new FakeChecks(),
+                dev.gatekeeper.dns.ZoneResolver.builder().build());
+        assertThat(engine.openSession(ClientFacts.of(Policies.ip("192.0.2.44"), null, false)).fromInside()).isTrue();
+        assertThat(engine.openSession(ClientFacts.of(Policies.ip("2001:db8:1::25"), null, false)).fromInside()).isTrue();
+        assertThat(engine.openSession(ClientFacts.of(Policies.ip("198.51.100.7"), null, true)).fromInside()).isFalse();
+        PolicySession outside = engine.openSession(ClientFacts.of(Policies.ip("198.51.100.7"), null, false));
+        assertThat(outside.fromInside()).isFalse();
+        outside.authenticated("alice");
+        assertThat(outside.fromInside()).isTrue();
+    }
+
+    @Test
     void softBounceMakesEveryPermanentRefusalTemporary() {
         PolicyConfig c = config(dir, "soft-bounce=\"true\"", "");
         Policies.Transaction t = tx(c).to("<x@elsewhere.example>");

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -46,6 +47,12 @@ final class Evaluation implements MacroSource {
     int voidLookups;
     volatile boolean finished;
     volatile boolean budgetSpent;
+    /**
+     * The top-level fail, once its mechanism matched within the budget and only its {@code exp=}
+     * explanation is still being looked up: from then on the result is decided (RFC 7208 §6.2),
+     * whatever becomes of that lookup or the budget.
+     */
+    volatile Outcome decided;
 
     private String dottedIp;
     private String pDomain;
@@ -174,10 +181,14 @@ final class Evaluation implements MacroSource {
     }
 
     private CompletionStage<Outcome> matched(SpfRecord record, Mechanism m, String domain, boolean nested) {
-        if (m.result != SpfResult.FAIL || nested || record.exp == null) {
-            return done(Outcome.matched(m.result, m.text, null));
+        Outcome outcome = Outcome.matched(m.result, m.text, null);
+        // Not nested: an include's fail is only a no-match (§5.2); a redirect's target result is final (§6.1).
+        if (m.result != SpfResult.FAIL || nested || record.exp == null || budgetSpent) {
+            return done(outcome);
         }
-        return explanation(record.exp, domain).thenApply(text -> Outcome.matched(SpfResult.FAIL, m.text, text));
+        decided = outcome;
+        return boundedExplanation(record.exp, domain)
+                .thenApply(text -> text == null ? outcome : Outcome.matched(SpfResult.FAIL, m.text, text));
     }
 
     private CompletionStage<Outcome> evaluateDnsMechanism(Mechanism m, String domain) {
@@ -486,6 +497,26 @@ final class Evaluation implements MacroSource {
     }
 
     // ---- explanation ----
+
+    /**
+     * The explanation, or null (the default) when it is not there within
+     * {@link SpfSettings#explanationTimeout()} or what is left of the budget, whichever ends first.
+     * A derived stage: a resolver's query shared with other checks is never completed from here.
+     */
+    private CompletionStage<String> boundedExplanation(MacroString spec, String domain) {
+        long left = deadline - settings.clock().millis();
+        long bound = Math.min(settings.explanationTimeout().toMillis(), left);
+        if (bound <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<String> text = new CompletableFuture<>();
+        try {
+            explanation(spec, domain).whenComplete((t, error) -> text.complete(error == null ? t : null));
+        } catch (RuntimeException e) {
+            text.complete(null);
+        }
+        return text.completeOnTimeout(null, bound, TimeUnit.MILLISECONDS);
+    }
 
     /** §6.2: the one TXT record at the exp= target, expanded; null (use the default) on any problem. */
     private CompletionStage<String> explanation(MacroString spec, String domain) {

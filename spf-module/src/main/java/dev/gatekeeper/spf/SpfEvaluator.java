@@ -14,8 +14,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The RFC 7208 checker. Asynchronous throughout: each step is chained on the resolver's
  * completion stages and no thread waits for the DNS. A returned stage never completes
- * exceptionally and completes at the latest when the time budget is spent (temperror). Thread
- * safe; share one instance.
+ * exceptionally and completes at the latest when the time budget is spent: with a temperror, or
+ * with a fail already decided whose {@code exp=} explanation did not come in time (RFC 7208 §6.2).
+ * Thread safe; share one instance.
  */
 public final class SpfEvaluator {
 
@@ -136,19 +137,20 @@ public final class SpfEvaluator {
             Outcome result = o;
             if (error != null || o == null) {
                 result = Outcome.temperror("internal error: " + error);
-            } else if (ev.budgetSpent) {
+            } else if (ev.budgetSpent && ev.decided == null) {
                 result = budgetSpent(ev);
             }
             verdict.complete(toVerdict(ev, result, identity, domain, ip, helo));
         });
         if (!verdict.isDone()) {
-            long remaining = Math.max(0, ev.deadline() - settings.clock().millis());
-            verdict.completeOnTimeout(toVerdict(ev, budgetSpent(ev), identity, domain, ip, helo), remaining,
-                    TimeUnit.MILLISECONDS);
+            verdict.orTimeout(Math.max(0, ev.deadline() - settings.clock().millis()), TimeUnit.MILLISECONDS);
         }
         // once answered, the evaluation sends no further query
         verdict.whenComplete((v, e) -> ev.finished = true);
-        return verdict;
+        // Out of time: a fail decided before the budget ran out stays a fail, with the default
+        // explanation (§6.2); anything else is a temperror (§4.6.4).
+        return verdict.handle((v, timedOut) -> timedOut == null ? v
+                : toVerdict(ev, ev.decided != null ? ev.decided : budgetSpent(ev), identity, domain, ip, helo));
     }
 
     private Outcome budgetSpent(Evaluation ev) {

@@ -17,7 +17,7 @@ public final class SpfSettings {
     /** The keys {@link #parse(Map)} accepts. */
     public static final List<String> KEYS = List.of(
             "maxDnsTerms", "maxMxNames", "maxPtrNames", "maxVoidLookups", "timeBudget",
-            "defaultExplanation", "receiver");
+            "explanationTimeout", "defaultExplanation", "receiver");
 
     /** RFC 7208 §4.6.4: at most 10 mechanisms and modifiers that query the DNS. */
     public static final int DEFAULT_MAX_DNS_TERMS = 10;
@@ -29,6 +29,15 @@ public final class SpfSettings {
     public static final int DEFAULT_MAX_VOID_LOOKUPS = 2;
     /** RFC 7208 §4.6.4: "at least 20 seconds" for the whole check before temperror. */
     public static final Duration DEFAULT_TIME_BUDGET = Duration.ofSeconds(20);
+    /**
+     * The longest wait for the {@code exp=} explanation once a fail is decided, within what is left
+     * of the time budget. RFC 7208 §6.2: the explanation never changes the result; when its lookup
+     * fails or is not answered in time, the fail stands with the default explanation. A healthy
+     * answer takes well under a second; the explanation is only the reply's text, not worth the
+     * resolver's retry of a lost packet (5 s), and 2 s keeps such a fail well inside the James
+     * handler's {@code spfWait} (10 s).
+     */
+    public static final Duration DEFAULT_EXPLANATION_TIMEOUT = Duration.ofSeconds(2);
     /** The explanation of a fail without a usable {@code exp=} (RFC 7208 §6.2); a macro-string. */
     public static final String DEFAULT_EXPLANATION = "%{o} does not designate %{c} as permitted sender";
     /** The value of %{r} (RFC 7208 §7.3) when the receiving host is not configured. */
@@ -41,6 +50,7 @@ public final class SpfSettings {
     private final int maxPtrNames;
     private final int maxVoidLookups;
     private final Duration timeBudget;
+    private final Duration explanationTimeout;
     private final String defaultExplanation;
     private final MacroString parsedExplanation;
     private final String receiver;
@@ -52,6 +62,7 @@ public final class SpfSettings {
         this.maxPtrNames = b.maxPtrNames;
         this.maxVoidLookups = b.maxVoidLookups;
         this.timeBudget = b.timeBudget;
+        this.explanationTimeout = b.explanationTimeout;
         this.defaultExplanation = b.defaultExplanation;
         this.parsedExplanation = parsedExplanation;
         this.receiver = b.receiver;
@@ -69,7 +80,8 @@ public final class SpfSettings {
 
     /**
      * Parses {@code key=value} pairs, keys from {@link #KEYS}: whole numbers, a duration for
-     * {@code timeBudget} ({@code 20s}), a macro-string for {@code defaultExplanation}.
+     * {@code timeBudget} ({@code 20s}) and {@code explanationTimeout}, a macro-string for
+     * {@code defaultExplanation}.
      *
      * @throws IllegalArgumentException for an unknown key or a bad value, naming both
      */
@@ -84,6 +96,7 @@ public final class SpfSettings {
                 case "maxPtrNames": b.maxPtrNames(SettingValues.integer(key, v)); break;
                 case "maxVoidLookups": b.maxVoidLookups(SettingValues.integer(key, v)); break;
                 case "timeBudget": b.timeBudget(SettingValues.duration(key, v)); break;
+                case "explanationTimeout": b.explanationTimeout(SettingValues.duration(key, v)); break;
                 case "defaultExplanation": b.defaultExplanation(v); break;
                 case "receiver": b.receiver(v); break;
                 default:
@@ -102,6 +115,7 @@ public final class SpfSettings {
         b.maxPtrNames = maxPtrNames;
         b.maxVoidLookups = maxVoidLookups;
         b.timeBudget = timeBudget;
+        b.explanationTimeout = explanationTimeout;
         b.defaultExplanation = defaultExplanation;
         b.receiver = receiver;
         b.clock = clock;
@@ -128,6 +142,11 @@ public final class SpfSettings {
         return timeBudget;
     }
 
+    /** The longest wait for the {@code exp=} explanation of a decided fail, within the time budget. */
+    public Duration explanationTimeout() {
+        return explanationTimeout;
+    }
+
     /** The default explanation as configured (a macro-string, expanded per check). */
     public String defaultExplanation() {
         return defaultExplanation;
@@ -149,7 +168,7 @@ public final class SpfSettings {
     @Override
     public String toString() {
         return "SpfSettings{maxDnsTerms=" + maxDnsTerms + ", maxMxNames=" + maxMxNames + ", maxPtrNames=" + maxPtrNames
-                + ", maxVoidLookups=" + maxVoidLookups + ", timeBudget=" + timeBudget + ", defaultExplanation='"
+                + ", maxVoidLookups=" + maxVoidLookups + ", timeBudget=" + timeBudget + ", explanationTimeout=" + explanationTimeout + ", defaultExplanation='"
                 + defaultExplanation + "', receiver='" + receiver + "', clock=" + clock + '}';
     }
 
@@ -160,6 +179,7 @@ public final class SpfSettings {
         private int maxPtrNames = DEFAULT_MAX_PTR_NAMES;
         private int maxVoidLookups = DEFAULT_MAX_VOID_LOOKUPS;
         private Duration timeBudget = DEFAULT_TIME_BUDGET;
+        private Duration explanationTimeout = DEFAULT_EXPLANATION_TIMEOUT;
         private String defaultExplanation = DEFAULT_EXPLANATION;
         private String receiver = DEFAULT_RECEIVER;
         private Clock clock = Clock.systemUTC();
@@ -193,6 +213,16 @@ public final class SpfSettings {
                 throw new IllegalArgumentException("timeBudget must be positive, was " + value);
             }
             this.timeBudget = value;
+            return this;
+        }
+
+        /** At most what is left of the time budget is waited, however long this is. */
+        public Builder explanationTimeout(Duration value) {
+            Objects.requireNonNull(value, "explanationTimeout");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("explanationTimeout must be positive, was " + value);
+            }
+            this.explanationTimeout = value;
             return this;
         }
 

@@ -231,6 +231,85 @@ class SpfEvaluatorTest {
         assertThat(v.result()).isEqualTo(SpfResult.TEMPERROR);
     }
 
+    // ---- the explanation never changes the result (RFC 7208 §6.2) ----
+
+    private static final String EXP_RECORD = "v=spf1 ip4:192.0.2.0/24 -all exp=why.example.com";
+    private static final String DEFAULT_TEXT = "example.com does not designate 198.51.100.1 as permitted sender";
+
+    private static SpfTestKit.StallingResolver explanationNeverAnswered() {
+        return new SpfTestKit.StallingResolver(zoneWith(EXP_RECORD).add("why.example.com", txt("go away %{i}")).build(),
+                name -> name.equals("why.example.com"));
+    }
+
+    private static SpfVerdict timedCheck(DnsResolver dns, SpfSettings settings, long atMostMillis) throws Exception {
+        long start = System.nanoTime();
+        SpfVerdict v = new SpfEvaluator(dns, settings).checkMailFrom(ip("198.51.100.1"), "h.example.org", "a@example.com")
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(atMostMillis);
+        return v;
+    }
+
+    @Test
+    void theExplanationIsUsedWhenItIsAnswered() throws Exception {
+        DnsResolver dns = zoneWith(EXP_RECORD).add("why.example.com", txt("go away %{i}")).build();
+        SpfVerdict v = timedCheck(dns, SpfSettings.defaults(), 2000);
+        assertThat(v.result()).isEqualTo(SpfResult.FAIL);
+        assertThat(v.explanation()).hasValue("go away 198.51.100.1");
+    }
+
+    @Test
+    void anUnansweredExplanationLeavesTheFailWithTheDefaultExplanation() throws Exception {
+        SpfTestKit.StallingResolver dns = explanationNeverAnswered();
+        SpfVerdict v = timedCheck(dns, SpfSettings.builder().explanationTimeout(Duration.ofMillis(300)).build(), 3000);
+        assertThat(v.result()).isEqualTo(SpfResult.FAIL);
+        assertThat(v.explanation()).hasValue(DEFAULT_TEXT);
+        assertThat(v.mechanism()).hasValue("-all");
+        assertThat(v.problem()).isEmpty();
+    }
+
+    @Test
+    void theExplanationWaitEndsWithTheBudgetAndTheFailStands() throws Exception {
+        // The budget ends before the explanation's own bound: still a fail, not a temperror.
+        SpfVerdict v = timedCheck(explanationNeverAnswered(), SpfSettings.builder().timeBudget(Duration.ofMillis(400))
+                .explanationTimeout(Duration.ofSeconds(30)).build(), 3000);
+        assertThat(v.result()).isEqualTo(SpfResult.FAIL);
+        assertThat(v.explanation()).hasValue(DEFAULT_TEXT);
+    }
+
+    @Test
+    void aFailDecidedAsTheBudgetRunsOutIsNotTurnedIntoATemperrorByItsExplanation() {
+        SpfTestKit.ManualClock clock = new SpfTestKit.ManualClock();
+        ZoneResolver zone = zoneWith(EXP_RECORD).add("why.example.com", txt("go away")).build();
+        DnsResolver slowRecord = (name, type) -> {
+            if (name.equals("example.com")) {
+                clock.advance(Duration.ofSeconds(25));
+            }
+            return zone.lookup(name, type);
+        };
+        SpfVerdict v = new SpfEvaluator(slowRecord, SpfSettings.builder().clock(clock).build())
+                .checkMailFromBlocking(ip("198.51.100.1"), "h.example.org", "a@example.com");
+        assertThat(v.result()).isEqualTo(SpfResult.FAIL);
+        assertThat(v.explanation()).hasValue(DEFAULT_TEXT);
+    }
+
+    @Test
+    void aFailingExplanationLookupLeavesTheFail() {
+        DnsResolver servfail = (name, type) -> name.equals("why.example.com")
+                ? CompletableFuture.completedFuture(DnsAnswer.tempfail("SERVFAIL"))
+                : zoneWith(EXP_RECORD).build().lookup(name, type);
+        SpfVerdict v = new SpfEvaluator(servfail).checkMailFromBlocking(ip("198.51.100.1"), "h.example.org", "a@example.com");
+        assertThat(v.result()).isEqualTo(SpfResult.FAIL);
+        assertThat(v.explanation()).hasValue(DEFAULT_TEXT);
+        DnsResolver throwing = (name, type) -> {
+            if (name.equals("why.example.com")) {
+                throw new IllegalStateException("boom");
+            }
+            return zoneWith(EXP_RECORD).build().lookup(name, type);
+        };
+        assertThat(new SpfEvaluator(throwing).checkMailFromBlocking(ip("198.51.100.1"), "h.example.org", "a@example.com")
+                .result()).isEqualTo(SpfResult.FAIL);
+    }
+
     // ---- bad input and broken collaborators ----
 
     @Test

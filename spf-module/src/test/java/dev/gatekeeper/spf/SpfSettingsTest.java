@@ -18,6 +18,7 @@ class SpfSettingsTest {
         assertThat(s.maxPtrNames()).isEqualTo(10);
         assertThat(s.maxVoidLookups()).isEqualTo(2);
         assertThat(s.timeBudget()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(s.explanationTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.receiver()).isEqualTo("unknown");
         assertThat(s.defaultExplanation()).isEqualTo("%{o} does not designate %{c} as permitted sender");
         assertThat(s.clock()).isEqualTo(Clock.systemUTC());
@@ -26,7 +27,7 @@ class SpfSettingsTest {
     @Test
     void builderKeepsWhatItIsGivenAndToBuilderCopies() {
         SpfSettings s = SpfSettings.builder().maxDnsTerms(20).maxMxNames(5).maxPtrNames(3).maxVoidLookups(0)
-                .timeBudget(Duration.ofSeconds(5)).defaultExplanation("Denied by %{d}").receiver("mx.example.org").build();
+                .timeBudget(Duration.ofSeconds(5)).explanationTimeout(Duration.ofMillis(500)).defaultExplanation("Denied by %{d}").receiver("mx.example.org").build();
         SpfSettings copy = s.toBuilder().build();
         for (SpfSettings x : new SpfSettings[] {s, copy}) {
             assertThat(x.maxDnsTerms()).isEqualTo(20);
@@ -34,6 +35,7 @@ class SpfSettingsTest {
             assertThat(x.maxPtrNames()).isEqualTo(3);
             assertThat(x.maxVoidLookups()).isZero();
             assertThat(x.timeBudget()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(x.explanationTimeout()).isEqualTo(Duration.ofMillis(500));
             assertThat(x.defaultExplanation()).isEqualTo("Denied by %{d}");
             assertThat(x.receiver()).isEqualTo("mx.example.org");
         }
@@ -45,6 +47,8 @@ class SpfSettingsTest {
         assertThatThrownBy(() -> SpfSettings.builder().maxVoidLookups(-1))
                 .hasMessage("maxVoidLookups must be at least 0, was -1");
         assertThatThrownBy(() -> SpfSettings.builder().timeBudget(Duration.ZERO)).hasMessageContaining("timeBudget");
+        assertThatThrownBy(() -> SpfSettings.builder().explanationTimeout(Duration.ofSeconds(-1)))
+                .hasMessage("explanationTimeout must be positive, was PT-1S");
         assertThatThrownBy(() -> SpfSettings.builder().defaultExplanation("%{x}"))
                 .hasMessageContaining("defaultExplanation");
         assertThatThrownBy(() -> SpfSettings.builder().defaultExplanation("from %{p}"))
@@ -55,12 +59,14 @@ class SpfSettingsTest {
     @Test
     void parseReadsEveryKey() {
         SpfSettings s = SpfSettings.parse(Map.of("maxDnsTerms", "20", "maxMxNames", "5", "maxPtrNames", "3",
-                "maxVoidLookups", "0", "timeBudget", "5s", "defaultExplanation", "Denied by %{d}", "receiver", "mx.example.org"));
+                "maxVoidLookups", "0", "timeBudget", "5s", "defaultExplanation", "Denied by %{d}", "receiver", "mx.example.org",
+                "explanationTimeout", "500ms"));
         assertThat(s.maxDnsTerms()).isEqualTo(20);
         assertThat(s.maxMxNames()).isEqualTo(5);
         assertThat(s.maxPtrNames()).isEqualTo(3);
         assertThat(s.maxVoidLookups()).isZero();
         assertThat(s.timeBudget()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.explanationTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(s.defaultExplanation()).isEqualTo("Denied by %{d}");
         assertThat(s.receiver()).isEqualTo("mx.example.org");
         assertThat(SpfSettings.parse(Map.of()).maxDnsTerms()).isEqualTo(10);

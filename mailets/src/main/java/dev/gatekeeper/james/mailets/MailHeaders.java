@@ -1,5 +1,7 @@
 package dev.gatekeeper.james.mailets;
 
+import dev.gatekeeper.james.smtp.ForgedAuthenticationResults;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,21 @@ import org.apache.mailet.Mail;
 final class MailHeaders {
 
     private MailHeaders() {
+    }
+
+    /**
+     * Removes or renames the fields of the mail's message that claim our authserv-id (RFC 8601 §5),
+     * before the caller adds its own; returns how many.
+     *
+     * @throws IllegalStateException when the message cannot be read or written
+     */
+    static int removeForged(ForgedAuthenticationResults forged, Mail mail) {
+        try {
+            return forged.apply(mail);
+        } catch (MessagingException | IOException e) {
+            throw new IllegalStateException("cannot check the Authentication-Results fields of mail " + mail.getName()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /**

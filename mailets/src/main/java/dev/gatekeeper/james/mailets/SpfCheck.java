@@ -1,12 +1,15 @@
 package dev.gatekeeper.james.mailets;
 
 import dev.gatekeeper.james.matchers.MailSpf;
+import dev.gatekeeper.james.smtp.ForgedAuthenticationResults;
 import dev.gatekeeper.james.smtp.SharedEngines;
+import dev.gatekeeper.policy.CidrBlock;
 import dev.gatekeeper.spf.AuthenticationResultsSpf;
 import dev.gatekeeper.spf.ReceivedSpfHeader;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfIdentity;
 import dev.gatekeeper.spf.SpfVerdict;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +26,20 @@ import org.apache.mailet.Mail;
  * identity. Replaces James's {@code SPF} mailet (jSPF, RFC 4408, which also skips loopback and
  * private clients by default).
  *
+ * <p>Before it adds an {@code Authentication-Results} field, it removes (or renames) those that
+ * claim its authserv-id on a mail from outside (RFC 8601 §5, {@link ForgedAuthenticationResults}):
+ * inside is a mail whose client address is in {@code myNetworks} or that James received after SMTP
+ * AUTH ({@code org.apache.james.SMTPAuthUser}); every other mail, one without a client address
+ * included, is from outside.
+ *
  * <table>
  * <caption>Parameters</caption>
  * <tr><th>Name</th><th>Default</th><th>Meaning</th></tr>
  * <tr><td>identities</td><td>mailfrom</td><td>{@code mailfrom}, {@code helo} or both</td></tr>
  * <tr><td>headers</td><td>received-spf</td><td>{@code received-spf}, {@code authentication-results}, both, or {@code none}</td></tr>
  * <tr><td>authservId</td><td>the {@code spf.receiver} setting, else {@code localhost}</td><td>authserv-id of Authentication-Results</td></tr>
+ * <tr><td>forgedAuthenticationResults</td><td>remove</td><td>{@code remove} or {@code rename} an outside mail's fields in our name</td></tr>
+ * <tr><td>myNetworks</td><td>none</td><td>inside client networks, CIDR, comma or space separated</td></tr>
  * <tr><td>dns.*, spf.*</td><td></td><td>engine settings</td></tr>
  * </table>
  */
@@ -41,11 +52,13 @@ public class SpfCheck extends GatekeeperMailet {
     private boolean receivedSpf;
     private boolean authenticationResults;
     private String authservId;
+    private ForgedAuthenticationResults forged;
+    private List<CidrBlock> myNetworks;
     private SpfEvaluator spf;
 
     @Override
     Set<String> parameters() {
-        return Set.of("identities", "headers", "authservId");
+        return Set.of("identities", "headers", "authservId", "forgedAuthenticationResults", "myNetworks");
     }
 
     @Override
@@ -65,6 +78,22 @@ public class SpfCheck extends GatekeeperMailet {
         authenticationResults = headers.contains("authentication-results");
         spf = SharedEngines.spf(engines.dns(), engines.spf());
         authservId = parameter("authservId", engines.spf().getOrDefault("receiver", "localhost"));
+        try {
+            forged = new ForgedAuthenticationResults(authservId, ForgedAuthenticationResults.Handling.parse(
+                    parameter("forgedAuthenticationResults", ForgedAuthenticationResults.Handling.REMOVE.keyword())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("forgedAuthenticationResults: " + e.getMessage(), e);
+        }
+        myNetworks = new ArrayList<>();
+        for (String w : parameter("myNetworks", "").split("[,\\s]+")) {
+            if (!w.isEmpty()) {
+                try {
+                    myNetworks.add(CidrBlock.parse(w));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("myNetworks: " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     @Override
@@ -88,6 +117,14 @@ public class SpfCheck extends GatekeeperMailet {
         if (verdicts.isEmpty() || !receivedSpf && !authenticationResults) {
             return;
         }
+        if (authenticationResults && !fromInside(mail)) {
+            int n = MailHeaders.removeForged(forged, mail);
+            if (n > 0) {
+                log.info("{} {}: {} Authentication-Results field(s) in the name of {} from client {} {}", getMailetName(),
+                        mail.getName(), n, authservId, mail.getRemoteAddr(), forged.handling() == ForgedAuthenticationResults.Handling.REMOVE
+                                ? "removed" : "renamed to " + ForgedAuthenticationResults.RENAMED);
+            }
+        }
         List<Map.Entry<String, String>> added = new ArrayList<>();
         for (SpfVerdict v : verdicts) {
             if (receivedSpf) {
@@ -99,6 +136,15 @@ public class SpfCheck extends GatekeeperMailet {
             }
         }
         MailHeaders.edit(mail, List.of(), added);
+    }
+
+    /** SMTP AUTH, or a client address in {@code myNetworks}. */
+    private boolean fromInside(Mail mail) {
+        if (mail.getAttribute(Mail.SMTP_AUTH_USER).isPresent()) {
+            return true;
+        }
+        Optional<InetAddress> client = MailSpf.client(mail);
+        return client.isPresent() && myNetworks.stream().anyMatch(n -> n.contains(client.get()));
     }
 
     @Override

@@ -6,8 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
 import dev.gatekeeper.james.matchers.Mails;
+import dev.gatekeeper.james.smtp.ForgedAuthenticationResults;
 import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -82,12 +90,95 @@ class SpfCheckTest {
         assertThat(m.getMessage().getHeader("Received-SPF")).isNull();
     }
 
+    /** What a client wrote: a field in our name (folded, with a comment), one of another authserv-id. */
+    private static final String CLIENT_HEADERS = "Authentication-Results: (trust me)\r\n MX.Gatekeeper.Test; spf=pass\r\n"
+            + "Authentication-Results: other.example.com; dkim=pass header.d=example.com\r\n"
+            + "Subject: hi\r\n";
+    private static final String BODY = "\r\nAuthentication-Results: mx.gatekeeper.test; spf=pass\r\nbody\r\n";
+
+    private static FakeMail clientMail(String client) throws Exception {
+        return mail("bob@pass.gk.test", "r@gatekeeper.test").remoteAddr(client)
+                .mimeMessage(new MimeMessage(Session.getDefaultInstance(System.getProperties()),
+                        new ByteArrayInputStream((CLIENT_HEADERS + BODY).getBytes(StandardCharsets.UTF_8)))).build();
+    }
+
+    private SpfCheck authResMailet(String... more) throws MessagingException {
+        String[] params = new String[4 + more.length];
+        params[0] = "headers";
+        params[1] = "authentication-results";
+        params[2] = "authservId";
+        params[3] = "mx.gatekeeper.test";
+        System.arraycopy(more, 0, params, 4, more.length);
+        return mailet(params);
+    }
+
+    @Test
+    void anOutsideMailsFieldInOurNameGoesBeforeOursIsAdded() throws Exception {
+        FakeMail m = clientMail("127.0.0.10");
+        authResMailet("myNetworks", "192.0.2.0/24").service(m);
+        assertThat(m.getMessage().getHeader("Authentication-Results")).containsExactly(
+                "other.example.com; dkim=pass header.d=example.com",
+                "mx.gatekeeper.test; spf=pass smtp.mailfrom=bob@pass.gk.test");
+        assertThat(m.getMessage().getHeader(ForgedAuthenticationResults.RENAMED)).isNull();
+        assertThat(written(m.getMessage())).endsWith(BODY);
+    }
+
+    @Test
+    void renamedWithTheSetting() throws Exception {
+        FakeMail m = clientMail("127.0.0.10");
+        authResMailet("forgedAuthenticationResults", "rename").service(m);
+        assertThat(m.getMessage().getHeader(ForgedAuthenticationResults.RENAMED))
+                .containsExactly("(trust me)\r\n MX.Gatekeeper.Test; spf=pass");
+        assertThat(m.getMessage().getHeader("Authentication-Results")).hasSize(2);
+    }
+
+    @Test
+    void insideMailKeepsItsFields() throws Exception {
+        FakeMail mine = clientMail("127.0.0.10");
+        authResMailet("myNetworks", "127.0.0.0/24").service(mine);
+        assertThat(mine.getMessage().getHeader("Authentication-Results")).hasSize(3);
+        FakeMail authenticated = clientMail("127.0.0.10");
+        authenticated.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice")));
+        authResMailet().service(authenticated);
+        assertThat(authenticated.getMessage().getHeader("Authentication-Results")).hasSize(3);
+        // Writing no Authentication-Results, the mailet leaves those there are alone.
+        FakeMail receivedSpfOnly = clientMail("127.0.0.10");
+        mailet().service(receivedSpfOnly);
+        assertThat(receivedSpfOnly.getMessage().getHeader("Authentication-Results")).hasSize(2);
+    }
+
+    @Test
+    void jamesMailKeepsEveryOtherOctet() throws Exception {
+        MailImpl m = MailImpl.builder().name("m1").sender("bob@pass.gk.test").addRecipient("r@gatekeeper.test")
+                .remoteAddr("127.0.0.10").build();
+        m.setMessageContent(MimeMessageInputStreamSource.create("m1",
+                new ByteArrayInputStream((CLIENT_HEADERS + BODY).getBytes(StandardCharsets.UTF_8))));
+        authResMailet().service(m);
+        String written = written(m.getMessage());
+        assertThat(written).doesNotContain("trust me").contains("Subject: hi\r\n").endsWith(BODY);
+        assertThat(m.getMessage().getHeader("Authentication-Results")).containsExactly(
+                "other.example.com; dkim=pass header.d=example.com",
+                "mx.gatekeeper.test; spf=pass smtp.mailfrom=bob@pass.gk.test");
+        m.dispose();
+    }
+
+    private static String written(MimeMessage message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        message.writeTo(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void badParametersAreRefusedByName() {
         assertThatThrownBy(() -> mailet("identities", "pra")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("SpfCheck: identities: unknown value 'pra' (mailfrom, helo)");
         assertThatThrownBy(() -> mailet("header", "none"))
-                .hasMessage("SpfCheck: unknown parameter header (known: authservId, headers, identities, dns.*, spf.*, callout.*)");
+                .hasMessage("SpfCheck: unknown parameter header (known: authservId, forgedAuthenticationResults, headers,"
+                        + " identities, myNetworks, dns.*, spf.*, callout.*)");
+        assertThatThrownBy(() -> mailet("forgedAuthenticationResults", "keep"))
+                .hasMessage("SpfCheck: forgedAuthenticationResults: 'keep' is neither remove nor rename");
+        assertThatThrownBy(() -> mailet("myNetworks", "127.0.0.0/8, 10.0.0.1/8"))
+                .hasMessage("SpfCheck: myNetworks: '10.0.0.1/8' has host bits set below /8");
         assertThatThrownBy(() -> mailet("spf.maxDnsTerms", "many"))
                 .hasMessageStartingWith("SpfCheck: maxDnsTerms");
     }

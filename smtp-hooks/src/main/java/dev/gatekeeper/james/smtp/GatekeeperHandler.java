@@ -58,6 +58,7 @@ import org.slf4j.LoggerFactory;
  *   <state><store>redis</store><redis.uri>redis://10.0.0.5:6379</redis.uri></state> <!-- StateSettings keys -->
  *   <policy file="conf/gatekeeper-policy.xml"/>                       <!-- or <policy ...>rules</policy> inline -->
  *   <authservId>mx.example.org</authservId>                           <!-- default: James's helloName -->
+ *   <forgedAuthenticationResults>remove</forgedAuthenticationResults> <!-- or rename; RFC 8601 §5 -->
  *   <internalError>451 4.3.0 Temporary server error, try again later</internalError>
  *   <rewrite>
  *     <match stage="rcpt" code="550" text="relaying denied"/>
@@ -192,7 +193,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             return result;
         }
         try {
-            stamp(state(session).orElseThrow(), mail);
+            stamp(session, state(session).orElseThrow(), mail);
             return HookResult.DECLINED;
         } catch (Exception e) {
             LOG.error("Gatekeeper failed to add its headers and attributes in {}", session.getSessionID(), e);
@@ -289,7 +290,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         state.checks.mailFromVerdict(state.client, helo, SmtpAddress.parse(path));
     }
 
-    private void stamp(ConnectionState state, Mail mail) throws Exception {
+    private void stamp(SMTPSession session, ConnectionState state, Mail mail) throws Exception {
         String path = mail.getMaybeSender().isNullSender() ? "<>" : "<" + mail.getMaybeSender().asString() + ">";
         SmtpAddress sender = SmtpAddress.parse(path);
         String helo = state.helo();
@@ -300,7 +301,16 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             heloVerdict = await(heloAsked.get());
         }
         String receiver = engines(state.helloName).receiver;
-        MessageStamp.prependHeaders(mail, receiver, config.authservId.orElse(state.helloName), mailFrom);
+        String authservId = config.authservId.orElse(state.helloName);
+        // RFC 8601 §5: what an outside client wrote in our name goes; an inside one's fields are its own business.
+        Optional<ForgedAuthenticationResults> forged = state.policy.fromInside() ? Optional.empty()
+                : Optional.of(new ForgedAuthenticationResults(authservId, config.forgedAuthenticationResults));
+        int removed = MessageStamp.prependHeaders(mail, receiver, authservId, mailFrom, forged);
+        if (removed > 0) {
+            LOG.info("{}: {} Authentication-Results field(s) in the name of {} from client {} {}", session.getSessionID(), removed,
+                    authservId, state.client.getHostAddress(), config.forgedAuthenticationResults == ForgedAuthenticationResults.Handling.REMOVE
+                            ? "removed" : "renamed to " + ForgedAuthenticationResults.RENAMED);
+        }
         MessageStamp.setAttributes(mail, mailFrom, heloVerdict, sender.isNullSender() ? "" : sender.original(),
                 state.checks.calloutOutcomes(), state.policy.tags(), state.verdicts(), state.warnings());
     }

@@ -36,10 +36,20 @@ final class HandlerConfig {
 
     /** The children a Gatekeeper {@code <handler>} may have. */
     static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "clientName", "calloutWait", "spfWait", "state", "policy",
-            "authservId", "internalError", "rewrite");
+            "authservId", "forgedAuthenticationResults", "internalError", "rewrite");
+
+    /**
+     * How every start-up error begins: the file James read the handler from (James's SMTP server
+     * is always configured by {@code smtpserver.xml} in its configuration folder), so that an
+     * administrator grepping the log finds the file, then the element and the value.
+     */
+    static final String ERROR_PREFIX = "Gatekeeper handler in smtpserver.xml: ";
 
     /** Our own failures are temporary (RFC 3463 X.3.0 "other or undefined mail system status"). */
     static final String DEFAULT_INTERNAL_ERROR = "451 4.3.0 Temporary server error, try again later";
+
+    /** RFC 8601 §5 says remove or rename; removed, nobody downstream can be misled by it. */
+    static final ForgedAuthenticationResults.Handling DEFAULT_FORGED_AUTHENTICATION_RESULTS = ForgedAuthenticationResults.Handling.REMOVE;
 
     /** Beyond the engines' own budgets, so that their temperror/tempfail answer wins over our timeout. */
     static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
@@ -51,6 +61,8 @@ final class HandlerConfig {
     final Map<String, String> state;
     final PolicyConfig policy;
     final Optional<String> authservId;
+    /** What becomes of an outside client's Authentication-Results fields in our authserv-id's name (RFC 8601 §5). */
+    final ForgedAuthenticationResults.Handling forgedAuthenticationResults;
     final SmtpReply internalError;
     final List<ReplyRewrite> rewrites;
     final Duration waitLimit;
@@ -87,9 +99,9 @@ final class HandlerConfig {
     static final Duration DEFAULT_CLIENT_NAME_TIMEOUT = Duration.ofSeconds(5);
 
     private HandlerConfig(Map<String, String> dns, Map<String, String> spf, Map<String, String> callout, Map<String, String> state,
-            PolicyConfig policy, Optional<String> authservId, SmtpReply internalError, List<ReplyRewrite> rewrites,
-            Duration waitLimit, boolean clientNameLookup, Duration clientNameTimeout, Duration calloutWait,
-            Duration spfWait) {
+            PolicyConfig policy, Optional<String> authservId, ForgedAuthenticationResults.Handling forgedAuthenticationResults,
+            SmtpReply internalError, List<ReplyRewrite> rewrites, Duration waitLimit, boolean clientNameLookup,
+            Duration clientNameTimeout, Duration calloutWait, Duration spfWait) {
         this.calloutWait = calloutWait;
         this.spfWait = spfWait;
         this.clientNameLookup = clientNameLookup;
@@ -100,6 +112,7 @@ final class HandlerConfig {
         this.state = Map.copyOf(state);
         this.policy = policy;
         this.authservId = authservId;
+        this.forgedAuthenticationResults = forgedAuthenticationResults;
         this.internalError = internalError;
         this.rewrites = List.copyOf(rewrites);
         this.waitLimit = waitLimit;
@@ -150,7 +163,7 @@ final class HandlerConfig {
             clientNameTimeout = clientName.containsKey("timeout")
                     ? SettingValues.duration("timeout", clientName.get("timeout")) : DEFAULT_CLIENT_NAME_TIMEOUT;
             if (clientNameTimeout.isNegative() || clientNameTimeout.isZero()) {
-                throw new IllegalArgumentException("timeout: must be positive");
+                throw new IllegalArgumentException("timeout: must be positive, not '" + clientName.get("timeout") + "'");
             }
         } catch (IllegalArgumentException e) {
             throw problem("<clientName>: " + e.getMessage(), e);
@@ -163,11 +176,18 @@ final class HandlerConfig {
         if (authservId.isPresent() && !authservId.get().matches("[A-Za-z0-9.\\-_]+")) {
             throw problem("<authservId>: '" + authservId.get() + "' is not a host name (RFC 8601 §2.5)", null);
         }
+        ForgedAuthenticationResults.Handling forged;
+        try {
+            forged = ForgedAuthenticationResults.Handling.parse(
+                    config.getString("forgedAuthenticationResults", DEFAULT_FORGED_AUTHENTICATION_RESULTS.keyword()));
+        } catch (IllegalArgumentException e) {
+            throw problem("<forgedAuthenticationResults>: " + e.getMessage(), e);
+        }
         SmtpReply internalError = internalError(config.getString("internalError", DEFAULT_INTERNAL_ERROR));
         List<ReplyRewrite> rewrites = rewrites(config);
         Duration longest = spfSettings.timeBudget().compareTo(calloutSettings.overallTimeout()) > 0
                 ? spfSettings.timeBudget() : calloutSettings.overallTimeout();
-        return new HandlerConfig(dns, spf, callout, state, policy, authservId, internalError, rewrites, longest.plus(WAIT_MARGIN),
+        return new HandlerConfig(dns, spf, callout, state, policy, authservId, forged, internalError, rewrites, longest.plus(WAIT_MARGIN),
                 lookup, clientNameTimeout, calloutWait, spfWait);
     }
 
@@ -325,7 +345,7 @@ final class HandlerConfig {
     }
 
     private static ConfigurationException problem(String message, Throwable cause) {
-        ConfigurationException e = new ConfigurationException("Gatekeeper handler: " + message);
+        ConfigurationException e = new ConfigurationException(ERROR_PREFIX + message);
         if (cause != null) {
             e.initCause(cause);
         }

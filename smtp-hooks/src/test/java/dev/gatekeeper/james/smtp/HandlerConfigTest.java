@@ -35,6 +35,7 @@ class HandlerConfigTest {
         assertThat(c.spf).containsEntry("timeBudget", "10s");
         assertThat(c.callout).containsEntry("port", "2526");
         assertThat(c.authservId).isEmpty();
+        assertThat(c.forgedAuthenticationResults).isEqualTo(ForgedAuthenticationResults.Handling.REMOVE);
         assertThat(c.internalError).hasToString("451 4.3.0 Temporary server error, try again later");
         assertThat(c.rewrites).isEmpty();
         assertThat(c.waitLimit).isEqualTo(Duration.ofSeconds(17));
@@ -74,10 +75,12 @@ class HandlerConfigTest {
     void readsRewritesAndInternalError() throws Exception {
         HandlerConfig c = HandlerConfig.read(xml(POLICY
                 + "<authservId>mx.example.org</authservId>"
+                + "<forgedAuthenticationResults> Rename </forgedAuthenticationResults>"
                 + "<internalError>421 4.3.0 Sorry</internalError>"
                 + "<rewrite><match stage='rcpt' code='550' text='relaying denied'/>"
                 + "<replace code='554' enhanced='5.7.1' text='We do not relay'/></rewrite>"));
         assertThat(c.authservId).contains("mx.example.org");
+        assertThat(c.forgedAuthenticationResults).isEqualTo(ForgedAuthenticationResults.Handling.RENAME);
         assertThat(c.internalError).hasToString("421 4.3.0 Sorry");
         assertThat(c.rewrites).hasSize(1);
         assertThat(c.rewrites.get(0).apply(Stage.RCPT,
@@ -87,42 +90,74 @@ class HandlerConfigTest {
 
     @Test
     void everyWrongSettingIsRefusedByName() {
-        assertRefused("<dns><bogus>1</bogus></dns>" + POLICY, "Gatekeeper handler: <dns>: unknown setting 'bogus'");
-        assertRefused("<dns><timeout>soon</timeout></dns>" + POLICY, "Gatekeeper handler: <dns>: ");
-        assertRefused("<spf><timeBudget>-1s</timeBudget></spf>" + POLICY, "Gatekeeper handler: <spf>: ");
-        assertRefused("<callout><port>70000</port></callout>" + POLICY, "Gatekeeper handler: <callout>: ");
+        assertRefused("<dns><bogus>1</bogus></dns>" + POLICY, "Gatekeeper handler in smtpserver.xml: <dns>: unknown setting 'bogus'");
+        assertRefused("<dns><timeout>soon</timeout></dns>" + POLICY, "Gatekeeper handler in smtpserver.xml: <dns>: ");
+        assertRefused("<spf><timeBudget>-1s</timeBudget></spf>" + POLICY, "Gatekeeper handler in smtpserver.xml: <spf>: ");
+        assertRefused("<callout><port>70000</port></callout>" + POLICY, "Gatekeeper handler in smtpserver.xml: <callout>: ");
         assertRefused("<clientName><lookup>yes</lookup></clientName>" + POLICY,
-                "Gatekeeper handler: <clientName>: lookup: 'yes' is neither true nor false");
+                "Gatekeeper handler in smtpserver.xml: <clientName>: lookup: 'yes' is neither true nor false");
         assertRefused("<clientName><timeout>0s</timeout></clientName>" + POLICY,
-                "Gatekeeper handler: <clientName>: timeout: must be positive");
+                "Gatekeeper handler in smtpserver.xml: <clientName>: timeout: must be positive, not '0s'");
         assertRefused("<clientName><ptr>1</ptr></clientName>" + POLICY,
-                "Gatekeeper handler: <clientName>: unknown setting 'ptr'");
-        assertRefused("<calloutWait>0s</calloutWait>" + POLICY, "Gatekeeper handler: <calloutWait>: must be positive");
-        assertRefused("<spfWait>soon</spfWait>" + POLICY, "Gatekeeper handler: <spfWait>: ");
+                "Gatekeeper handler in smtpserver.xml: <clientName>: unknown setting 'ptr'");
+        assertRefused("<calloutWait>0s</calloutWait>" + POLICY, "Gatekeeper handler in smtpserver.xml: <calloutWait>: must be positive");
+        assertRefused("<spfWait>soon</spfWait>" + POLICY, "Gatekeeper handler in smtpserver.xml: <spfWait>: ");
         assertRefused("<state><store>redis</store></state>" + POLICY,
-                "Gatekeeper handler: <state>: store=redis needs redis.uri (redis://host:6379)");
+                "Gatekeeper handler in smtpserver.xml: <state>: store=redis needs redis.uri (redis://host:6379)");
         assertRefused("<state><redis.urn>x</redis.urn></state>" + POLICY,
-                "Gatekeeper handler: <state>: unknown state setting 'redis.urn'");
-        assertRefused("<polcy/>" + POLICY, "Gatekeeper handler: unknown element <polcy>");
-        assertRefused("", "Gatekeeper handler: <policy>: missing");
-        assertRefused("<policy><stage name='nope'/></policy>", "Gatekeeper handler: <policy>: ");
-        assertRefused("<policy file='/nonexistent/gatekeeper-policy.xml'/>", "Gatekeeper handler: <policy>: ");
+                "Gatekeeper handler in smtpserver.xml: <state>: unknown state setting 'redis.urn'");
+        assertRefused("<polcy/>" + POLICY, "Gatekeeper handler in smtpserver.xml: unknown element <polcy>");
+        assertRefused("", "Gatekeeper handler in smtpserver.xml: <policy>: missing");
+        assertRefused("<policy><stage name='nope'/></policy>", "Gatekeeper handler in smtpserver.xml: <policy>: ");
+        assertRefused("<policy file='/nonexistent/gatekeeper-policy.xml'/>", "Gatekeeper handler in smtpserver.xml: <policy>: ");
+        assertRefused(POLICY + "<forgedAuthenticationResults>keep</forgedAuthenticationResults>",
+                "Gatekeeper handler in smtpserver.xml: <forgedAuthenticationResults>: 'keep' is neither remove nor rename");
         assertRefused(POLICY + "<internalError>550 5.3.0 No</internalError>",
-                "Gatekeeper handler: <internalError>: '550 5.3.0 No' must be a 4xx reply");
+                "Gatekeeper handler in smtpserver.xml: <internalError>: '550 5.3.0 No' must be a 4xx reply");
         assertRefused(POLICY + "<internalError>451 5.3.0 No</internalError>",
-                "Gatekeeper handler: <internalError>: enhanced code 5.3.0 does not match reply code 451");
+                "Gatekeeper handler in smtpserver.xml: <internalError>: enhanced code 5.3.0 does not match reply code 451");
         assertRefused(POLICY + "<rewrite><match code='550'/><replace code='450' enhanced='5.7.1'/></rewrite>",
-                "Gatekeeper handler: <rewrite> #1: enhanced code 5.7.1 does not match reply code 450");
+                "Gatekeeper handler in smtpserver.xml: <rewrite> #1: enhanced code 5.7.1 does not match reply code 450");
         assertRefused(POLICY + "<rewrite><match code='550'/></rewrite>",
-                "Gatekeeper handler: <rewrite> #1: a rewrite needs at least one of code, enhanced, text to replace");
+                "Gatekeeper handler in smtpserver.xml: <rewrite> #1: a rewrite needs at least one of code, enhanced, text to replace");
         assertRefused(POLICY + "<rewrite><match stage='quit'/><replace text='x'/></rewrite>",
-                "Gatekeeper handler: <rewrite> #1: unknown stage 'quit'");
+                "Gatekeeper handler in smtpserver.xml: <rewrite> #1: unknown stage 'quit'");
         assertRefused(POLICY + "<rewrite><match text='('/><replace text='x'/></rewrite>",
-                "Gatekeeper handler: <rewrite> #1: text pattern: ");
+                "Gatekeeper handler in smtpserver.xml: <rewrite> #1: text pattern: ");
         assertRefused(POLICY + "<rewrite><match cod='550'/><replace text='x'/></rewrite>",
-                "Gatekeeper handler: <rewrite> #1: unknown setting 'match[@cod]'");
+                "Gatekeeper handler in smtpserver.xml: <rewrite> #1: unknown setting 'match[@cod]'");
         assertRefused(POLICY + "<rewrite><match code='250'/><replace text='x'/></rewrite>",
-                "Gatekeeper handler: <rewrite> #1: code '250' is not a 4xx or 5xx reply code");
+                "Gatekeeper handler in smtpserver.xml: <rewrite> #1: code '250' is not a 4xx or 5xx reply code");
+    }
+
+    /** What an administrator greps James's log for: the file, the element and the value, in one line. */
+    @Test
+    void aWrongValueIsNamedWithItsFileElementAndValue(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertMessage("<spf><timeBudget>soon</timeBudget></spf>" + POLICY, "Gatekeeper handler in smtpserver.xml: <spf>:"
+                + " timeBudget: 'soon' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
+        assertMessage("<spf><explanationTimeout>0s</explanationTimeout></spf>" + POLICY,
+                "Gatekeeper handler in smtpserver.xml: <spf>: explanationTimeout must be positive, was PT0S");
+        assertMessage("<dns><retries>many</retries></dns>" + POLICY,
+                "Gatekeeper handler in smtpserver.xml: <dns>: retries: 'many' is not a whole number");
+        assertMessage("<callout><port>70000</port></callout>" + POLICY,
+                "Gatekeeper handler in smtpserver.xml: <callout>: port: 70000 is outside 1..65535");
+        assertMessage("<clientName><timeout>0s</timeout></clientName>" + POLICY,
+                "Gatekeeper handler in smtpserver.xml: <clientName>: timeout: must be positive, not '0s'");
+        assertMessage("<spfWait>soon</spfWait>" + POLICY,
+                "Gatekeeper handler in smtpserver.xml: <spfWait>: spfWait: 'soon' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
+        java.nio.file.Path policy = dir.resolve("gatekeeper-policy.xml");
+        java.nio.file.Files.writeString(policy, "<policy>\n  <stage name='mail'>\n"
+                + "    <rule action='reject' reason='no-such-reason'><my-networks/></rule>\n  </stage>\n</policy>\n");
+        assertThatThrownBy(() -> HandlerConfig.read(xml("<policy file='" + policy + "'/>")))
+                .hasMessageStartingWith("Gatekeeper handler in smtpserver.xml: <policy>: ")
+                .hasMessageContaining("gatekeeper-policy.xml:3")
+                .hasMessageContaining("no-such-reason");
+    }
+
+    private static void assertMessage(String body, String message) {
+        assertThatThrownBy(() -> HandlerConfig.read(xml(body))).isInstanceOf(ConfigurationException.class)
+                .hasMessage(message);
     }
 
     private static void assertRefused(String body, String messageStart) {

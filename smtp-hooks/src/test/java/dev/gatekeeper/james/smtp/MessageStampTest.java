@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
@@ -37,7 +38,7 @@ class MessageStampTest {
     void jamesMailGetsTheHeadersOnTopAndEveryReceivedOctetUnchanged() throws Exception {
         MailImpl mail = jamesMail(RECEIVED);
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass);
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, Optional.empty());
 
         String written = written(mail.getMessage());
         List<String> lines = written.lines().collect(Collectors.toList());
@@ -59,7 +60,7 @@ class MessageStampTest {
         MailImpl mail = jamesMail(RECEIVED);
         mail.getMessage().addHeader("X-Earlier-Hook", "yes");
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass);
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, Optional.empty());
 
         String written = written(mail.getMessage());
         assertThat(written).startsWith("Received-SPF: pass ");
@@ -74,11 +75,77 @@ class MessageStampTest {
                 new ByteArrayInputStream(RECEIVED.getBytes(StandardCharsets.UTF_8)));
         FakeMail mail = FakeMail.builder().name("m1").mimeMessage(message).build();
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass);
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, Optional.empty());
 
         List<String> names = Collections.list(mail.getMessage().getAllHeaderLines()).stream()
                 .map(l -> l.substring(0, l.indexOf(':'))).collect(Collectors.toList());
         assertThat(names).containsExactly("Received-SPF", "Authentication-Results", "Received", "Subject", "From");
+    }
+
+    /** The headers a client wrote: one in our name (folded), one of another authserv-id. */
+    private static final String FORGED = "Authentication-Results: mx.example.net;\r\n"
+            + "\tspf=pass smtp.mailfrom=alice@example.org\r\n";
+    private static final String FOREIGN = "Authentication-Results: other.example.com; dkim=pass header.d=example.org\r\n";
+    private static final String WITH_FORGED = FORGED + FOREIGN + RECEIVED;
+
+    @Test
+    void anOutsideClientsFieldInOurNameGoesBeforeOursIsAdded() throws Exception {
+        MailImpl mail = jamesMail(WITH_FORGED);
+
+        int removed = MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass,
+                Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.REMOVE)));
+
+        assertThat(removed).isEqualTo(1);
+        String written = written(mail.getMessage());
+        String ours = written.substring(0, written.indexOf("\r\n", written.indexOf("Authentication-Results")) + 2);
+        assertThat(ours).startsWith("Received-SPF: pass ");
+        assertThat(written.substring(ours.length())).isEqualTo(FOREIGN + RECEIVED);
+        assertThat(mail.getMessage().getHeader("Authentication-Results")).containsExactly(
+                "mx.example.net; spf=pass smtp.mailfrom=alice@example.org",
+                "other.example.com; dkim=pass header.d=example.org");
+        assertThat(((MimeMessageWrapper) mail.getMessage()).isModified()).isFalse();
+        mail.dispose();
+    }
+
+    @Test
+    void renamedItStaysForForensics() throws Exception {
+        MailImpl mail = jamesMail(WITH_FORGED);
+
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass,
+                Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.RENAME)));
+
+        String written = written(mail.getMessage());
+        assertThat(written).endsWith("\r\nX-Gatekeeper-Forged-Authentication-Results: mx.example.net;\r\n"
+                + "\tspf=pass smtp.mailfrom=alice@example.org\r\n" + FOREIGN + RECEIVED);
+        assertThat(mail.getMessage().getHeader("Authentication-Results")).hasSize(2);
+        mail.dispose();
+    }
+
+    @Test
+    void anInsideClientsFieldsStayAsTheyAre() throws Exception {
+        MailImpl mail = jamesMail(WITH_FORGED);
+
+        assertThat(MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, Optional.empty())).isZero();
+
+        assertThat(written(mail.getMessage())).endsWith("\r\n" + WITH_FORGED);
+        assertThat(mail.getMessage().getHeader("Authentication-Results")).hasSize(3);
+        mail.dispose();
+    }
+
+    @Test
+    void otherMailsLoseTheForgedLineInTheRebuiltBlock() throws Exception {
+        MimeMessage message = new MimeMessage(Session.getDefaultInstance(System.getProperties()),
+                new ByteArrayInputStream(WITH_FORGED.getBytes(StandardCharsets.UTF_8)));
+        FakeMail mail = FakeMail.builder().name("m1").mimeMessage(message).build();
+
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass,
+                Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.REMOVE)));
+
+        List<String> names = Collections.list(mail.getMessage().getAllHeaderLines()).stream()
+                .map(l -> l.substring(0, l.indexOf(':'))).collect(Collectors.toList());
+        assertThat(names).containsExactly("Received-SPF", "Authentication-Results", "Authentication-Results", "Received",
+                "Subject", "From");
+        assertThat(mail.getMessage().getHeader("Authentication-Results")[1]).startsWith("other.example.com;");
     }
 
     private static MailImpl jamesMail(String raw) throws Exception {

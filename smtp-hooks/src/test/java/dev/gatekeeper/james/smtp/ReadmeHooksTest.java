@@ -26,6 +26,8 @@ class ReadmeHooksTest {
             assertThat(readme).as(element).contains("| `<" + element + ">` |");
         }
         assertThat(readme).contains("| `<internalError>` | `" + HandlerConfig.DEFAULT_INTERNAL_ERROR + "` |");
+        assertThat(readme).contains("| `<forgedAuthenticationResults>` | `"
+                + HandlerConfig.DEFAULT_FORGED_AUTHENTICATION_RESULTS.keyword() + "` |", "`" + ForgedAuthenticationResults.RENAMED + "`");
     }
 
     @Test
@@ -44,6 +46,7 @@ class ReadmeHooksTest {
         HandlerConfig c = readHandler(readme());
         assertThat(c.rewrites).hasSize(1);
         assertThat(c.authservId).contains("mx.example.org");
+        assertThat(c.forgedAuthenticationResults).isEqualTo(ForgedAuthenticationResults.Handling.REMOVE);
         assertThat(c.clientNameLookup).isTrue();
     }
 
