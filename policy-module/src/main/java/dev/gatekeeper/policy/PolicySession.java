@@ -76,7 +76,11 @@ public final class PolicySession {
         return evaluate(Stage.HELO, null);
     }
 
-    /** SMTP AUTH succeeded. */
+    /**
+     * SMTP AUTH succeeded. Tell it before the next MAIL (AUTH comes after EHLO and outside a
+     * transaction, RFC 4954 §4): the policy knows the user from the MAIL stage on, and RCPT decides
+     * connect and HELO rules that wait for it.
+     */
     public synchronized void authenticated(String user) {
         this.authUser = user;
     }
