@@ -685,6 +685,9 @@ final class PolicyXml {
         if (c == null) {
             throw error(e, f.getClass().getName() + " made no condition");
         }
+        if (c.knownFrom() == null) {
+            throw error(e, f.getClass().getName() + " made a condition whose knownFrom() is null");
+        }
         return Conditions.extension(c);
     }
 
