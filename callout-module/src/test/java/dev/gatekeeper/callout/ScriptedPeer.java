@@ -28,8 +28,9 @@ import javax.net.ssl.SSLSocket;
  * command with the reply scripted for the longest matching command prefix, and counts connections
  * and records commands so a test can assert what a client did. It reproduces what real MTAs do:
  * multi-line replies, 421/554 greetings, STARTTLS with a self-signed certificate, tarpits,
- * disconnects, garbage. Every wait is bounded: sockets time out after 10 s, and {@link #close()}
- * ends everything.
+ * disconnects, garbage; and, for a client that sends mail, DATA (354, the message up to its lone
+ * dot, then the end-of-data reply), keeping each message. Every wait is bounded: sockets time out
+ * after 10 s, and {@link #close()} ends everything.
  *
  * <pre>
  * try (ScriptedPeer peer = ScriptedPeer.on("127.0.0.2")
@@ -56,6 +57,7 @@ public final class ScriptedPeer implements AutoCloseable {
     });
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> messages = Collections.synchronizedList(new ArrayList<>());
     /** Every octet received (after TLS, the decrypted ones), from every connection, in order. */
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
@@ -103,6 +105,13 @@ public final class ScriptedPeer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The messages received after DATA, in order: lines joined by CRLF, dot-stuffing undone, without the final dot. */
+    public List<String> messages() {
+        synchronized (messages) {
+            return List.copyOf(messages);
+        }
     }
 
     /**
@@ -161,6 +170,11 @@ public final class ScriptedPeer implements AutoCloseable {
                 List<String> reply = replyTo(upper, tls);
                 if (!send(out, reply) || upper.equals("QUIT")) {
                     return;
+                }
+                if (upper.equals("DATA") && reply.get(reply.size() - 1).startsWith("354")) {
+                    if (!readMessage(in) || !send(out, script.endOfData)) {
+                        return;
+                    }
                 }
             }
         } catch (IOException e) {
@@ -241,6 +255,19 @@ public final class ScriptedPeer implements AutoCloseable {
         }
     }
 
+    /** The message after a 354, up to its lone dot (RFC 5321 §4.1.1.4); false when the client went away first. */
+    private boolean readMessage(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String line = readLine(in); line != null; line = readLine(in)) {
+            if (line.equals(".")) {
+                messages.add(String.join("\r\n", lines));
+                return true;
+            }
+            lines.add(line.startsWith(".") ? line.substring(1) : line);
+        }
+        return false;
+    }
+
     private String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (line.size() < 4096) {
@@ -293,12 +320,14 @@ public final class ScriptedPeer implements AutoCloseable {
                 "HELO", List.of("250 peer.test"),
                 "MAIL FROM:", List.of("250 2.1.0 sender ok"),
                 "RCPT TO:", List.of("250 2.1.5 recipient ok"),
+                "DATA", List.of("354 end data with <CR><LF>.<CR><LF>"),
                 "RSET", List.of("250 2.0.0 reset"),
                 "NOOP", List.of("250 2.0.0 ok"),
                 "QUIT", List.of("221 2.0.0 bye"));
 
         private final String address;
         private List<String> greeting = List.of("220 peer.test ESMTP scripted");
+        private List<String> endOfData = List.of("250 2.0.0 queued");
         private final Map<String, List<String>> replies = new LinkedHashMap<>();
         private SSLContext tls;
         private Duration tarpit = Duration.ZERO;
@@ -310,6 +339,12 @@ public final class ScriptedPeer implements AutoCloseable {
                 throw new IllegalArgumentException("tests stay on loopback: " + address);
             }
             this.address = address;
+        }
+
+        /** The reply after a message's final dot (default {@code 250 2.0.0 queued}), or {@link #CLOSE}. */
+        public Builder endOfData(String... lines) {
+            endOfData = List.of(lines);
+            return this;
         }
 
         /** The greeting, one string per line ({@code "220-..."}, {@code "220 ..."}), or {@link #CLOSE}. */

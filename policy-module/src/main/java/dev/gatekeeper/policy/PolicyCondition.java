@@ -17,4 +17,15 @@ public interface PolicyCondition {
     default String describe() {
         return getClass().getSimpleName();
     }
+
+    /**
+     * The first stage at which what this condition reads is known ({@link PolicyContext#helo()} from
+     * HELO on, {@link PolicyContext#authenticatedUser()} and {@link PolicyContext#sender()} from MAIL
+     * on, {@link PolicyContext#recipient()} at RCPT). Used at an earlier stage, the condition is a
+     * configuration error without delayed rejection; with it, its rule is decided again at RCPT.
+     * The default, connect, suits a condition on the client alone (a DNS blocklist).
+     */
+    default Stage knownFrom() {
+        return Stage.CONNECT;
+    }
 }

@@ -31,6 +31,7 @@ public final class PolicyConfig {
     private final List<Rule> relayRules;
     private final Map<Stage, List<Rule>> rules;
     private final Map<String, AccessTable> tables;
+    private final Set<Stage> waiting;
 
     PolicyConfig(Builder b) {
         this.hostname = b.hostname;
@@ -50,6 +51,7 @@ public final class PolicyConfig {
         }
         this.rules = r;
         this.tables = Map.copyOf(b.tables);
+        this.waiting = Set.copyOf(b.waiting);
     }
 
     /** Reads a standalone policy file (its root element is {@code <policy>}); tables are resolved against its folder. */
@@ -127,6 +129,14 @@ public final class PolicyConfig {
 
     List<Rule> rules(Stage stage) {
         return rules.get(stage);
+    }
+
+    /**
+     * Whether a rule of this stage (connect, HELO or MAIL, under delayed rejection) has a condition
+     * whose data comes later: the stage's answers are then kept for RCPT, which may decide it again.
+     */
+    boolean waitsForLaterData(Stage stage) {
+        return waiting.contains(stage);
     }
 
     List<Rule> relayRules() {
@@ -219,5 +229,6 @@ public final class PolicyConfig {
         List<Rule> relayRules = List.of();
         Map<Stage, List<Rule>> rules = new EnumMap<>(Stage.class);
         Map<String, AccessTable> tables = Map.of();
+        Set<Stage> waiting = Set.of();
     }
 }

@@ -12,6 +12,11 @@ import java.util.concurrent.CompletionStage;
  */
 public interface PolicyContext {
 
+    /**
+     * The stage whose rules are decided. Under delayed rejection RCPT may decide an earlier stage's
+     * rules again (a rule that waited for later data): this is then that earlier stage, and what the
+     * context knows is what RCPT knows (the recipient included).
+     */
     Stage stage();
 
     InetAddress clientAddress();

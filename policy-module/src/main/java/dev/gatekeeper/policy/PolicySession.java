@@ -1,6 +1,7 @@
 package dev.gatekeeper.policy;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +22,13 @@ import org.slf4j.LoggerFactory;
  * held: the verdict then says DUNNO with {@link Verdict#held()}, later stages before RCPT are not
  * evaluated, and every RCPT of the transaction gets the held reply. A decision held at connect or
  * HELO lasts for the connection; one held at MAIL for the transaction.
+ *
+ * <p>A rule of connect, HELO or MAIL that depends on data known only later (the SMTP AUTH user at
+ * connect, the sender at HELO, a recipient) is not decided at its stage: from that rule on, the
+ * stage's rules are decided at each RCPT with what is known then, every earlier stage before the
+ * relay and RCPT rules, in protocol order. Their conditions on data the stage knew keep the answer
+ * they gave there. Nothing is held for such a stage, so each transaction, and each recipient, gets
+ * a fresh decision (after AUTH, after RSET).
  */
 public final class PolicySession {
 
@@ -33,6 +41,8 @@ public final class PolicySession {
     String authUser;
     private final Set<String> sessionTags = new LinkedHashSet<>();
     private Held sessionHeld;
+    /** Connect, HELO and MAIL stages with rules left for RCPT to decide (MAIL's for its transaction). */
+    private final Map<Stage, Pending> pending = new EnumMap<>(Stage.class);
     private CompletableFuture<SpfCheck> heloSpf;
     private String heloSpfFor;
     private volatile SpfCheck knownHeloSpf;
@@ -66,7 +76,11 @@ public final class PolicySession {
         return evaluate(Stage.HELO, null);
     }
 
-    /** SMTP AUTH succeeded. */
+    /**
+     * SMTP AUTH succeeded. Tell it before the next MAIL (AUTH comes after EHLO and outside a
+     * transaction, RFC 4954 §4): the policy knows the user from the MAIL stage on, and RCPT decides
+     * connect and HELO rules that wait for it.
+     */
     public synchronized void authenticated(String user) {
         this.authUser = user;
     }
@@ -166,6 +180,7 @@ public final class PolicySession {
         messageSize = -1;
         transactionTags.clear();
         transactionHeld = null;
+        pending.remove(Stage.MAIL);
         mailSpf = null;
         knownMailSpf = null;
         callouts.clear();
@@ -227,48 +242,117 @@ public final class PolicySession {
         return knownHeloSpf != null && helo != null ? helo : "";
     }
 
+    private static final Stage[] EARLY = {Stage.CONNECT, Stage.HELO, Stage.MAIL};
+
     private CompletionStage<Verdict> evaluate(Stage stage, SmtpAddress recipient) {
+        if (stage == Stage.RCPT) {
+            return rcpt(recipient);
+        }
         PolicyConfig config = engine.config();
-        Evaluation ev = new Evaluation(this, stage, recipient);
         Collector c = new Collector(stage);
         Held held;
         synchronized (this) {
             held = sessionHeld != null ? sessionHeld : transactionHeld;
         }
         if (held != null && stage != Stage.DATA) {
-            c.trace(stage.keyword() + ": " + held.reply + " decided at " + held.origin
-                    + (stage == Stage.RCPT ? ", given now" : ", held until the first RCPT"));
-            if (stage == Stage.RCPT) {
-                Verdict.Outcome o = held.reply.isPermanent() ? Verdict.Outcome.REJECT : Verdict.Outcome.DEFER;
-                return CompletableFuture.completedFuture(finish(c, new Result(o, held.reply), false, true));
-            }
+            c.trace(stage.keyword() + ": " + held.reply + " decided at " + held.origin.keyword() + ", held until the first RCPT");
             return CompletableFuture.completedFuture(
                     new Verdict(stage, Verdict.Outcome.DUNNO, null, held.reply, false, tags(), c.warnings, c.trace));
         }
-        if (stage != Stage.RCPT) {
-            return safely(c, () -> run(config.rules(stage), 0, ev, c, stage.keyword()))
-                    .thenApply(r -> finish(c, r, false, false));
+        // Under delayed rejection a stage with rules that wait for later data keeps its conditions'
+        // answers, for RCPT to decide the rest of its rules again.
+        Evaluation.Memo memo = stage != Stage.DATA && config.delayReject() && config.waitsForLaterData(stage)
+                ? new Evaluation.Memo() : null;
+        if (memo != null) {
+            synchronized (this) {
+                pending.remove(stage);
+            }
         }
-        CompletionStage<Result> relay = config.relayEnabled()
-                ? safely(c, () -> run(config.relayRules(), 0, ev, c, "relay"))
-                : CompletableFuture.completedFuture(Result.NONE);
-        return relay.thenCompose(rr -> {
-            if (rr.refuses()) {
-                return CompletableFuture.completedFuture(finish(c, rr, false, false));
-            }
-            boolean granted = config.relayEnabled() && config.destination(recipient) == null;
-            if (granted) {
-                c.trace("relay: relaying to " + recipient + " granted");
-            }
-            return safely(c, () -> run(config.rules(Stage.RCPT), 0, ev, c, "rcpt")).thenApply(r -> {
-                Verdict v = finish(c, r, granted, false);
-                if (!v.refuses()) {
-                    synchronized (this) {
-                        recipientCount++;
-                    }
+        Evaluation ev = new Evaluation(this, stage, null, stage, memo);
+        return safely(c, () -> run(config.rules(stage), 0, ev, c, stage.keyword())).thenApply(r -> {
+            if (r.pendingFrom >= 0) {
+                synchronized (this) {
+                    pending.put(stage, new Pending(r.pendingFrom, memo));
                 }
-                return v;
+                c.trace(stage.keyword() + ": " + config.rules(stage).get(r.pendingFrom)
+                        + " and the rules after it are decided at each RCPT, with what is known then (delay-reject)");
+            }
+            return finish(c, r, false, false);
+        });
+    }
+
+    /** RCPT: the earlier stages' held or pending decisions, then the relay rules, then the RCPT rules. */
+    private CompletionStage<Verdict> rcpt(SmtpAddress recipient) {
+        PolicyConfig config = engine.config();
+        Collector c = new Collector(Stage.RCPT);
+        Evaluation ev = new Evaluation(this, Stage.RCPT, recipient);
+        return earlier(0, recipient, c).thenCompose(early -> {
+            if (early != null) {
+                return CompletableFuture.completedFuture(early);
+            }
+            CompletionStage<Result> relay = config.relayEnabled()
+                    ? safely(c, () -> run(config.relayRules(), 0, ev, c, "relay"))
+                    : CompletableFuture.completedFuture(Result.NONE);
+            return relay.thenCompose(rr -> {
+                if (rr.refuses()) {
+                    return CompletableFuture.completedFuture(finish(c, rr, false, false));
+                }
+                boolean granted = config.relayEnabled() && config.destination(recipient) == null;
+                if (granted) {
+                    c.trace("relay: relaying to " + recipient + " granted");
+                }
+                return safely(c, () -> run(config.rules(Stage.RCPT), 0, ev, c, "rcpt")).thenApply(r -> {
+                    Verdict v = finish(c, r, granted, false);
+                    if (!v.refuses()) {
+                        synchronized (this) {
+                            recipientCount++;
+                        }
+                    }
+                    return v;
+                });
             });
+        });
+    }
+
+    /**
+     * What connect, HELO and MAIL, from {@code EARLY[i]} on and in that order, answer this RCPT: the
+     * refusal one of them held, or the one it gives when its pending rules are decided now; null
+     * when none refuses. An accept among those rules ends its own stage's rules only: it never
+     * accepts the RCPT (that is for the relay and RCPT rules).
+     */
+    private CompletionStage<Verdict> earlier(int i, SmtpAddress recipient, Collector c) {
+        if (i == EARLY.length) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Stage stage = EARLY[i];
+        Held held;
+        Pending p;
+        synchronized (this) {
+            held = sessionHeld != null && sessionHeld.origin == stage ? sessionHeld
+                    : transactionHeld != null && transactionHeld.origin == stage ? transactionHeld : null;
+            p = pending.get(stage);
+        }
+        if (held != null) {
+            c.trace("rcpt: " + held.reply + " decided at " + held.origin.keyword() + ", given now");
+            Verdict.Outcome o = held.reply.isPermanent() ? Verdict.Outcome.REJECT : Verdict.Outcome.DEFER;
+            return CompletableFuture.completedFuture(finish(c, new Result(o, held.reply), false, true));
+        }
+        if (p == null) {
+            return earlier(i + 1, recipient, c);
+        }
+        PolicyConfig config = engine.config();
+        Evaluation ev = new Evaluation(this, stage, recipient, Stage.RCPT, p.memo);
+        String label = stage.keyword() + " at rcpt";
+        return safely(c, () -> run(config.rules(stage), p.from, ev, c, label)).thenCompose(r -> {
+            if (!r.refuses()) {
+                return earlier(i + 1, recipient, c);
+            }
+            if (config.warnOnly()) {
+                // Nothing is refused: the warning is noted and the relay and RCPT rules still speak.
+                warnOnly(c, softBounced(c, r, false));
+                return earlier(i + 1, recipient, c);
+            }
+            return CompletableFuture.completedFuture(finish(c, r, false, false));
         });
     }
 
@@ -327,6 +411,14 @@ public final class PolicySession {
         }
         Rule rule = rules.get(i);
         return rule.condition.test(ev).thenCompose(m -> {
+            if (m.pending) {
+                if (rule.action != null && rule.action.kind == ActionSpec.Kind.CONTINUE) {
+                    c.trace(label + " " + rule + ": " + m.detail + " -> continue");
+                    return run(rules, i + 1, ev, c, label);
+                }
+                c.trace(label + " " + rule + ": " + m.detail + " -> decided at RCPT");
+                return done(Result.pending(i));
+            }
             if (!m.matched) {
                 c.trace(label + " " + rule + ": no match");
                 return run(rules, i + 1, ev, c, label);
@@ -413,25 +505,17 @@ public final class PolicySession {
     private Verdict finish(Collector c, Result r, boolean relayGranted, boolean fromHold) {
         PolicyConfig config = engine.config();
         Stage stage = c.stage;
-        Verdict.Outcome o = r.outcome;
-        SmtpReply reply = r.reply;
+        Result shaped = softBounced(c, r, fromHold);
+        Verdict.Outcome o = shaped.outcome;
+        SmtpReply reply = shaped.reply;
         SmtpReply held = null;
-        if (reply != null && config.softBounce() && !fromHold && !r.syntaxError && reply.isPermanent()) {
-            SmtpReply soft = reply.softBounced();
-            c.trace("soft-bounce: " + reply.code() + " becomes " + soft.code());
-            reply = soft;
-            if (o == Verdict.Outcome.REJECT) {
-                o = Verdict.Outcome.DEFER;
-            }
-        }
         if (reply != null && config.warnOnly() && !r.syntaxError) {
-            c.warnings.add("warn-only: would answer " + reply + " at " + stage.keyword());
-            c.trace("warn-only: " + reply + " not given");
+            warnOnly(c, shaped);
             o = Verdict.Outcome.DUNNO;
             reply = null;
         } else if ((o == Verdict.Outcome.REJECT || o == Verdict.Outcome.DEFER) && config.delayReject() && !r.syntaxError
                 && (stage == Stage.CONNECT || stage == Stage.HELO || stage == Stage.MAIL)) {
-            Held h = new Held(reply, stage.keyword());
+            Held h = new Held(reply, stage);
             synchronized (this) {
                 if (stage == Stage.MAIL) {
                     transactionHeld = h;
@@ -456,17 +540,48 @@ public final class PolicySession {
                 tags(), c.warnings, c.trace);
     }
 
+    /** Soft-bounce: a 5xx becomes the matching 4xx, a reject a defer (not for a held reply, already done, nor a 501). */
+    private Result softBounced(Collector c, Result r, boolean fromHold) {
+        SmtpReply reply = r.reply;
+        if (reply == null || !engine.config().softBounce() || fromHold || r.syntaxError || !reply.isPermanent()) {
+            return r;
+        }
+        SmtpReply soft = reply.softBounced();
+        c.trace("soft-bounce: " + reply.code() + " becomes " + soft.code());
+        return new Result(r.outcome == Verdict.Outcome.REJECT ? Verdict.Outcome.DEFER : r.outcome, soft);
+    }
+
+    /** Warn-only: the refusal is noted, not given. */
+    private static void warnOnly(Collector c, Result r) {
+        c.warnings.add("warn-only: would answer " + r.reply + " at " + c.stage.keyword());
+        c.trace("warn-only: " + r.reply + " not given");
+    }
+
     private static <T> CompletionStage<T> done(T value) {
         return CompletableFuture.completedFuture(value);
     }
 
     private static final class Held {
         final SmtpReply reply;
-        final String origin;
+        final Stage origin;
 
-        Held(SmtpReply reply, String origin) {
+        Held(SmtpReply reply, Stage origin) {
             this.reply = reply;
             this.origin = origin;
+        }
+    }
+
+    /**
+     * A connect, HELO or MAIL stage whose rule {@code from} waited for data known later: RCPT decides
+     * the stage's rules from there, with the answers {@code memo} kept of the stage's own data.
+     */
+    private static final class Pending {
+        final int from;
+        final Evaluation.Memo memo;
+
+        Pending(int from, Evaluation.Memo memo) {
+            this.from = from;
+            this.memo = memo;
         }
     }
 
@@ -477,19 +592,27 @@ public final class PolicySession {
         final SmtpReply reply;
         /** A malformed command is answered at once (RFC 5321 §4.2.2 501), never held. */
         final boolean syntaxError;
+        /** The rule from which the stage is decided at RCPT (its condition waits for later data); -1 when decided. */
+        final int pendingFrom;
 
         Result(Verdict.Outcome outcome, SmtpReply reply) {
-            this(outcome, reply, false);
+            this(outcome, reply, false, -1);
         }
 
-        private Result(Verdict.Outcome outcome, SmtpReply reply, boolean syntaxError) {
+        private Result(Verdict.Outcome outcome, SmtpReply reply, boolean syntaxError, int pendingFrom) {
             this.outcome = outcome;
             this.reply = reply;
             this.syntaxError = syntaxError;
+            this.pendingFrom = pendingFrom;
         }
 
         static Result syntaxError(SmtpReply reply) {
-            return new Result(Verdict.Outcome.REJECT, reply, true);
+            return new Result(Verdict.Outcome.REJECT, reply, true, -1);
+        }
+
+        /** Nothing decided now: rule {@code from} and those after it wait for RCPT. */
+        static Result pending(int from) {
+            return new Result(Verdict.Outcome.DUNNO, null, false, from);
         }
 
         boolean refuses() {

@@ -79,6 +79,10 @@ final class PolicyXml {
     private final Map<String, AccessTable> tables = new LinkedHashMap<>();
     /** Set while a rule is read: whether one of its conditions consults a table (which may carry the action). */
     private boolean ruleUsesTable;
+    /** The policy's delay-reject: read before any rule, it decides where a condition may stand. */
+    private boolean delayReject = true;
+    /** The stages with a condition whose data comes later ({@link Conditions#later}). */
+    private final Set<Stage> waiting = EnumSet.noneOf(Stage.class);
 
     PolicyXml(String source, Path baseDir, Clock clock, ClassLoader classLoader) {
         this.source = source;
@@ -153,6 +157,7 @@ final class PolicyXml {
         }
         b.addresses = addrs;
         b.delayReject = bool(root, "delay-reject", true);
+        delayReject = b.delayReject;
         b.warnOnly = bool(root, "warn-only", false);
         b.softBounce = bool(root, "soft-bounce", false);
         Duration check = Duration.ofSeconds(integer(root, "table-check-seconds", 5, 0));
@@ -197,6 +202,7 @@ final class PolicyXml {
             }
             b.rules.put(stage, rules(e, stage, stage.keyword()));
         }
+        b.waiting = waiting;
         return new PolicyConfig(b);
     }
 
@@ -456,18 +462,43 @@ final class PolicyXml {
                 return tag.equals("all-of") ? Conditions.allOf(parts) : Conditions.anyOf(parts);
             }
             case "condition":
-                return extensionCondition(e);
+                return placed(e, extensionCondition(e), stage);
             default:
                 break;
         }
         noChildren(e);
+        Condition c;
         try {
-            return simpleCondition(e, tag, stage);
+            c = simpleCondition(e, tag, stage);
         } catch (PolicyConfigException ex) {
             throw ex;
         } catch (IllegalArgumentException ex) {
             throw error(e, "<" + tag + ">: " + ex.getMessage());
         }
+        return placed(e, c, stage);
+    }
+
+    /**
+     * The one place that decides where a condition may stand, by the data it reads
+     * ({@link Condition#datum()}): at a stage that knows that data; with delayed rejection also at
+     * connect, HELO or MAIL for data that RCPT knows, since RCPT decides those stages' rules again
+     * ({@link Conditions#later}). Under delayed rejection the conditions of those stages that their
+     * stage can decide keep their answers for RCPT ({@link Conditions#remembered}).
+     */
+    private Condition placed(Element e, Condition c, Stage stage) {
+        Datum d = c.datum();
+        boolean early = stage.ordinal() < Stage.RCPT.ordinal();
+        if (d.knownAt(stage)) {
+            return delayReject && early ? Conditions.remembered(c) : c;
+        }
+        boolean atRcpt = early && d.knownAt(Stage.RCPT);
+        if (atRcpt && delayReject) {
+            waiting.add(stage);
+            return Conditions.later(c);
+        }
+        throw error(e, "<" + e.getTagName() + ">: not known " + (stage.ordinal() < d.first().ordinal() ? "yet " : "")
+                + "at the " + stage.keyword() + " stage (" + d.what() + " is " + d.known() + ")"
+                + (atRcpt ? "; with delay-reject=\"true\" its rule would be decided again at RCPT" : ""));
     }
 
     private Condition simpleCondition(Element e, String tag, Stage stage) {
@@ -496,7 +527,6 @@ final class PolicyXml {
                 }
                 break;
             case "helo":
-                atLeast(e, stage, Stage.HELO);
                 names(e).ifPresent(n -> parts.add(Conditions.helo(n)));
                 if (e.hasAttribute("address-literal")) {
                     parts.add(Conditions.heloAddressLiteral(bool(e, "address-literal", true)));
@@ -514,10 +544,6 @@ final class PolicyXml {
             case "sender":
             case "recipient": {
                 Conditions.Party party = tag.equals("sender") ? Conditions.Party.SENDER : Conditions.Party.RECIPIENT;
-                atLeast(e, stage, party == Conditions.Party.SENDER ? Stage.MAIL : Stage.RCPT);
-                if (party == Conditions.Party.RECIPIENT && stage != Stage.RCPT) {
-                    throw new IllegalArgumentException("the recipient is known only at the rcpt stage");
-                }
                 if (e.hasAttribute("address")) {
                     parts.add(Conditions.address(party, words(e.getAttribute("address"))));
                 }
@@ -552,13 +578,9 @@ final class PolicyXml {
                 break;
             case "authorized-destination":
             case "local-destination":
-                onlyAt(stage, Stage.RCPT, tag);
                 parts.add(tag.equals("local-destination") ? Conditions.LOCAL_DESTINATION : Conditions.AUTHORIZED_DESTINATION);
                 break;
             case "recipient-count":
-                if (stage != Stage.RCPT && stage != Stage.DATA) {
-                    throw new IllegalArgumentException("recipients are counted at the rcpt and data stages only");
-                }
                 parts.add(Conditions.recipientCountAbove(integer(e, "above", -1, 0)));
                 if (!e.hasAttribute("above")) {
                     throw new IllegalArgumentException("needs above=\"N\"");
@@ -569,7 +591,6 @@ final class PolicyXml {
                 if (!identity.equals("mail-from") && !identity.equals("helo")) {
                     throw new IllegalArgumentException("identity is 'mail-from' or 'helo', not '" + identity + "'");
                 }
-                atLeast(e, stage, identity.equals("helo") ? Stage.HELO : Stage.MAIL);
                 Set<SpfResult> results = EnumSet.noneOf(SpfResult.class);
                 for (String w : words(required(e, "result"))) {
                     try {
@@ -588,10 +609,6 @@ final class PolicyXml {
                     throw new IllegalArgumentException("address is 'sender' or 'recipient', not '" + who + "'");
                 }
                 Conditions.Party party = who.equals("sender") ? Conditions.Party.SENDER : Conditions.Party.RECIPIENT;
-                atLeast(e, stage, party == Conditions.Party.SENDER ? Stage.MAIL : Stage.RCPT);
-                if (party == Conditions.Party.RECIPIENT) {
-                    onlyAt(stage, Stage.RCPT, "callout address=\"recipient\"");
-                }
                 Set<CalloutStatus> outcomes = EnumSet.noneOf(CalloutStatus.class);
                 for (String w : words(required(e, "outcome"))) {
                     outcomes.add(CalloutStatus.fromKeyword(w));
@@ -655,18 +672,6 @@ final class PolicyXml {
         return t;
     }
 
-    private static void atLeast(Element e, Stage stage, Stage first) {
-        if (stage.ordinal() < first.ordinal()) {
-            throw new IllegalArgumentException("not known yet at the " + stage.keyword() + " stage (from " + first.keyword() + " on)");
-        }
-    }
-
-    private static void onlyAt(Stage stage, Stage only, String what) {
-        if (stage != only) {
-            throw new IllegalArgumentException(what + " works at the " + only.keyword() + " stage only");
-        }
-    }
-
     private Condition extensionCondition(Element e) {
         Map<String, String> params = new LinkedHashMap<>();
         for (Element c : children(e)) {
@@ -679,6 +684,9 @@ final class PolicyXml {
         PolicyCondition c = f.create(new ExtensionConfig(params, baseDir, where(e)));
         if (c == null) {
             throw error(e, f.getClass().getName() + " made no condition");
+        }
+        if (c.knownFrom() == null) {
+            throw error(e, f.getClass().getName() + " made a condition whose knownFrom() is null");
         }
         return Conditions.extension(c);
     }

@@ -36,19 +36,19 @@ final class RateCondition implements Condition {
     static final Set<String> ATTRIBUTES = Set.of("key", "measure", "limit", "per", "mode", "ipv4-prefix", "ipv6-prefix",
             "on-failure", "counter");
 
-    /** What identifies the sender whose rate is counted. */
+    /** What identifies the sender whose rate is counted, and what that reads. */
     enum Key {
-        CLIENT_ADDRESS(Stage.CONNECT),
-        CLIENT_NETWORK(Stage.CONNECT),
-        SENDER_ADDRESS(Stage.MAIL),
-        SENDER_DOMAIN(Stage.MAIL),
-        AUTHENTICATED_USER(Stage.CONNECT),
-        RECIPIENT_DOMAIN(Stage.RCPT);
+        CLIENT_ADDRESS(Datum.CLIENT),
+        CLIENT_NETWORK(Datum.CLIENT),
+        SENDER_ADDRESS(Datum.SENDER),
+        SENDER_DOMAIN(Datum.SENDER),
+        AUTHENTICATED_USER(Datum.AUTH),
+        RECIPIENT_DOMAIN(Datum.RECIPIENT);
 
-        final Stage from;
+        final Datum datum;
 
-        Key(Stage from) {
-            this.from = from;
+        Key(Datum datum) {
+            this.datum = datum;
         }
 
         String keyword() {
@@ -82,6 +82,7 @@ final class RateCondition implements Condition {
     private final String counter;
     private final Clock clock;
     private final String description;
+    private final Datum datum;
     /** Set during a store outage, so that the warning is logged once per outage, not per mail. */
     private final AtomicBoolean failing = new AtomicBoolean();
 
@@ -99,6 +100,7 @@ final class RateCondition implements Condition {
         this.counter = counter;
         this.clock = clock;
         this.description = description;
+        this.datum = Datum.latest(this.keys.stream().map(k -> k.datum).collect(Collectors.toList()));
     }
 
     /**
@@ -120,7 +122,9 @@ final class RateCondition implements Condition {
                 throw new IllegalArgumentException("unknown key '" + w + "' (client-address, client-network, sender-address, "
                         + "sender-domain, authenticated-user, recipient-domain)");
             }
-            if (stage.ordinal() < k.from.ordinal() || k == Key.RECIPIENT_DOMAIN && stage != Stage.RCPT) {
+            // A rate counts its event when it is evaluated, so it is never decided later (delayed
+            // rejection or not): its key must be known at the stage of its measure.
+            if (!k.datum.knownAt(stage)) {
                 throw new IllegalArgumentException("key " + k.keyword() + " is not known at the " + stage.keyword() + " stage");
             }
             if (!keys.contains(k)) {
@@ -302,6 +306,11 @@ final class RateCondition implements Condition {
     @Override
     public String describe() {
         return description;
+    }
+
+    @Override
+    public Datum datum() {
+        return datum;
     }
 
     /** A failure already logged once per outage: the session answers 451 4.3.0 without logging it again. */
