@@ -231,6 +231,27 @@ public final class JamesSandbox implements AutoCloseable {
             + " within " + timeout + "; James log tail:\n" + logTail(40));
     }
 
+    /**
+     * The raw messages of the user's INBOX over IMAP once it lists at least {@code count} of them:
+     * WebAdmin may count a delivered message a moment before IMAP lists it.
+     *
+     * @throws IOException with the log tail when the timeout passes first
+     */
+    public List<String> readInbox(String address, String password, int count, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long attempts = Math.max(1, timeout.toMillis() / 200);
+        List<String> messages = List.of();
+        for (long i = 0; i < attempts && System.nanoTime() < deadline; i++) {
+            messages = readInbox(address, password);
+            if (messages.size() >= count) {
+                return messages;
+            }
+            sleep(200);
+        }
+        throw new IOException("IMAP lists " + messages.size() + " messages in the INBOX of " + address + ", expected "
+            + count + " within " + timeout + "; James log tail:\n" + logTail(40));
+    }
+
     /** The raw messages of the user's INBOX over IMAP, oldest first. */
     public List<String> readInbox(String address, String password) throws IOException {
         return new ImapReader(imap, Duration.ofSeconds(10)).readInbox(address, password);

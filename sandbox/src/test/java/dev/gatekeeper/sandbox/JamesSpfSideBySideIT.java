@@ -200,15 +200,9 @@ class JamesSpfSideBySideIT {
             .replaceAll("(?s)<handler class=\"dev\\.gatekeeper[^\"]*\">.*?</handler>", ""));
     }
 
-    /** The INBOX over IMAP once it shows {@code count} messages: WebAdmin may count them a moment before IMAP lists them. */
-    private static List<String> readInbox(JamesSandbox james, String user, int count) throws IOException, InterruptedException {
-        List<String> messages = List.of();
-        for (int attempt = 0; attempt < 50 && messages.size() < count; attempt++) {
-            if (attempt > 0) {
-                Thread.sleep(200);
-            }
-            messages = james.readInbox(user, PASSWORD);
-        }
+    /** The INBOX over IMAP once it shows {@code count} messages. */
+    private static List<String> readInbox(JamesSandbox james, String user, int count) throws IOException {
+        List<String> messages = james.readInbox(user, PASSWORD, count, Duration.ofSeconds(10));
         assertThat(messages).as("INBOX of " + user).hasSize(count);
         return messages;
     }

@@ -203,7 +203,7 @@ class MailetPipelineIT {
         // Callout rejected: a DSN in the sender's mailbox, the mail itself gone. Dave also has his
         // copy of the softfail mail, without the header the VIP rule gave Alice's copy.
         assertThat(james.awaitInboxMessageCount(DAVE, 2, DELIVERY)).isEqualTo(2);
-        List<String> daves = james.readInbox(DAVE, PASSWORD);
+        List<String> daves = james.readInbox(DAVE, PASSWORD, 2, DELIVERY);
         assertThat(daves).hasSize(2);
         String dsn = daves.stream().filter(m -> m.contains("Subject: Undelivered Mail Returned to Sender")).findFirst().orElseThrow();
         String davesSoft = daves.stream().filter(m -> m.contains("Subject: spf-softfail")).findFirst().orElseThrow();
@@ -220,7 +220,7 @@ class MailetPipelineIT {
 
         // Softfail and pass: delivered, the softfail tagged, both with the verdict headers.
         assertThat(james.awaitInboxMessageCount(ALICE, 2, DELIVERY)).isEqualTo(2);
-        List<String> alices = james.readInbox(ALICE, PASSWORD);
+        List<String> alices = james.readInbox(ALICE, PASSWORD, 2, DELIVERY);
         assertThat(alices).hasSize(2);
         String soft = alices.stream().filter(m -> m.contains("Subject: spf-softfail")).findFirst().orElseThrow();
         String pass = alices.stream().filter(m -> m.contains("Subject: spf-pass")).findFirst().orElseThrow();
