@@ -20,12 +20,12 @@ class ReadmeSettingsTest {
     @Test
     void everyDnsSettingIsDocumentedWithItsDefault() throws IOException {
         String readme = readme();
-        for (String key : ResolverSettings.KEYS) {
+        for (String key : ResolverSettings.KEYS.names()) {
             assertThat(readme).as(key).contains("| `" + key + "` |");
         }
-        assertThat(readme).contains("| `timeout` | " + ResolverSettings.DEFAULT_TIMEOUT_MILLIS / 1000 + "s per attempt |",
-                "| `retries` | " + ResolverSettings.DEFAULT_RETRIES + " |",
-                "| `cacheSize` | " + ResolverSettings.DEFAULT_CACHE_SIZE + " entries |");
+        assertThat(readme).contains("| `timeout` | " + ResolverSettings.TIMEOUT.documentedDefault() + " per attempt |",
+                "| `retries` | " + ResolverSettings.RETRIES.documentedDefault() + " |",
+                "| `cacheSize` | " + ResolverSettings.CACHE_SIZE.documentedDefault() + " |");
     }
 
     @Test

@@ -56,7 +56,7 @@ public final class EngineSettings {
         settings.forEach((name, value) -> {
             Objects.requireNonNull(value, name);
             if (name.startsWith(DNS)) {
-                put(dns, name, DNS, ResolverSettings.KEYS, value);
+                put(dns, name, DNS, ResolverSettings.KEYS.names(), value);
             } else if (name.startsWith(SPF)) {
                 put(spf, name, SPF, SpfSettings.KEYS, value);
             } else if (name.startsWith(CALLOUT)) {
