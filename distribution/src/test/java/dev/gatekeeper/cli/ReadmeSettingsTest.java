@@ -44,11 +44,11 @@ class ReadmeSettingsTest {
     @Test
     void everySpfLimitIsDocumented() throws IOException {
         String readme = readme();
-        for (String key : SpfSettings.KEYS) {
+        for (String key : SpfSettings.KEYS.names()) {
             boolean alone = readme.contains("| `" + key + "` |");
             boolean paired = readme.contains("| `" + key + "` / `") || readme.contains("/ `" + key + "` |");
             assertThat(alone || paired).as(key).isTrue();
         }
-        assertThat(readme).contains("| `explanationTimeout` | " + SpfSettings.DEFAULT_EXPLANATION_TIMEOUT.toSeconds() + " s for");
+        assertThat(readme).contains("| `explanationTimeout` | " + SpfSettings.EXPLANATION_TIMEOUT.defaultValue().toSeconds() + " s for");
     }
 }

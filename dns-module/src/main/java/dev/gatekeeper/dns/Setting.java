@@ -51,10 +51,10 @@ public final class Setting<T> {
     private final String absence;
     private final String unit;
     private final boolean blankAllowed;
-    private final List<Bound<T>> bounds;
+    private final List<Function<? super T, String>> bounds;
 
     private Setting(String name, Reader<T> reader, Function<? super T, String> writer, String defaultText, T defaultValue,
-            String absence, String unit, boolean blankAllowed, List<Bound<T>> bounds) {
+            String absence, String unit, boolean blankAllowed, List<Function<? super T, String>> bounds) {
         this.name = name;
         this.reader = reader;
         this.writer = writer;
@@ -105,9 +105,9 @@ public final class Setting<T> {
         return of(name, SettingValues::bool, String::valueOf, defaultText);
     }
 
-    /** Text taken as it is (trimmed); refine it with {@link #require}. */
+    /** Text taken as it is (trimmed), written quoted; refine it with {@link #require}. */
     public static Setting<String> text(String name, String defaultText) {
-        return of(name, (n, t) -> t, Function.identity(), defaultText);
+        return of(name, (n, t) -> t, t -> "'" + t + "'", defaultText);
     }
 
     /** One of an enum's constants, written in lower case, read in any case. */
@@ -152,8 +152,16 @@ public final class Setting<T> {
 
     /** Refuses a value that fails {@code ok}: {@code name: value problem}. */
     public Setting<T> require(Predicate<? super T> ok, String problem) {
-        List<Bound<T>> more = new ArrayList<>(bounds);
-        more.add(new Bound<>(ok, problem));
+        return validate(v -> ok.test(v) ? null : problem);
+    }
+
+    /**
+     * Refuses a value for which {@code problem} says what is wrong ({@code "is not a host name"}),
+     * null when nothing is: {@code name: value problem}.
+     */
+    public Setting<T> validate(Function<? super T, String> problem) {
+        List<Function<? super T, String>> more = new ArrayList<>(bounds);
+        more.add(problem);
         Setting<T> s = new Setting<>(name, reader, writer, defaultText, defaultValue, absence, unit, blankAllowed, more);
         if (defaultValue != null) {
             s.check(defaultValue);
@@ -253,9 +261,10 @@ public final class Setting<T> {
     }
 
     private void check(String shownName, T value, String shown) {
-        for (Bound<T> b : bounds) {
-            if (!b.ok.test(value)) {
-                throw new IllegalArgumentException(shownName + ": " + shown + " " + b.problem);
+        for (Function<? super T, String> bound : bounds) {
+            String problem = bound.apply(value);
+            if (problem != null) {
+                throw new IllegalArgumentException(shownName + ": " + shown + " " + problem);
             }
         }
     }
@@ -276,15 +285,5 @@ public final class Setting<T> {
     @SuppressWarnings("unchecked")
     private static <T> int compare(T a, T b) {
         return ((Comparable<T>) a).compareTo(b);
-    }
-
-    private static final class Bound<T> {
-        final Predicate<? super T> ok;
-        final String problem;
-
-        Bound(Predicate<? super T> ok, String problem) {
-            this.ok = ok;
-            this.problem = problem;
-        }
     }
 }

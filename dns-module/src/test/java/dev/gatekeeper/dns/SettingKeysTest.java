@@ -35,7 +35,7 @@ class SettingKeysTest {
                 .containsExactly("2s", "3 attempts", "true", "red", "the host's name", "gk:");
         assertThat(KEYS.names()).containsExactly("wait", "tries", "lookup", "colour", "name", "prefix");
         assertThat(d.isGiven(WAIT)).isFalse();
-        assertThat(d).hasToString("wait=2s, tries=3, lookup=true, colour=red, name=none, prefix=gk:");
+        assertThat(d).hasToString("wait=2s, tries=3, lookup=true, colour=red, name=none, prefix='gk:'");
     }
 
     @Test

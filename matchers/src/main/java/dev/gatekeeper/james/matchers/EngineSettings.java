@@ -58,7 +58,7 @@ public final class EngineSettings {
             if (name.startsWith(DNS)) {
                 put(dns, name, DNS, ResolverSettings.KEYS.names(), value);
             } else if (name.startsWith(SPF)) {
-                put(spf, name, SPF, SpfSettings.KEYS, value);
+                put(spf, name, SPF, SpfSettings.KEYS.names(), value);
             } else if (name.startsWith(CALLOUT)) {
                 put(callout, name, CALLOUT, CalloutSettings.KEYS, value);
             } else {
