@@ -31,7 +31,7 @@ class ReadmeSettingsTest {
     @Test
     void everyCalloutSettingIsDocumented() throws IOException {
         String readme = readme();
-        for (String key : CalloutSettings.KEYS) {
+        for (String key : CalloutSettings.KEYS.names()) {
             boolean alone = readme.contains("| `" + key + "` |");
             boolean paired = readme.contains("`" + key + "` / `") || readme.contains("/ `" + key + "` |");
             assertThat(alone || paired).as(key).isTrue();

@@ -107,7 +107,15 @@ public final class Setting<T> {
 
     /** Text taken as it is (trimmed), written quoted; refine it with {@link #require}. */
     public static Setting<String> text(String name, String defaultText) {
-        return of(name, (n, t) -> t, t -> "'" + t + "'", defaultText);
+        return of(name, (n, t) -> t, Setting::quoted, defaultText);
+    }
+
+    /**
+     * Text as a message shows it: quoted, its control characters as {@code ?}, so that a value
+     * with a line break cannot forge a log line.
+     */
+    public static String quoted(String text) {
+        return "'" + text.replaceAll("[\\x00-\\x1f\\x7f]", "?") + "'";
     }
 
     /** One of an enum's constants, written in lower case, read in any case. */
@@ -235,7 +243,7 @@ public final class Setting<T> {
             throw new IllegalArgumentException(shownName + ": no value");
         }
         T value = reader.read(shownName, t);
-        check(shownName, value, "'" + t + "'");
+        check(shownName, value, quoted(t));
         return value;
     }
 

@@ -60,7 +60,7 @@ public final class EngineSettings {
             } else if (name.startsWith(SPF)) {
                 put(spf, name, SPF, SpfSettings.KEYS.names(), value);
             } else if (name.startsWith(CALLOUT)) {
-                put(callout, name, CALLOUT, CalloutSettings.KEYS, value);
+                put(callout, name, CALLOUT, CalloutSettings.KEYS.names(), value);
             } else {
                 throw new IllegalArgumentException("unknown setting '" + name + "' (engine settings start with dns., spf. or callout.)");
             }
