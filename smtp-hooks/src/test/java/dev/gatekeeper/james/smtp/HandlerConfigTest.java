@@ -105,7 +105,7 @@ class HandlerConfigTest {
         assertRefused("<state><store>redis</store></state>" + POLICY,
                 "Gatekeeper handler in smtpserver.xml: <state>: store=redis needs redis.uri (redis://host:6379)");
         assertRefused("<state><redis.urn>x</redis.urn></state>" + POLICY,
-                "Gatekeeper handler in smtpserver.xml: <state>: unknown state setting 'redis.urn'");
+                "Gatekeeper handler in smtpserver.xml: <state>: unknown setting 'redis.urn'");
         assertRefused("<polcy/>" + POLICY, "Gatekeeper handler in smtpserver.xml: unknown element <polcy>");
         assertRefused("", "Gatekeeper handler in smtpserver.xml: <policy>: missing");
         assertRefused("<policy><stage name='nope'/></policy>", "Gatekeeper handler in smtpserver.xml: <policy>: ");
@@ -137,11 +137,11 @@ class HandlerConfigTest {
         assertMessage("<spf><timeBudget>soon</timeBudget></spf>" + POLICY, "Gatekeeper handler in smtpserver.xml: <spf>:"
                 + " timeBudget: 'soon' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
         assertMessage("<spf><explanationTimeout>0s</explanationTimeout></spf>" + POLICY,
-                "Gatekeeper handler in smtpserver.xml: <spf>: explanationTimeout must be positive, was PT0S");
+                "Gatekeeper handler in smtpserver.xml: <spf>: explanationTimeout: '0s' is not positive");
         assertMessage("<dns><retries>many</retries></dns>" + POLICY,
                 "Gatekeeper handler in smtpserver.xml: <dns>: retries: 'many' is not a whole number");
         assertMessage("<callout><port>70000</port></callout>" + POLICY,
-                "Gatekeeper handler in smtpserver.xml: <callout>: port: 70000 is outside 1..65535");
+                "Gatekeeper handler in smtpserver.xml: <callout>: port: '70000' is outside 1..65535");
         assertMessage("<clientName><timeout>0s</timeout></clientName>" + POLICY,
                 "Gatekeeper handler in smtpserver.xml: <clientName>: timeout: must be positive, not '0s'");
         assertMessage("<spfWait>soon</spfWait>" + POLICY,
