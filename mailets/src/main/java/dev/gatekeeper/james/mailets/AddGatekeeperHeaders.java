@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.mailets;
 
-import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

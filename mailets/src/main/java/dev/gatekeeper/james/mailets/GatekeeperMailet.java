@@ -1,7 +1,7 @@
 package dev.gatekeeper.james.mailets;
 
-import dev.gatekeeper.james.matchers.EngineSettings;
-import dev.gatekeeper.james.smtp.JamesGeneration;
+import dev.gatekeeper.james.common.EngineSettings;
+import dev.gatekeeper.james.common.JamesGeneration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

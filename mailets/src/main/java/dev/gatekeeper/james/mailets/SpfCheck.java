@@ -1,8 +1,8 @@
 package dev.gatekeeper.james.mailets;
 
-import dev.gatekeeper.james.matchers.MailSpf;
-import dev.gatekeeper.james.smtp.ForgedAuthenticationResults;
-import dev.gatekeeper.james.smtp.SharedEngines;
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
+import dev.gatekeeper.james.common.MailSpf;
+import dev.gatekeeper.james.common.SharedEngines;
 import dev.gatekeeper.policy.CidrBlock;
 import dev.gatekeeper.spf.AuthenticationResultsSpf;
 import dev.gatekeeper.spf.ReceivedSpfHeader;

@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.mailets;
 
-import static dev.gatekeeper.james.matchers.Mails.mail;
+import static dev.gatekeeper.james.common.Mails.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

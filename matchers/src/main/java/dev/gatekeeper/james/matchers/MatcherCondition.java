@@ -1,5 +1,6 @@
 package dev.gatekeeper.james.matchers;
 
+import dev.gatekeeper.james.common.EngineSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

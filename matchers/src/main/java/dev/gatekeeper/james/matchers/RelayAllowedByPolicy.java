@@ -1,7 +1,9 @@
 package dev.gatekeeper.james.matchers;
 
 import dev.gatekeeper.dns.SettingValues;
-import dev.gatekeeper.james.smtp.SharedEngines;
+import dev.gatekeeper.james.common.EngineSettings;
+import dev.gatekeeper.james.common.MailSpf;
+import dev.gatekeeper.james.common.SharedEngines;
 import dev.gatekeeper.policy.ClientFacts;
 import dev.gatekeeper.policy.PolicyConfig;
 import dev.gatekeeper.policy.PolicyConfigException;

@@ -1,12 +1,13 @@
 package dev.gatekeeper.james.matchers;
 
-import static dev.gatekeeper.james.matchers.Mails.init;
-import static dev.gatekeeper.james.matchers.Mails.mail;
+import static dev.gatekeeper.james.common.Mails.init;
+import static dev.gatekeeper.james.common.Mails.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
+import dev.gatekeeper.james.common.Mails;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;

@@ -2,6 +2,9 @@ package dev.gatekeeper.james.smtp;
 
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
+import dev.gatekeeper.james.common.JamesGeneration;
+import dev.gatekeeper.james.common.SharedEngines;
 import dev.gatekeeper.policy.ClientFacts;
 import dev.gatekeeper.policy.PolicyEngine;
 import dev.gatekeeper.policy.PolicySession;

@@ -3,6 +3,7 @@ package dev.gatekeeper.james.smtp;
 import dev.gatekeeper.callout.CalloutSettings;
 import dev.gatekeeper.dns.ResolverSettings;
 import dev.gatekeeper.dns.SettingValues;
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.policy.PolicyConfig;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;

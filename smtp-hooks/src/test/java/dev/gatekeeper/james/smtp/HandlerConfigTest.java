@@ -3,6 +3,7 @@ package dev.gatekeeper.james.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
 import java.io.StringReader;

@@ -2,6 +2,8 @@ package dev.gatekeeper.james.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

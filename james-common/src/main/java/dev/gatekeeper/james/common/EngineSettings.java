@@ -1,4 +1,4 @@
-package dev.gatekeeper.james.matchers;
+package dev.gatekeeper.james.common;
 
 import dev.gatekeeper.callout.CalloutSettings;
 import dev.gatekeeper.dns.ResolverSettings;
