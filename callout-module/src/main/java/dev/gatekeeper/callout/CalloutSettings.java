@@ -92,6 +92,14 @@ public final class CalloutSettings {
         return new CalloutSettings(KEYS.read(properties));
     }
 
+    /**
+     * Parses settings written with a prefix, as flat parameters are ({@code dns.timeout}); every
+     * message names a setting with its prefix.
+     */
+    public static CalloutSettings parse(Map<String, String> properties, String prefix) {
+        return new CalloutSettings(KEYS.read(properties, prefix));
+    }
+
     private static String heloNameProblem(String value) {
         try {
             Mailbox.checkDomain(value);

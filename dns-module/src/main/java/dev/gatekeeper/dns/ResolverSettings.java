@@ -65,6 +65,14 @@ public final class ResolverSettings {
         return new ResolverSettings(KEYS.read(properties));
     }
 
+    /**
+     * Parses settings written with a prefix, as flat parameters are ({@code dns.timeout}); every
+     * message names a setting with its prefix.
+     */
+    public static ResolverSettings parse(Map<String, String> properties, String prefix) {
+        return new ResolverSettings(KEYS.read(properties, prefix));
+    }
+
     /** The servers, tried in order: attempt {@code n} goes to server {@code n mod servers}. */
     public List<InetSocketAddress> servers() {
         return values.get(SERVERS);

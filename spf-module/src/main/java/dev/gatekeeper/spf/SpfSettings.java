@@ -79,6 +79,14 @@ public final class SpfSettings {
         return new SpfSettings(KEYS.read(properties), Clock.systemUTC());
     }
 
+    /**
+     * Parses settings written with a prefix, as flat parameters are ({@code dns.timeout}); every
+     * message names a setting with its prefix.
+     */
+    public static SpfSettings parse(Map<String, String> properties, String prefix) {
+        return new SpfSettings(KEYS.read(properties, prefix), Clock.systemUTC());
+    }
+
     /** A builder starting from these settings. */
     public Builder toBuilder() {
         Builder b = new Builder();

@@ -3,17 +3,22 @@ package dev.gatekeeper.james.common;
 import dev.gatekeeper.callout.CalloutSettings;
 import dev.gatekeeper.dns.ResolverSettings;
 import dev.gatekeeper.spf.SpfSettings;
-import java.util.List;
+import dev.gatekeeper.state.StateSettings;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
- * Engine settings written flat, as James's mailet parameters and matcher conditions are: each key
- * of {@link ResolverSettings#KEYS}, {@link SpfSettings#KEYS} and {@link CalloutSettings#KEYS}
- * with its engine's prefix, {@code dns.servers}, {@code dns.timeout}, {@code spf.timeBudget},
- * {@code callout.port} ... Mailets and matchers that give the same settings get the same engines
- * through {@code SharedEngines}. Immutable.
+ * The engine settings of one James component (the SMTP handler, a mailet, a matcher), read once
+ * from James's configuration and checked there: one immutable settings value per engine. Equal
+ * settings are equal values, and {@link SharedEngines} gives every component with equal settings
+ * the same engines.
+ *
+ * <p>The handler gives them as child elements ({@code <dns><timeout>2s</timeout></dns>}, read by
+ * each engine's own {@code parse}); mailets and matchers give them flat, each key of
+ * {@link ResolverSettings#KEYS}, {@link SpfSettings#KEYS} and {@link CalloutSettings#KEYS} with
+ * its engine's prefix: {@code dns.servers}, {@code spf.timeBudget}, {@code callout.port}
+ * ({@link #flat}). Their shared state is in process.
  */
 public final class EngineSettings {
 
@@ -21,21 +26,25 @@ public final class EngineSettings {
     public static final String SPF = "spf.";
     public static final String CALLOUT = "callout.";
 
-    private static final EngineSettings NONE = new EngineSettings(Map.of(), Map.of(), Map.of());
+    private final ResolverSettings dns;
+    private final SpfSettings spf;
+    private final CalloutSettings callout;
+    private final StateSettings state;
 
-    private final Map<String, String> dns;
-    private final Map<String, String> spf;
-    private final Map<String, String> callout;
-
-    private EngineSettings(Map<String, String> dns, Map<String, String> spf, Map<String, String> callout) {
-        this.dns = Map.copyOf(dns);
-        this.spf = Map.copyOf(spf);
-        this.callout = Map.copyOf(callout);
+    private EngineSettings(ResolverSettings dns, SpfSettings spf, CalloutSettings callout, StateSettings state) {
+        this.dns = Objects.requireNonNull(dns, "dns");
+        this.spf = Objects.requireNonNull(spf, "spf");
+        this.callout = Objects.requireNonNull(callout, "callout");
+        this.state = Objects.requireNonNull(state, "state");
     }
 
-    /** No setting: the system's name servers and every engine default. */
+    /** No setting: the system's name servers (found now) and every engine default. */
     public static EngineSettings none() {
-        return NONE;
+        return flat(Map.of());
+    }
+
+    public static EngineSettings of(ResolverSettings dns, SpfSettings spf, CalloutSettings callout, StateSettings state) {
+        return new EngineSettings(dns, spf, callout, state);
     }
 
     /** Whether a name is an engine setting, that is starts with one of the three prefixes. */
@@ -44,59 +53,73 @@ public final class EngineSettings {
     }
 
     /**
-     * Sorts prefixed settings into the three engines' maps.
+     * Reads prefixed settings (mailet parameters, matcher options), each by its engine's keys.
      *
-     * @throws IllegalArgumentException for a name without a known prefix or with a key its engine
-     *     does not know, naming the name and the known keys
+     * @throws IllegalArgumentException naming the setting with its prefix and the value:
+     *     {@code unknown setting 'dns.server' (known: dns.servers, ...)}, {@code spf.timeBudget: 'soon' is not a duration ...}
      */
-    public static EngineSettings of(Map<String, String> settings) {
-        Map<String, String> dns = new TreeMap<>();
-        Map<String, String> spf = new TreeMap<>();
-        Map<String, String> callout = new TreeMap<>();
+    public static EngineSettings flat(Map<String, String> settings) {
+        Map<String, String> dns = new LinkedHashMap<>();
+        Map<String, String> spf = new LinkedHashMap<>();
+        Map<String, String> callout = new LinkedHashMap<>();
         settings.forEach((name, value) -> {
-            Objects.requireNonNull(value, name);
             if (name.startsWith(DNS)) {
-                put(dns, name, DNS, ResolverSettings.KEYS.names(), value);
+                dns.put(name, value);
             } else if (name.startsWith(SPF)) {
-                put(spf, name, SPF, SpfSettings.KEYS.names(), value);
+                spf.put(name, value);
             } else if (name.startsWith(CALLOUT)) {
-                put(callout, name, CALLOUT, CalloutSettings.KEYS.names(), value);
+                callout.put(name, value);
             } else {
                 throw new IllegalArgumentException("unknown setting '" + name + "' (engine settings start with dns., spf. or callout.)");
             }
         });
-        EngineSettings s = new EngineSettings(dns, spf, callout);
-        // Values are checked now, so that James refuses to start rather than fail at the first mail.
-        ResolverSettings.parse(s.dns);
-        SpfSettings.parse(s.spf);
-        CalloutSettings.parse(s.callout);
-        return s;
+        return new EngineSettings(ResolverSettings.parse(dns, DNS), SpfSettings.parse(spf, SPF),
+                CalloutSettings.parse(callout, CALLOUT), StateSettings.defaults());
     }
 
-    private static void put(Map<String, String> into, String name, String prefix, List<String> keys, String value) {
-        String key = name.substring(prefix.length());
-        if (!keys.contains(key)) {
-            throw new IllegalArgumentException("unknown setting '" + name + "' (known: " + prefix
-                    + String.join(", " + prefix, keys) + ")");
+    /**
+     * These settings for a server named {@code serverName}: SPF's {@code receiver} becomes that
+     * name unless the configuration set one.
+     */
+    public EngineSettings namedFor(String serverName) {
+        if (spf.configuredReceiver().isPresent()) {
+            return this;
         }
-        into.put(key, value.trim());
+        return new EngineSettings(dns, spf.toBuilder().receiver(serverName).build(), callout, state);
     }
 
-    /** The {@code dns.} settings without their prefix, as {@code SharedEngines.resolver} takes them. */
-    public Map<String, String> dns() {
+    public ResolverSettings dns() {
         return dns;
     }
 
-    public Map<String, String> spf() {
+    public SpfSettings spf() {
         return spf;
     }
 
-    public Map<String, String> callout() {
+    public CalloutSettings callout() {
         return callout;
+    }
+
+    public StateSettings state() {
+        return state;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof EngineSettings)) {
+            return false;
+        }
+        EngineSettings e = (EngineSettings) o;
+        return dns.equals(e.dns) && spf.equals(e.spf) && callout.equals(e.callout) && state.equals(e.state);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(dns, spf, callout, state);
     }
 
     @Override
     public String toString() {
-        return "dns" + dns + " spf" + spf + " callout" + callout;
+        return dns + " " + spf + " " + callout + " " + state;
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatekeeper.james.common;
 
+import dev.gatekeeper.dns.Setting;
 import dev.gatekeeper.spf.AuthenticationResultsField;
 import dev.gatekeeper.spf.AuthenticationResultsSpf;
 import java.io.ByteArrayOutputStream;
@@ -59,6 +60,13 @@ public final class ForgedAuthenticationResults {
             throw new IllegalArgumentException("'" + value + "' is neither remove nor rename");
         }
     }
+
+    /**
+     * The setting of the SMTP handler and the {@code SpfCheck} mailet alike: RFC 8601 §5 says
+     * remove or rename; removed, nobody downstream can be misled by it.
+     */
+    public static final Setting<Handling> HANDLING = Setting.parsed("forgedAuthenticationResults", Handling::parse,
+            Handling::keyword, "remove");
 
     private final String authservId;
     private final Handling handling;

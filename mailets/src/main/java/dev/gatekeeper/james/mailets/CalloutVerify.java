@@ -57,7 +57,7 @@ public class CalloutVerify extends GatekeeperMailet {
             throw new IllegalArgumentException("address: give one of sender, recipients");
         }
         recipients = address.get(0).equals("recipients");
-        verifier = SharedEngines.callouts(engines.dns(), engines.callout());
+        verifier = SharedEngines.callouts(engines);
         timeout = getInitParameter("timeout") == null
                 ? verifier.settings().overallTimeout().plus(MARGIN)
                 : SettingValues.duration("timeout", parameter("timeout", ""));

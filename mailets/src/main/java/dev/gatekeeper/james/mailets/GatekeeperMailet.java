@@ -28,7 +28,8 @@ abstract class GatekeeperMailet extends GenericMailet {
     private static final Set<String> CONTAINER_PARAMETERS = Set.of("onMailetException", "onMatchException");
 
     final Logger log = LoggerFactory.getLogger(getClass());
-    EngineSettings engines = EngineSettings.none();
+    /** Read in {@link #init()}. */
+    EngineSettings engines;
 
     @Override
     public final void init() {
@@ -48,7 +49,7 @@ abstract class GatekeeperMailet extends GenericMailet {
                 throw new IllegalArgumentException("unknown parameter" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
                         + " (known: " + String.join(", ", new TreeSet<>(parameters())) + ", dns.*, spf.*, callout.*)");
             }
-            engines = EngineSettings.of(settings);
+            engines = EngineSettings.flat(settings);
             configure();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(getMailetName() + ": " + e.getMessage(), e);

@@ -76,8 +76,8 @@ public class SpfCheck extends GatekeeperMailet {
         }
         receivedSpf = headers.contains("received-spf");
         authenticationResults = headers.contains("authentication-results");
-        spf = SharedEngines.spf(engines.dns(), engines.spf());
-        authservId = parameter("authservId", engines.spf().getOrDefault("receiver", "localhost"));
+        spf = SharedEngines.spf(engines);
+        authservId = parameter("authservId", engines.spf().configuredReceiver().orElse("localhost"));
         try {
             forged = new ForgedAuthenticationResults(authservId, ForgedAuthenticationResults.Handling.parse(
                     parameter("forgedAuthenticationResults", ForgedAuthenticationResults.Handling.REMOVE.keyword())));

@@ -66,7 +66,7 @@ final class MatcherCondition {
             }
         });
         try {
-            return EngineSettings.of(engine);
+            return EngineSettings.flat(engine);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(matcher + ": " + e.getMessage(), e);
         }

@@ -62,7 +62,7 @@ public class RelayAllowedByPolicy extends GatekeeperMatcher {
             throw new IllegalArgumentException(getMatcherName() + ": " + condition.first
                     + " has <relay enabled=\"false\">: it has no relay rules to apply");
         }
-        engine = PolicyEngine.create(config, TransactionChecks.none(), SharedEngines.resolver(engines.dns()));
+        engine = PolicyEngine.create(config, TransactionChecks.none(), SharedEngines.resolver(engines));
     }
 
     @Override

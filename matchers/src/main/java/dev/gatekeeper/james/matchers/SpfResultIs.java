@@ -64,7 +64,7 @@ public class SpfResultIs extends GatekeeperMatcher {
     }
 
     private SpfEvaluator spf() {
-        return SharedEngines.spf(engines.dns(), engines.spf());
+        return SharedEngines.spf(engines);
     }
 
     @Override
