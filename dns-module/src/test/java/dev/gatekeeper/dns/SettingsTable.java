@@ -58,6 +58,13 @@ public final class SettingsTable {
         return new SettingsTable(defaults);
     }
 
+    /** The first table whose header line contains {@code header} after the line {@code heading} ({@code ### `SpfCheck`}). */
+    public static SettingsTable under(String markdown, String heading, String header) {
+        int at = markdown.indexOf("\n" + heading + "\n");
+        assertThat(at).as("a section " + heading).isNotNegative();
+        return of(markdown.substring(at), header);
+    }
+
     /** The names the table lists, in its order. */
     public List<String> names() {
         return List.copyOf(defaults.keySet());

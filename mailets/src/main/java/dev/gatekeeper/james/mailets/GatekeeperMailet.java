@@ -1,5 +1,6 @@
 package dev.gatekeeper.james.mailets;
 
+import dev.gatekeeper.dns.Setting;
 import dev.gatekeeper.james.common.EngineSettings;
 import dev.gatekeeper.james.common.JamesGeneration;
 import java.util.ArrayList;
@@ -66,6 +67,12 @@ abstract class GatekeeperMailet extends GenericMailet {
     String parameter(String name, String defaultValue) {
         String v = getInitParameter(name);
         return v == null || v.isBlank() ? defaultValue : v.strip();
+    }
+
+    /** A parameter read by its key; the key's default when absent or blank. */
+    <T> T parameter(Setting<T> key) {
+        String v = getInitParameter(key.name());
+        return v == null || v.isBlank() ? key.defaultValue() : key.read(v);
     }
 
     /** A comma or space separated list parameter, each word checked against {@code allowed}. */

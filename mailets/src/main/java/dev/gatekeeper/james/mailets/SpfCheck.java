@@ -58,7 +58,7 @@ public class SpfCheck extends GatekeeperMailet {
 
     @Override
     Set<String> parameters() {
-        return Set.of("identities", "headers", "authservId", "forgedAuthenticationResults", "myNetworks");
+        return Set.of("identities", "headers", "authservId", ForgedAuthenticationResults.HANDLING.name(), "myNetworks");
     }
 
     @Override
@@ -78,12 +78,7 @@ public class SpfCheck extends GatekeeperMailet {
         authenticationResults = headers.contains("authentication-results");
         spf = SharedEngines.spf(engines);
         authservId = parameter("authservId", engines.spf().configuredReceiver().orElse("localhost"));
-        try {
-            forged = new ForgedAuthenticationResults(authservId, ForgedAuthenticationResults.Handling.parse(
-                    parameter("forgedAuthenticationResults", ForgedAuthenticationResults.Handling.REMOVE.keyword())));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("forgedAuthenticationResults: " + e.getMessage(), e);
-        }
+        forged = new ForgedAuthenticationResults(authservId, parameter(ForgedAuthenticationResults.HANDLING));
         myNetworks = new ArrayList<>();
         for (String w : parameter("myNetworks", "").split("[,\\s]+")) {
             if (!w.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.gatekeeper.james.matchers;
 
+import dev.gatekeeper.dns.Setting;
 import dev.gatekeeper.james.common.EngineSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +42,11 @@ final class MatcherCondition {
             }
         }
         return new MatcherCondition(words[0], options);
+    }
+
+    /** The option {@code key} names, read by the key; its default when absent. */
+    <T> T option(Setting<T> key) {
+        return key.readOrDefault(key.name(), options.get(key.name()));
     }
 
     /** The first word split at commas, each trimmed, none empty. */

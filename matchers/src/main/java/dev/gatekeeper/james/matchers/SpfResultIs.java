@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.matchers;
 
-import dev.gatekeeper.dns.SettingValues;
+import dev.gatekeeper.dns.Setting;
 import dev.gatekeeper.james.common.EngineSettings;
 import dev.gatekeeper.james.common.MailSpf;
 import dev.gatekeeper.james.common.SharedEngines;
@@ -26,6 +26,9 @@ import org.apache.mailet.Mail;
  */
 public class SpfResultIs extends GatekeeperMatcher {
 
+    /** Whether a mail without a recorded result is evaluated here (and the result recorded). */
+    static final Setting<Boolean> EVALUATE = Setting.bool("evaluate", "true");
+
     private Set<SpfResult> results;
     private boolean evaluate;
     private EngineSettings engines;
@@ -45,8 +48,8 @@ public class SpfResultIs extends GatekeeperMatcher {
             throw new IllegalArgumentException(getMatcherName() + ": no SPF result listed in '" + condition.first + "'");
         }
         results = set;
-        engines = condition.engineSettings(getMatcherName(), List.of("evaluate"));
-        evaluate = SettingValues.bool("evaluate", condition.options.getOrDefault("evaluate", "true"));
+        engines = condition.engineSettings(getMatcherName(), List.of(EVALUATE.name()));
+        evaluate = condition.option(EVALUATE);
         if (evaluate) {
             // Built now: a bad DNS server name stops James at start, not at the first mail.
             spf();
