@@ -114,7 +114,7 @@ public final class Setting<T> {
      * Text as a message shows it: quoted, its control characters as {@code ?}, so that a value
      * with a line break cannot forge a log line.
      */
-    public static String quoted(String text) {
+    static String quoted(String text) {
         return "'" + text.replaceAll("[\\x00-\\x1f\\x7f]", "?") + "'";
     }
 
@@ -132,7 +132,7 @@ public final class Setting<T> {
     }
 
     /** A reader from a parser whose messages do not name the setting. */
-    public static <T> Reader<T> named(Function<String, T> parser) {
+    private static <T> Reader<T> named(Function<String, T> parser) {
         return (n, t) -> {
             try {
                 return parser.apply(t);
@@ -203,11 +203,6 @@ public final class Setting<T> {
 
     public String name() {
         return name;
-    }
-
-    /** Whether the key has a default; without one an absent setting has no value. */
-    public boolean hasDefault() {
-        return defaultText != null;
     }
 
     /** The default, or null without one. */

@@ -1,6 +1,5 @@
 package dev.gatekeeper.dns;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +31,6 @@ public final class SettingKeys {
 
     public static SettingKeys of(Setting<?>... keys) {
         return new SettingKeys(List.of(keys));
-    }
-
-    /** These keys and {@code more}. */
-    public SettingKeys and(Setting<?>... more) {
-        List<Setting<?>> all = new ArrayList<>(keys);
-        all.addAll(List.of(more));
-        return new SettingKeys(all);
     }
 
     public List<Setting<?>> keys() {
