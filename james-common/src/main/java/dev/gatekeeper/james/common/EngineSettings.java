@@ -38,11 +38,6 @@ public final class EngineSettings {
         this.state = Objects.requireNonNull(state, "state");
     }
 
-    /** No setting: the system's name servers (found now) and every engine default. */
-    public static EngineSettings none() {
-        return flat(Map.of());
-    }
-
     public static EngineSettings of(ResolverSettings dns, SpfSettings spf, CalloutSettings callout, StateSettings state) {
         return new EngineSettings(dns, spf, callout, state);
     }
