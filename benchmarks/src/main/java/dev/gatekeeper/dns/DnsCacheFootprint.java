@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The DNS cache's bound in memory: fills the resolver's own cache (package-private, hence this
- * package) to its default size of {@value ResolverSettings#DEFAULT_CACHE_SIZE} entries, then
+ * package) to its default size ({@link ResolverSettings#CACHE_SIZE}, 10000 entries), then
  * offers twice as many more, with answers of the size SPF asks for (a TXT record of a typical
  * SPF policy), and reports the live heap and the entry count it keeps.
  *
@@ -19,7 +19,7 @@ public final class DnsCacheFootprint {
     }
 
     public static void main(String[] args) throws Exception {
-        int max = args.length > 0 ? Integer.parseInt(args[0]) : ResolverSettings.DEFAULT_CACHE_SIZE;
+        int max = args.length > 0 ? Integer.parseInt(args[0]) : ResolverSettings.CACHE_SIZE.defaultValue();
         long before = liveHeap();
         DnsCache cache = new DnsCache(max);
         long now = System.currentTimeMillis();

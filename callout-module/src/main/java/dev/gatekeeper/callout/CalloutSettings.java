@@ -1,81 +1,71 @@
 package dev.gatekeeper.callout;
 
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.dns.SettingKeys;
+import dev.gatekeeper.dns.SettingMap;
 import dev.gatekeeper.dns.SettingValues;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything that tunes a {@link CalloutVerifier}. Immutable; built with {@link #builder()}, or
- * parsed from {@code key=value} pairs with {@link #parse(Map)}. Each builder method refuses a bad
- * value at once, naming the key.
+ * Everything that tunes a {@link CalloutVerifier}: its {@link #KEYS}, each declared below with its
+ * default and bounds. Immutable; built with {@link #builder()}, or parsed from {@code key=value}
+ * pairs with {@link #parse(Map)}. A bad value is refused at once, naming the key and the value.
  *
  * <p>The defaults are chosen against Exim's callout options and Postfix's address verification
- * parameters; the README's settings table gives the comparison, and {@code CalloutSettingsTest}
- * pins every default.
+ * parameters; the README's settings table gives the comparison, and a test keeps the two in step.
  */
 public final class CalloutSettings {
 
-    /** The keys {@link #parse(Map)} accepts, in the order of the README's table. */
-    public static final List<String> KEYS = List.of(
-            "port", "heloName", "mailFrom", "connectTimeout", "commandTimeout", "overallTimeout", "maxHostsTried",
-            "startTls", "checkRandom", "checkPostmaster", "allowPrivateTargets", "keepTranscript",
-            "positiveLifetime", "negativeLifetime", "domainPositiveLifetime", "domainNegativeLifetime",
-            "tempfailLifetime", "cacheMaxEntries", "maxConcurrentProbesPerDomain", "maxProbesPerMinute",
-            "maxProbesPerMinutePerClient", "probeThreads", "probeQueue");
+    public static final Setting<Integer> PORT = Setting.integer("port", "25").within(1, 65_535);
+    /** Many peers refuse {@code localhost}: set the server's public name. */
+    public static final Setting<String> HELO_NAME = Setting.text("heloName", "localhost").validate(CalloutSettings::heloNameProblem);
+    /** Empty (written {@code <>}) for the null reverse-path. */
+    public static final Setting<String> MAIL_FROM = Setting.parsed("mailFrom", CalloutSettings::mailFrom,
+            a -> "<" + a + ">", "<>").blankAllowed();
+    public static final Setting<Duration> CONNECT_TIMEOUT = Setting.duration("connectTimeout", "10s").positive();
+    public static final Setting<Duration> COMMAND_TIMEOUT = Setting.duration("commandTimeout", "15s").positive();
+    public static final Setting<Duration> OVERALL_TIMEOUT = Setting.duration("overallTimeout", "30s").positive();
+    public static final Setting<Integer> MAX_HOSTS_TRIED = Setting.integer("maxHostsTried", "3").within(1, 20);
+    public static final Setting<Boolean> START_TLS = Setting.bool("startTls", "true");
+    public static final Setting<Boolean> CHECK_RANDOM = Setting.bool("checkRandom", "false");
+    public static final Setting<Boolean> CHECK_POSTMASTER = Setting.bool("checkPostmaster", "false");
+    public static final Setting<Boolean> ALLOW_PRIVATE_TARGETS = Setting.bool("allowPrivateTargets", "false");
+    public static final Setting<Boolean> KEEP_TRANSCRIPT = Setting.bool("keepTranscript", "false");
+    /** Exim's {@code callout_positive_expire}. */
+    public static final Setting<Duration> POSITIVE_LIFETIME = Setting.duration("positiveLifetime", "24h").notNegative();
+    /** A new mailbox recovers the same day. */
+    public static final Setting<Duration> NEGATIVE_LIFETIME = Setting.duration("negativeLifetime", "2h").notNegative();
+    /** A catch-all is a stable fact of a domain. */
+    public static final Setting<Duration> DOMAIN_POSITIVE_LIFETIME = Setting.duration("domainPositiveLifetime", "7d").notNegative();
+    public static final Setting<Duration> DOMAIN_NEGATIVE_LIFETIME = Setting.duration("domainNegativeLifetime", "3h").notNegative();
+    /** A greylisting retry must probe again: not cached. */
+    public static final Setting<Duration> TEMPFAIL_LIFETIME = Setting.duration("tempfailLifetime", "0s").notNegative();
+    public static final Setting<Long> CACHE_MAX_ENTRIES = Setting.<Long>of("cacheMaxEntries",
+            (n, t) -> (long) SettingValues.integer(n, t), String::valueOf, "100000").notNegative();
+    public static final Setting<Integer> MAX_CONCURRENT_PROBES_PER_DOMAIN =
+            Setting.integer("maxConcurrentProbesPerDomain", "4").within(1, 10_000);
+    public static final Setting<Integer> MAX_PROBES_PER_MINUTE = Setting.integer("maxProbesPerMinute", "300").within(1, 1_000_000);
+    /** One SMTP client cannot steer us at a third party. */
+    public static final Setting<Integer> MAX_PROBES_PER_MINUTE_PER_CLIENT =
+            Setting.integer("maxProbesPerMinutePerClient", "30").within(1, 1_000_000);
+    public static final Setting<Integer> PROBE_THREADS = Setting.integer("probeThreads", "16").within(1, 1024);
+    public static final Setting<Integer> PROBE_QUEUE = Setting.integer("probeQueue", "256").within(1, 1_000_000);
 
-    private static final CalloutSettings DEFAULTS = new Builder().build();
+    /** Every key {@link #parse(Map)} knows, in the order of the README's table. */
+    public static final SettingKeys KEYS = SettingKeys.of(PORT, HELO_NAME, MAIL_FROM, CONNECT_TIMEOUT, COMMAND_TIMEOUT,
+            OVERALL_TIMEOUT, MAX_HOSTS_TRIED, START_TLS, CHECK_RANDOM, CHECK_POSTMASTER, ALLOW_PRIVATE_TARGETS, KEEP_TRANSCRIPT,
+            POSITIVE_LIFETIME, NEGATIVE_LIFETIME, DOMAIN_POSITIVE_LIFETIME, DOMAIN_NEGATIVE_LIFETIME, TEMPFAIL_LIFETIME,
+            CACHE_MAX_ENTRIES, MAX_CONCURRENT_PROBES_PER_DOMAIN, MAX_PROBES_PER_MINUTE, MAX_PROBES_PER_MINUTE_PER_CLIENT,
+            PROBE_THREADS, PROBE_QUEUE);
 
-    private final int port;
-    private final String heloName;
-    private final String mailFrom;
-    private final Duration connectTimeout;
-    private final Duration commandTimeout;
-    private final Duration overallTimeout;
-    private final int maxHostsTried;
-    private final boolean startTls;
-    private final boolean checkRandom;
-    private final boolean checkPostmaster;
-    private final boolean allowPrivateTargets;
-    private final boolean keepTranscript;
-    private final Duration positiveLifetime;
-    private final Duration negativeLifetime;
-    private final Duration domainPositiveLifetime;
-    private final Duration domainNegativeLifetime;
-    private final Duration tempfailLifetime;
-    private final long cacheMaxEntries;
-    private final int maxConcurrentProbesPerDomain;
-    private final int maxProbesPerMinute;
-    private final int maxProbesPerMinutePerClient;
-    private final int probeThreads;
-    private final int probeQueue;
+    private static final CalloutSettings DEFAULTS = new CalloutSettings(KEYS.defaults());
 
-    private CalloutSettings(Builder b) {
-        port = b.port;
-        heloName = b.heloName;
-        mailFrom = b.mailFrom;
-        connectTimeout = b.connectTimeout;
-        commandTimeout = b.commandTimeout;
-        overallTimeout = b.overallTimeout;
-        maxHostsTried = b.maxHostsTried;
-        startTls = b.startTls;
-        checkRandom = b.checkRandom;
-        checkPostmaster = b.checkPostmaster;
-        allowPrivateTargets = b.allowPrivateTargets;
-        keepTranscript = b.keepTranscript;
-        positiveLifetime = b.positiveLifetime;
-        negativeLifetime = b.negativeLifetime;
-        domainPositiveLifetime = b.domainPositiveLifetime;
-        domainNegativeLifetime = b.domainNegativeLifetime;
-        tempfailLifetime = b.tempfailLifetime;
-        cacheMaxEntries = b.cacheMaxEntries;
-        maxConcurrentProbesPerDomain = b.maxConcurrentProbesPerDomain;
-        maxProbesPerMinute = b.maxProbesPerMinute;
-        maxProbesPerMinutePerClient = b.maxProbesPerMinutePerClient;
-        probeThreads = b.probeThreads;
-        probeQueue = b.probeQueue;
+    private final SettingMap values;
+
+    private CalloutSettings(SettingMap values) {
+        this.values = values;
     }
 
     /** Every setting at its default. */
@@ -84,36 +74,12 @@ public final class CalloutSettings {
     }
 
     public static Builder builder() {
-        return new Builder();
+        return new Builder(KEYS.defaults());
     }
 
     /** A builder holding this object's values. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.port = port;
-        b.heloName = heloName;
-        b.mailFrom = mailFrom;
-        b.connectTimeout = connectTimeout;
-        b.commandTimeout = commandTimeout;
-        b.overallTimeout = overallTimeout;
-        b.maxHostsTried = maxHostsTried;
-        b.startTls = startTls;
-        b.checkRandom = checkRandom;
-        b.checkPostmaster = checkPostmaster;
-        b.allowPrivateTargets = allowPrivateTargets;
-        b.keepTranscript = keepTranscript;
-        b.positiveLifetime = positiveLifetime;
-        b.negativeLifetime = negativeLifetime;
-        b.domainPositiveLifetime = domainPositiveLifetime;
-        b.domainNegativeLifetime = domainNegativeLifetime;
-        b.tempfailLifetime = tempfailLifetime;
-        b.cacheMaxEntries = cacheMaxEntries;
-        b.maxConcurrentProbesPerDomain = maxConcurrentProbesPerDomain;
-        b.maxProbesPerMinute = maxProbesPerMinute;
-        b.maxProbesPerMinutePerClient = maxProbesPerMinutePerClient;
-        b.probeThreads = probeThreads;
-        b.probeQueue = probeQueue;
-        return b;
+        return new Builder(values);
     }
 
     /**
@@ -123,361 +89,294 @@ public final class CalloutSettings {
      * @throws IllegalArgumentException for an unknown key or a bad value, naming both
      */
     public static CalloutSettings parse(Map<String, String> properties) {
-        Builder b = builder();
-        for (Map.Entry<String, String> e : new LinkedHashMap<>(properties).entrySet()) {
-            String key = e.getKey();
-            String v = Objects.requireNonNull(e.getValue(), key).trim();
-            switch (key) {
-                case "port": b.port(integer(key, v)); break;
-                case "heloName": b.heloName(v); break;
-                case "mailFrom": b.mailFrom(v); break;
-                case "connectTimeout": b.connectTimeout(duration(key, v)); break;
-                case "commandTimeout": b.commandTimeout(duration(key, v)); break;
-                case "overallTimeout": b.overallTimeout(duration(key, v)); break;
-                case "maxHostsTried": b.maxHostsTried(integer(key, v)); break;
-                case "startTls": b.startTls(bool(key, v)); break;
-                case "checkRandom": b.checkRandom(bool(key, v)); break;
-                case "checkPostmaster": b.checkPostmaster(bool(key, v)); break;
-                case "allowPrivateTargets": b.allowPrivateTargets(bool(key, v)); break;
-                case "keepTranscript": b.keepTranscript(bool(key, v)); break;
-                case "positiveLifetime": b.positiveLifetime(duration(key, v)); break;
-                case "negativeLifetime": b.negativeLifetime(duration(key, v)); break;
-                case "domainPositiveLifetime": b.domainPositiveLifetime(duration(key, v)); break;
-                case "domainNegativeLifetime": b.domainNegativeLifetime(duration(key, v)); break;
-                case "tempfailLifetime": b.tempfailLifetime(duration(key, v)); break;
-                case "cacheMaxEntries": b.cacheMaxEntries(integer(key, v)); break;
-                case "maxConcurrentProbesPerDomain": b.maxConcurrentProbesPerDomain(integer(key, v)); break;
-                case "maxProbesPerMinute": b.maxProbesPerMinute(integer(key, v)); break;
-                case "maxProbesPerMinutePerClient": b.maxProbesPerMinutePerClient(integer(key, v)); break;
-                case "probeThreads": b.probeThreads(integer(key, v)); break;
-                case "probeQueue": b.probeQueue(integer(key, v)); break;
-                default: throw new IllegalArgumentException("unknown callout setting '" + key + "'");
-            }
+        return new CalloutSettings(KEYS.read(properties));
+    }
+
+    /**
+     * Parses settings written with a prefix, as flat parameters are ({@code dns.timeout}); every
+     * message names a setting with its prefix.
+     */
+    public static CalloutSettings parse(Map<String, String> properties, String prefix) {
+        return new CalloutSettings(KEYS.read(properties, prefix));
+    }
+
+    private static String heloNameProblem(String value) {
+        try {
+            Mailbox.checkDomain(value);
+            return null;
+        } catch (Mailbox.InvalidAddressException e) {
+            return value.equals("localhost") ? null : e.getMessage();
         }
-        return b.build();
     }
 
-    static Duration duration(String key, String v) {
-        return SettingValues.duration(key, v);
+    /** The address of a {@code mailFrom} text, {@code ""} for the null reverse-path. */
+    private static String mailFrom(String value) {
+        if (value.isEmpty() || value.equals("<>")) {
+            return "";
+        }
+        try {
+            return Mailbox.parse(value).address();
+        } catch (Mailbox.InvalidAddressException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
-    private static int integer(String key, String v) {
-        return SettingValues.integer(key, v);
-    }
-
-    private static boolean bool(String key, String v) {
-        return SettingValues.bool(key, v);
-    }
-
-    /** TCP port of the peers' SMTP service. Default 25. */
+    /** TCP port of the peers' SMTP service. */
     public int port() {
-        return port;
+        return values.get(PORT);
     }
 
-    /** The name given in EHLO/HELO. Default {@code localhost}: set the server's public name, many peers refuse this one. */
+    /** The name given in EHLO/HELO. */
     public String heloName() {
-        return heloName;
+        return values.get(HELO_NAME);
     }
 
-    /** The reverse-path of the probe; empty (the default) sends {@code MAIL FROM:<>}. */
+    /** The reverse-path of the probe; empty sends {@code MAIL FROM:<>}. */
     public String mailFrom() {
-        return mailFrom;
+        return values.get(MAIL_FROM);
     }
 
-    /** Bound on one TCP connect. Default 10 s. */
+    /** Bound on one TCP connect. */
     public Duration connectTimeout() {
-        return connectTimeout;
+        return values.get(CONNECT_TIMEOUT);
     }
 
-    /** Bound on each reply, greeting included. Default 15 s. */
+    /** Bound on each reply, greeting included. */
     public Duration commandTimeout() {
-        return commandTimeout;
+        return values.get(COMMAND_TIMEOUT);
     }
 
-    /** Bound on a whole verification (DNS, every host, every command). Default 30 s. */
+    /** Bound on a whole verification (DNS, every host, every command). */
     public Duration overallTimeout() {
-        return overallTimeout;
+        return values.get(OVERALL_TIMEOUT);
     }
 
-    /** How many mail host addresses one verification may connect to. Default 3. */
+    /** How many mail host addresses one verification may connect to. */
     public int maxHostsTried() {
-        return maxHostsTried;
+        return values.get(MAX_HOSTS_TRIED);
     }
 
-    /** Whether STARTTLS is used when offered (certificates are not checked). Default true. */
+    /** Whether STARTTLS is used when offered (certificates are not checked). */
     public boolean startTls() {
-        return startTls;
+        return values.get(START_TLS);
     }
 
-    /** Whether a random local part is also tried in the session, to detect catch-all domains. Default false. */
+    /** Whether a random local part is also tried in the session, to detect catch-all domains. */
     public boolean checkRandom() {
-        return checkRandom;
+        return values.get(CHECK_RANDOM);
     }
 
-    /** Whether {@code postmaster@domain} must also be accepted (RFC 5321 §4.5.1). Default false. */
+    /** Whether {@code postmaster@domain} must also be accepted (RFC 5321 §4.5.1). */
     public boolean checkPostmaster() {
-        return checkPostmaster;
+        return values.get(CHECK_POSTMASTER);
     }
 
-    /** Whether hosts on loopback, private, link-local, multicast or unspecified addresses may be probed. Default false. */
+    /** Whether hosts on loopback, private, link-local, multicast or unspecified addresses may be probed. */
     public boolean allowPrivateTargets() {
-        return allowPrivateTargets;
+        return values.get(ALLOW_PRIVATE_TARGETS);
     }
 
-    /** Whether outcomes carry the SMTP transcript. Default false. */
+    /** Whether outcomes carry the SMTP transcript. */
     public boolean keepTranscript() {
-        return keepTranscript;
+        return values.get(KEEP_TRANSCRIPT);
     }
 
-    /** Cache lifetime of {@code accepted}. Default 24 h. */
+    /** Cache lifetime of {@code accepted}. */
     public Duration positiveLifetime() {
-        return positiveLifetime;
+        return values.get(POSITIVE_LIFETIME);
     }
 
-    /** Cache lifetime of {@code rejected}. Default 2 h. */
+    /** Cache lifetime of {@code rejected}. */
     public Duration negativeLifetime() {
-        return negativeLifetime;
+        return values.get(NEGATIVE_LIFETIME);
     }
 
-    /** Cache lifetime of the domain-level {@code catch-all}. Default 7 d. */
+    /** Cache lifetime of the domain-level {@code catch-all}. */
     public Duration domainPositiveLifetime() {
-        return domainPositiveLifetime;
+        return values.get(DOMAIN_POSITIVE_LIFETIME);
     }
 
-    /** Cache lifetime of the domain-level {@code null-mx}, {@code no-mail-host} and {@code probe-refused}. Default 3 h. */
+    /** Cache lifetime of the domain-level {@code null-mx}, {@code no-mail-host} and {@code probe-refused}. */
     public Duration domainNegativeLifetime() {
-        return domainNegativeLifetime;
+        return values.get(DOMAIN_NEGATIVE_LIFETIME);
     }
 
-    /** Cache lifetime of a {@code tempfail} answered by a peer; zero (the default) does not cache it. */
+    /** Cache lifetime of a {@code tempfail} answered by a peer; zero does not cache it. */
     public Duration tempfailLifetime() {
-        return tempfailLifetime;
+        return values.get(TEMPFAIL_LIFETIME);
     }
 
-    /** Bound on the entries of each cache (addresses, domains). Default 100 000. */
+    /** Bound on the entries of each cache (addresses, domains). */
     public long cacheMaxEntries() {
-        return cacheMaxEntries;
+        return values.get(CACHE_MAX_ENTRIES);
     }
 
-    /** Probes in flight at once to one domain. Default 4. */
+    /** Probes in flight at once to one domain. */
     public int maxConcurrentProbesPerDomain() {
-        return maxConcurrentProbesPerDomain;
+        return values.get(MAX_CONCURRENT_PROBES_PER_DOMAIN);
     }
 
-    /** Probes started per minute, all domains and clients together. Default 300. */
+    /** Probes started per minute, all domains and clients together. */
     public int maxProbesPerMinute() {
-        return maxProbesPerMinute;
+        return values.get(MAX_PROBES_PER_MINUTE);
     }
 
-    /** Probes started per minute on behalf of one SMTP client address. Default 30. */
+    /** Probes started per minute on behalf of one SMTP client address. */
     public int maxProbesPerMinutePerClient() {
-        return maxProbesPerMinutePerClient;
+        return values.get(MAX_PROBES_PER_MINUTE_PER_CLIENT);
     }
 
-    /** Threads that run probes (blocking socket I/O). Default 16. */
+    /** Threads that run probes (blocking socket I/O). */
     public int probeThreads() {
-        return probeThreads;
+        return values.get(PROBE_THREADS);
     }
 
-    /** Probes that may wait for a thread; beyond that a verification answers tempfail. Default 256. */
+    /** Probes that may wait for a thread; beyond that a verification answers tempfail. */
     public int probeQueue() {
-        return probeQueue;
+        return values.get(PROBE_QUEUE);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CalloutSettings && values.equals(((CalloutSettings) o).values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "CalloutSettings{" + values + "}";
     }
 
     /** Builds {@link CalloutSettings}; every method checks its value at once. */
     public static final class Builder {
-        private int port = 25;
-        private String heloName = "localhost";
-        private String mailFrom = "";
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration commandTimeout = Duration.ofSeconds(15);
-        private Duration overallTimeout = Duration.ofSeconds(30);
-        private int maxHostsTried = 3;
-        private boolean startTls = true;
-        private boolean checkRandom;
-        private boolean checkPostmaster;
-        private boolean allowPrivateTargets;
-        private boolean keepTranscript;
-        private Duration positiveLifetime = Duration.ofHours(24);
-        private Duration negativeLifetime = Duration.ofHours(2);
-        private Duration domainPositiveLifetime = Duration.ofDays(7);
-        private Duration domainNegativeLifetime = Duration.ofHours(3);
-        private Duration tempfailLifetime = Duration.ZERO;
-        private long cacheMaxEntries = 100_000;
-        private int maxConcurrentProbesPerDomain = 4;
-        private int maxProbesPerMinute = 300;
-        private int maxProbesPerMinutePerClient = 30;
-        private int probeThreads = 16;
-        private int probeQueue = 256;
+        private SettingMap values;
 
-        private Builder() {
+        private Builder(SettingMap values) {
+            this.values = values;
         }
 
         public Builder port(int value) {
-            port = range("port", value, 1, 65535);
+            values = values.with(PORT, value);
             return this;
         }
 
         public Builder heloName(String value) {
-            try {
-                Mailbox.checkDomain(Objects.requireNonNull(value, "heloName"));
-            } catch (Mailbox.InvalidAddressException e) {
-                if (!value.equals("localhost")) {
-                    throw new IllegalArgumentException("heloName: '" + clean(value) + "' " + e.getMessage(), e);
-                }
-            }
-            heloName = value;
+            values = values.with(HELO_NAME, value);
             return this;
         }
 
-        /** Empty for the null reverse-path {@code <>}. */
+        /** Empty or {@code <>} for the null reverse-path {@code <>}. */
         public Builder mailFrom(String value) {
-            Objects.requireNonNull(value, "mailFrom");
-            if (!value.isEmpty() && !value.equals("<>")) {
-                try {
-                    value = Mailbox.parse(value).address();
-                } catch (Mailbox.InvalidAddressException e) {
-                    throw new IllegalArgumentException("mailFrom: " + e.getMessage(), e);
-                }
-            } else {
-                value = "";
-            }
-            mailFrom = value;
+            values = values.with(MAIL_FROM, MAIL_FROM.read(Objects.requireNonNull(value, "mailFrom")));
             return this;
         }
 
         public Builder connectTimeout(Duration value) {
-            connectTimeout = positive("connectTimeout", value);
+            values = values.with(CONNECT_TIMEOUT, value);
             return this;
         }
 
         public Builder commandTimeout(Duration value) {
-            commandTimeout = positive("commandTimeout", value);
+            values = values.with(COMMAND_TIMEOUT, value);
             return this;
         }
 
         public Builder overallTimeout(Duration value) {
-            overallTimeout = positive("overallTimeout", value);
+            values = values.with(OVERALL_TIMEOUT, value);
             return this;
         }
 
         public Builder maxHostsTried(int value) {
-            maxHostsTried = range("maxHostsTried", value, 1, 20);
+            values = values.with(MAX_HOSTS_TRIED, value);
             return this;
         }
 
         public Builder startTls(boolean value) {
-            startTls = value;
+            values = values.with(START_TLS, value);
             return this;
         }
 
         public Builder checkRandom(boolean value) {
-            checkRandom = value;
+            values = values.with(CHECK_RANDOM, value);
             return this;
         }
 
         public Builder checkPostmaster(boolean value) {
-            checkPostmaster = value;
+            values = values.with(CHECK_POSTMASTER, value);
             return this;
         }
 
         public Builder allowPrivateTargets(boolean value) {
-            allowPrivateTargets = value;
+            values = values.with(ALLOW_PRIVATE_TARGETS, value);
             return this;
         }
 
         public Builder keepTranscript(boolean value) {
-            keepTranscript = value;
+            values = values.with(KEEP_TRANSCRIPT, value);
             return this;
         }
 
         public Builder positiveLifetime(Duration value) {
-            positiveLifetime = notNegative("positiveLifetime", value);
+            values = values.with(POSITIVE_LIFETIME, value);
             return this;
         }
 
         public Builder negativeLifetime(Duration value) {
-            negativeLifetime = notNegative("negativeLifetime", value);
+            values = values.with(NEGATIVE_LIFETIME, value);
             return this;
         }
 
         public Builder domainPositiveLifetime(Duration value) {
-            domainPositiveLifetime = notNegative("domainPositiveLifetime", value);
+            values = values.with(DOMAIN_POSITIVE_LIFETIME, value);
             return this;
         }
 
         public Builder domainNegativeLifetime(Duration value) {
-            domainNegativeLifetime = notNegative("domainNegativeLifetime", value);
+            values = values.with(DOMAIN_NEGATIVE_LIFETIME, value);
             return this;
         }
 
         public Builder tempfailLifetime(Duration value) {
-            tempfailLifetime = notNegative("tempfailLifetime", value);
+            values = values.with(TEMPFAIL_LIFETIME, value);
             return this;
         }
 
         public Builder cacheMaxEntries(long value) {
-            if (value < 0) {
-                throw new IllegalArgumentException("cacheMaxEntries: " + value + " is negative");
-            }
-            cacheMaxEntries = value;
+            values = values.with(CACHE_MAX_ENTRIES, value);
             return this;
         }
 
         public Builder maxConcurrentProbesPerDomain(int value) {
-            maxConcurrentProbesPerDomain = range("maxConcurrentProbesPerDomain", value, 1, 10_000);
+            values = values.with(MAX_CONCURRENT_PROBES_PER_DOMAIN, value);
             return this;
         }
 
         public Builder maxProbesPerMinute(int value) {
-            maxProbesPerMinute = range("maxProbesPerMinute", value, 1, 1_000_000);
+            values = values.with(MAX_PROBES_PER_MINUTE, value);
             return this;
         }
 
         public Builder maxProbesPerMinutePerClient(int value) {
-            maxProbesPerMinutePerClient = range("maxProbesPerMinutePerClient", value, 1, 1_000_000);
+            values = values.with(MAX_PROBES_PER_MINUTE_PER_CLIENT, value);
             return this;
         }
 
         public Builder probeThreads(int value) {
-            probeThreads = range("probeThreads", value, 1, 1024);
+            values = values.with(PROBE_THREADS, value);
             return this;
         }
 
         public Builder probeQueue(int value) {
-            probeQueue = range("probeQueue", value, 1, 1_000_000);
+            values = values.with(PROBE_QUEUE, value);
             return this;
         }
 
         public CalloutSettings build() {
-            return new CalloutSettings(this);
-        }
-
-        private static int range(String key, int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(key + ": " + value + " is outside " + min + ".." + max);
-            }
-            return value;
-        }
-
-        private static Duration positive(String key, Duration value) {
-            Objects.requireNonNull(value, key);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(key + ": " + value + " is not positive");
-            }
-            return value;
-        }
-
-        private static Duration notNegative(String key, Duration value) {
-            Objects.requireNonNull(value, key);
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(key + ": " + value + " is negative");
-            }
-            return value;
-        }
-
-        private static String clean(String s) {
-            return s.replaceAll("[\\x00-\\x1f\\x7f]", "?");
+            return new CalloutSettings(values);
         }
     }
 }

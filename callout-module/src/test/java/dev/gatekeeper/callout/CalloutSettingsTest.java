@@ -36,7 +36,7 @@ class CalloutSettingsTest {
         assertThat(d.maxProbesPerMinutePerClient()).isEqualTo(30);
         assertThat(d.probeThreads()).isEqualTo(16);
         assertThat(d.probeQueue()).isEqualTo(256);
-        assertThat(CalloutSettings.KEYS).hasSize(23);
+        assertThat(CalloutSettings.KEYS.names()).hasSize(23);
     }
 
     @Test
@@ -65,7 +65,7 @@ class CalloutSettingsTest {
         p.put("maxProbesPerMinutePerClient", "1");
         p.put("probeThreads", "2");
         p.put("probeQueue", "3");
-        assertThat(p.keySet()).containsExactlyElementsOf(CalloutSettings.KEYS);
+        assertThat(p.keySet()).containsExactlyElementsOf(CalloutSettings.KEYS.names());
         CalloutSettings s = CalloutSettings.parse(p);
         assertThat(s.port()).isEqualTo(2525);
         assertThat(s.mailFrom()).isEqualTo("verify@gatekeeper.test");
@@ -80,20 +80,30 @@ class CalloutSettingsTest {
     @Test
     void refusesBadValuesNamingTheKey() {
         assertThatThrownBy(() -> CalloutSettings.parse(Map.of("prot", "25")))
-                .hasMessage("unknown callout setting 'prot'");
-        assertThatThrownBy(() -> CalloutSettings.parse(Map.of("port", "0"))).hasMessage("port: 0 is outside 1..65535");
+                .hasMessageStartingWith("unknown setting 'prot' (known: port, heloName, mailFrom, connectTimeout,");
+        assertThatThrownBy(() -> CalloutSettings.parse(Map.of("port", "0"))).hasMessage("port: '0' is outside 1..65535");
         assertThatThrownBy(() -> CalloutSettings.parse(Map.of("startTls", "yes")))
                 .hasMessage("startTls: 'yes' is neither true nor false");
         assertThatThrownBy(() -> CalloutSettings.parse(Map.of("overallTimeout", "30")))
                 .hasMessage("overallTimeout: '30' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
         assertThatThrownBy(() -> CalloutSettings.parse(Map.of("connectTimeout", "0s")))
-                .hasMessage("connectTimeout: PT0S is not positive");
+                .hasMessage("connectTimeout: '0s' is not positive");
+        assertThatThrownBy(() -> CalloutSettings.builder().connectTimeout(Duration.ZERO))
+                .hasMessage("connectTimeout: 0s is not positive");
+        assertThatThrownBy(() -> CalloutSettings.builder().cacheMaxEntries(-1)).hasMessage("cacheMaxEntries: -1 is negative");
         assertThatThrownBy(() -> CalloutSettings.builder().mailFrom("bad\r\nRSET@x.test"))
                 .hasMessage("mailFrom: address contains CR, LF or NUL");
         assertThatThrownBy(() -> CalloutSettings.builder().heloName("bad name"))
                 .hasMessage("heloName: 'bad name' character ' ' not allowed in domain label");
         assertThatThrownBy(() -> CalloutSettings.builder().heloName("x\r\nRSET.test"))
                 .hasMessage("heloName: 'x??RSET.test' character U+000D not allowed in domain label");
+    }
+
+    @Test
+    void equalSettingsAreEqual() {
+        assertThat(CalloutSettings.parse(Map.of("port", "25", "mailFrom", "<>"))).isEqualTo(CalloutSettings.defaults())
+                .hasSameHashCodeAs(CalloutSettings.defaults());
+        assertThat(CalloutSettings.parse(Map.of("port", "2525"))).isNotEqualTo(CalloutSettings.defaults());
     }
 
     @Test

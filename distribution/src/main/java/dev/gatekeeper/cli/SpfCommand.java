@@ -56,7 +56,7 @@ final class SpfCommand implements Command {
             throw new UsageException("unexpected argument '" + args.positional().get(0) + "'");
         }
         Duration timeout = args.duration("--timeout", "20s");
-        String receiver = args.value("--receiver").orElse(SpfSettings.DEFAULT_RECEIVER);
+        String receiver = args.value("--receiver").orElse(SpfSettings.RECEIVER.defaultValue());
         DnsResolver resolver = ResolverOptions.resolver(args, timeout);
         SpfEvaluator evaluator = new SpfEvaluator(resolver,
                 SpfSettings.builder().timeBudget(timeout).receiver(receiver).build());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class JamesGenerationJarsIT {
 
     private static final String HANDLER = "dev/gatekeeper/james/smtp/GatekeeperHandler.class";
-    private static final String GENERATION = "dev/gatekeeper/james/smtp/JamesGeneration.class";
+    private static final String GENERATION = "dev/gatekeeper/james/common/JamesGeneration.class";
     private static final List<String> MAIL_APIS = List.of("javax/mail", "jakarta/mail", "javax/activation", "jakarta/activation");
 
     private static Path jar(String property) {
@@ -37,8 +37,8 @@ class JamesGenerationJarsIT {
 
     @Test
     void theJarForJames39LinksAgainstJakartaMailAndTheOneFor38AgainstJavaxMail() throws IOException {
-        String mailet38 = text(jar("gatekeeper.jar"), "dev/gatekeeper/james/smtp/MessageStamp.class");
-        String mailet39 = text(jar("gatekeeper.jar.james39"), "dev/gatekeeper/james/smtp/MessageStamp.class");
+        String mailet38 = text(jar("gatekeeper.jar"), "dev/gatekeeper/james/common/MessageRewrite.class");
+        String mailet39 = text(jar("gatekeeper.jar.james39"), "dev/gatekeeper/james/common/MessageRewrite.class");
         assertThat(mailet38).contains("javax/mail/internet/MimeMessage").doesNotContain("jakarta/mail");
         assertThat(mailet39).contains("jakarta/mail/internet/MimeMessage").doesNotContain("javax/mail");
         // The generation check's own constant follows the class references.

@@ -4,66 +4,45 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.xbill.DNS.ResolverConfig;
 
 /**
- * The immutable settings of a {@link DnsjavaResolver}. Every value is checked when the builder
- * is given it; a bad value is refused at once with a message naming it.
- *
- * <table>
- * <caption>Settings and defaults</caption>
- * <tr><th>setting</th><th>default</th></tr>
- * <tr><td>servers</td><td>the system's resolvers (dnsjava's {@code ResolverConfig})</td></tr>
- * <tr><td>timeout</td><td>{@value #DEFAULT_TIMEOUT_MILLIS} ms per attempt</td></tr>
- * <tr><td>retries</td><td>{@value #DEFAULT_RETRIES}</td></tr>
- * <tr><td>ednsPayloadSize</td><td>{@value #DEFAULT_EDNS_PAYLOAD_SIZE} octets</td></tr>
- * <tr><td>cacheSize</td><td>{@value #DEFAULT_CACHE_SIZE} entries (0 disables the cache)</td></tr>
- * <tr><td>maxTtl</td><td>{@value #DEFAULT_MAX_TTL_SECONDS} s</td></tr>
- * <tr><td>maxNegativeTtl</td><td>{@value #DEFAULT_MAX_NEGATIVE_TTL_SECONDS} s</td></tr>
- * </table>
- *
- * <p>Built with {@link #builder()}, or from configuration text with {@link #parse(Map)}.
+ * The immutable settings of a {@link DnsjavaResolver}: its {@link #KEYS}, each declared below with
+ * its default and bounds (the project README's DNS table lists them, and a test keeps the two in
+ * step). Built with {@link #builder()}, or from configuration text with {@link #parse(Map)}; a bad
+ * value is refused at once with a message naming it.
  */
 public final class ResolverSettings {
 
-    public static final long DEFAULT_TIMEOUT_MILLIS = 5_000;
-    public static final int DEFAULT_RETRIES = 1;
+    /** {@code host[:port]}, separated by commas or spaces; absent, the system's resolvers. */
+    public static final Setting<List<InetSocketAddress>> SERVERS = Setting.parsed("servers",
+            ResolverSettings::parseServers, List::toString, null).absentMeans("the system's resolvers");
+    /** Per attempt; at most a minute. */
+    public static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "5s").positive().atMost(Duration.ofMinutes(1));
+    /** Each retry goes to the next server. */
+    public static final Setting<Integer> RETRIES = Setting.integer("retries", "1").within(0, 10);
     /** DNS Flag Day 2020: a payload that fits an IPv6 minimum MTU without fragmentation. */
-    public static final int DEFAULT_EDNS_PAYLOAD_SIZE = 1232;
-    public static final int DEFAULT_CACHE_SIZE = 10_000;
+    public static final Setting<Integer> EDNS_PAYLOAD_SIZE = Setting.integer("ednsPayloadSize", "1232").within(512, 65_535);
+    /** Answers cached; 0 turns the cache off. */
+    public static final Setting<Integer> CACHE_SIZE = Setting.integer("cacheSize", "10000").notNegative().unit("entries");
     /** One day, as Unbound's {@code cache-max-ttl}. */
-    public static final long DEFAULT_MAX_TTL_SECONDS = 86_400;
+    public static final Setting<Duration> MAX_TTL = Setting.duration("maxTtl", "1d").notNegative();
     /** RFC 2308 §5 caps negative caching; a mail server wants a new record seen soon, hence 15 minutes. */
-    public static final long DEFAULT_MAX_NEGATIVE_TTL_SECONDS = 900;
+    public static final Setting<Duration> MAX_NEGATIVE_TTL = Setting.duration("maxNegativeTtl", "15m").notNegative();
 
-    /** The keys {@link #parse(Map)} knows, in the order of the settings table. */
-    public static final List<String> KEYS = List.of(
-            "servers", "timeout", "retries", "ednsPayloadSize", "cacheSize", "maxTtl", "maxNegativeTtl");
+    /** Every key {@link #parse(Map)} knows, in the order of the settings table. */
+    public static final SettingKeys KEYS = SettingKeys.of(
+            SERVERS, TIMEOUT, RETRIES, EDNS_PAYLOAD_SIZE, CACHE_SIZE, MAX_TTL, MAX_NEGATIVE_TTL);
 
-    static final int MAX_RETRIES = 10;
     static final int DNS_PORT = 53;
 
-    private final List<InetSocketAddress> servers;
-    private final Duration timeout;
-    private final int retries;
-    private final int ednsPayloadSize;
-    private final int cacheSize;
-    private final Duration maxTtl;
-    private final Duration maxNegativeTtl;
+    private final SettingMap values;
 
-    private ResolverSettings(Builder b) {
-        this.servers = b.servers.isEmpty() ? systemServers() : List.copyOf(b.servers);
-        this.timeout = b.timeout;
-        this.retries = b.retries;
-        this.ednsPayloadSize = b.ednsPayloadSize;
-        this.cacheSize = b.cacheSize;
-        this.maxTtl = b.maxTtl;
-        this.maxNegativeTtl = b.maxNegativeTtl;
+    private ResolverSettings(SettingMap values) {
+        this.values = values.get(SERVERS) == null ? values.with(SERVERS, systemServers()) : values;
     }
 
     public static Builder builder() {
@@ -83,92 +62,65 @@ public final class ResolverSettings {
      * blank value or a bad value is refused with a message naming the key.
      */
     public static ResolverSettings parse(Map<String, String> properties) {
-        Builder b = builder();
-        for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
-            String key = e.getKey();
-            String value = e.getValue() == null ? "" : e.getValue().trim();
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException(
-                        "unknown setting '" + key + "' (known: " + String.join(", ", KEYS) + ")");
-            }
-            if (value.isEmpty()) {
-                throw new IllegalArgumentException(key + ": no value");
-            }
-            switch (key) {
-                case "servers":
-                    b.servers(Arrays.asList(value.split("[,\\s]+")));
-                    break;
-                case "timeout":
-                    b.timeout(duration(key, value));
-                    break;
-                case "retries":
-                    b.retries(integer(key, value));
-                    break;
-                case "ednsPayloadSize":
-                    b.ednsPayloadSize(integer(key, value));
-                    break;
-                case "cacheSize":
-                    b.cacheSize(integer(key, value));
-                    break;
-                case "maxTtl":
-                    b.maxTtl(duration(key, value));
-                    break;
-                default:
-                    b.maxNegativeTtl(duration(key, value));
-                    break;
-            }
-        }
-        return b.build();
+        return new ResolverSettings(KEYS.read(properties));
     }
 
-    private static Duration duration(String key, String value) {
-        return SettingValues.duration(key, value);
-    }
-
-    private static int integer(String key, String value) {
-        return SettingValues.integer(key, value);
+    /**
+     * Parses settings written with a prefix, as flat parameters are ({@code dns.timeout}); every
+     * message names a setting with its prefix.
+     */
+    public static ResolverSettings parse(Map<String, String> properties, String prefix) {
+        return new ResolverSettings(KEYS.read(properties, prefix));
     }
 
     /** The servers, tried in order: attempt {@code n} goes to server {@code n mod servers}. */
     public List<InetSocketAddress> servers() {
-        return servers;
+        return values.get(SERVERS);
     }
 
     /** How long one attempt (UDP, and TCP after a truncated UDP answer) may take. */
     public Duration timeout() {
-        return timeout;
+        return values.get(TIMEOUT);
     }
 
     /** How many more attempts follow a timeout, an I/O error, SERVFAIL or REFUSED. */
     public int retries() {
-        return retries;
+        return values.get(RETRIES);
     }
 
     /** The UDP payload size announced in the EDNS0 OPT record (RFC 6891). */
     public int ednsPayloadSize() {
-        return ednsPayloadSize;
+        return values.get(EDNS_PAYLOAD_SIZE);
     }
 
     /** The most answers the cache holds; 0 disables it. */
     public int cacheSize() {
-        return cacheSize;
+        return values.get(CACHE_SIZE);
     }
 
     /** The longest a positive answer is cached, whatever its TTL says. */
     public Duration maxTtl() {
-        return maxTtl;
+        return values.get(MAX_TTL);
     }
 
     /** The longest an NXDOMAIN or NODATA answer is cached, whatever its SOA says. */
     public Duration maxNegativeTtl() {
-        return maxNegativeTtl;
+        return values.get(MAX_NEGATIVE_TTL);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ResolverSettings && values.equals(((ResolverSettings) o).values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
     }
 
     @Override
     public String toString() {
-        return "ResolverSettings{servers=" + servers + ", timeout=" + timeout + ", retries=" + retries
-                + ", ednsPayloadSize=" + ednsPayloadSize + ", cacheSize=" + cacheSize + ", maxTtl=" + maxTtl
-                + ", maxNegativeTtl=" + maxNegativeTtl + "}";
+        return "ResolverSettings{" + values + "}";
     }
 
     private static List<InetSocketAddress> systemServers() {
@@ -177,6 +129,14 @@ public final class ResolverSettings {
             throw new IllegalStateException("no DNS servers configured and none found in the system's configuration");
         }
         return List.copyOf(found);
+    }
+
+    private static List<InetSocketAddress> parseServers(String text) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String spec : text.split("[,\\s]+")) {
+            out.add(parseServer(spec));
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -223,26 +183,20 @@ public final class ResolverSettings {
     }
 
     private static IllegalArgumentException badServer(String spec, String why) {
-        return new IllegalArgumentException("servers: '" + spec + "' is not host[:port] (" + why + ")");
+        return new IllegalArgumentException("'" + spec + "' is not host[:port] (" + why + ")");
     }
 
     /** Collects settings; each setter refuses a bad value with an {@link IllegalArgumentException}. */
     public static final class Builder {
+        private SettingMap values = KEYS.defaults();
         private final List<InetSocketAddress> servers = new ArrayList<>();
-        private Duration timeout = Duration.ofMillis(DEFAULT_TIMEOUT_MILLIS);
-        private int retries = DEFAULT_RETRIES;
-        private int ednsPayloadSize = DEFAULT_EDNS_PAYLOAD_SIZE;
-        private int cacheSize = DEFAULT_CACHE_SIZE;
-        private Duration maxTtl = Duration.ofSeconds(DEFAULT_MAX_TTL_SECONDS);
-        private Duration maxNegativeTtl = Duration.ofSeconds(DEFAULT_MAX_NEGATIVE_TTL_SECONDS);
 
         private Builder() {
         }
 
         /** Adds a server as {@code host[:port]} (IP literal, port 53 when absent). */
         public Builder server(String hostPort) {
-            servers.add(parseServer(hostPort));
-            return this;
+            return server(SERVERS.read(hostPort).get(0));
         }
 
         /** Adds a server by socket address. */
@@ -259,7 +213,7 @@ public final class ResolverSettings {
         public Builder servers(List<String> hostPorts) {
             List<InetSocketAddress> parsed = new ArrayList<>();
             for (String s : hostPorts) {
-                parsed.add(parseServer(s));
+                parsed.add(SERVERS.read(s).get(0));
             }
             servers.clear();
             servers.addAll(parsed);
@@ -267,59 +221,38 @@ public final class ResolverSettings {
         }
 
         public Builder timeout(Duration value) {
-            Objects.requireNonNull(value, "timeout");
-            if (value.isNegative() || value.isZero() || value.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw new IllegalArgumentException("timeout: " + value + " is not within (0, 60 s]");
-            }
-            this.timeout = value;
+            values = values.with(TIMEOUT, value);
             return this;
         }
 
         public Builder retries(int value) {
-            if (value < 0 || value > MAX_RETRIES) {
-                throw new IllegalArgumentException("retries: " + value + " is not within 0-" + MAX_RETRIES);
-            }
-            this.retries = value;
+            values = values.with(RETRIES, value);
             return this;
         }
 
         public Builder ednsPayloadSize(int value) {
-            if (value < 512 || value > 65_535) {
-                throw new IllegalArgumentException("ednsPayloadSize: " + value + " is not within 512-65535");
-            }
-            this.ednsPayloadSize = value;
+            values = values.with(EDNS_PAYLOAD_SIZE, value);
             return this;
         }
 
         public Builder cacheSize(int value) {
-            if (value < 0) {
-                throw new IllegalArgumentException("cacheSize: " + value + " is negative");
-            }
-            this.cacheSize = value;
+            values = values.with(CACHE_SIZE, value);
             return this;
         }
 
         public Builder maxTtl(Duration value) {
-            this.maxTtl = nonNegative("maxTtl", value);
+            values = values.with(MAX_TTL, value);
             return this;
         }
 
         public Builder maxNegativeTtl(Duration value) {
-            this.maxNegativeTtl = nonNegative("maxNegativeTtl", value);
+            values = values.with(MAX_NEGATIVE_TTL, value);
             return this;
-        }
-
-        private static Duration nonNegative(String key, Duration value) {
-            Objects.requireNonNull(value, key);
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(key + ": " + value + " is negative");
-            }
-            return value;
         }
 
         /** The settings; with no server given, the system's resolvers. */
         public ResolverSettings build() {
-            return new ResolverSettings(this);
+            return new ResolverSettings(servers.isEmpty() ? values : values.with(SERVERS, List.copyOf(servers)));
         }
     }
 }

@@ -69,15 +69,15 @@ class ResolverSettingsTest {
     @Test
     void refusesOutOfRangeValuesNamingTheSetting() {
         ResolverSettings.Builder b = ResolverSettings.builder();
-        assertThatThrownBy(() -> b.timeout(Duration.ZERO)).hasMessage("timeout: PT0S is not within (0, 60 s]");
-        assertThatThrownBy(() -> b.timeout(Duration.ofMinutes(2))).hasMessage("timeout: PT2M is not within (0, 60 s]");
-        assertThatThrownBy(() -> b.retries(-1)).hasMessage("retries: -1 is not within 0-10");
-        assertThatThrownBy(() -> b.retries(11)).hasMessage("retries: 11 is not within 0-10");
-        assertThatThrownBy(() -> b.ednsPayloadSize(511)).hasMessage("ednsPayloadSize: 511 is not within 512-65535");
+        assertThatThrownBy(() -> b.timeout(Duration.ZERO)).hasMessage("timeout: 0s is not positive");
+        assertThatThrownBy(() -> b.timeout(Duration.ofMinutes(2))).hasMessage("timeout: 2m is more than 1m");
+        assertThatThrownBy(() -> b.retries(-1)).hasMessage("retries: -1 is outside 0..10");
+        assertThatThrownBy(() -> b.retries(11)).hasMessage("retries: 11 is outside 0..10");
+        assertThatThrownBy(() -> b.ednsPayloadSize(511)).hasMessage("ednsPayloadSize: 511 is outside 512..65535");
         assertThatThrownBy(() -> b.cacheSize(-1)).hasMessage("cacheSize: -1 is negative");
-        assertThatThrownBy(() -> b.maxTtl(Duration.ofSeconds(-1))).hasMessage("maxTtl: PT-1S is negative");
+        assertThatThrownBy(() -> b.maxTtl(Duration.ofSeconds(-1))).hasMessage("maxTtl: -1s is negative");
         assertThatThrownBy(() -> b.maxNegativeTtl(Duration.ofSeconds(-1)))
-                .hasMessage("maxNegativeTtl: PT-1S is negative");
+                .hasMessage("maxNegativeTtl: -1s is negative");
     }
 
     @Test
@@ -111,12 +111,12 @@ class ResolverSettingsTest {
         assertThatThrownBy(() -> ResolverSettings.parse(Map.of("cacheSize", " ")))
                 .hasMessage("cacheSize: no value");
         assertThatThrownBy(() -> ResolverSettings.parse(Map.of("retries", "99")))
-                .hasMessage("retries: 99 is not within 0-10");
+                .hasMessage("retries: '99' is outside 0..10");
     }
 
     @Test
     void everyKeyHasAGetterAndParseKnowsEveryKey() {
         ResolverSettings s = ResolverSettings.parse(Map.of("servers", "127.0.0.1"));
-        assertThat(ResolverSettings.KEYS).allSatisfy(key -> assertThat(s.toString()).contains(key + "="));
+        assertThat(ResolverSettings.KEYS.names()).allSatisfy(key -> assertThat(s.toString()).contains(key + "="));
     }
 }

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SpfExplanationIT {
 
-    /** The handler's default {@code <spfWait>} (HandlerConfig.DEFAULT_SPF_WAIT). */
+    /** The handler's default {@code <spfWait>} (HandlerConfig.SPF_WAIT). */
     private static final Duration SPF_WAIT = Duration.ofSeconds(10);
-    /** SpfSettings.DEFAULT_EXPLANATION_TIMEOUT, plus scheduling and the SMTP round trips. */
+    /** SpfSettings.EXPLANATION_TIMEOUT's default, plus scheduling and the SMTP round trips. */
     private static final Duration EXPLANATION_BOUND = Duration.ofSeconds(2).plus(Duration.ofSeconds(2));
 
     private static final String ZONE = String.join("\n",

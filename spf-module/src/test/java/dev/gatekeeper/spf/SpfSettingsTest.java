@@ -43,12 +43,12 @@ class SpfSettingsTest {
 
     @Test
     void refusesInvalidValuesNamingTheSetting() {
-        assertThatThrownBy(() -> SpfSettings.builder().maxDnsTerms(0)).hasMessage("maxDnsTerms must be at least 1, was 0");
+        assertThatThrownBy(() -> SpfSettings.builder().maxDnsTerms(0)).hasMessage("maxDnsTerms: 0 is less than 1");
         assertThatThrownBy(() -> SpfSettings.builder().maxVoidLookups(-1))
-                .hasMessage("maxVoidLookups must be at least 0, was -1");
+                .hasMessage("maxVoidLookups: -1 is negative");
         assertThatThrownBy(() -> SpfSettings.builder().timeBudget(Duration.ZERO)).hasMessageContaining("timeBudget");
         assertThatThrownBy(() -> SpfSettings.builder().explanationTimeout(Duration.ofSeconds(-1)))
-                .hasMessage("explanationTimeout must be positive, was PT-1S");
+                .hasMessage("explanationTimeout: -1s is not positive");
         assertThatThrownBy(() -> SpfSettings.builder().defaultExplanation("%{x}"))
                 .hasMessageContaining("defaultExplanation");
         assertThatThrownBy(() -> SpfSettings.builder().defaultExplanation("from %{p}"))
@@ -73,6 +73,15 @@ class SpfSettingsTest {
     }
 
     @Test
+    void aReceiverLeftAtItsDefaultIsNotConfiguredAndEqualSettingsAreEqual() {
+        assertThat(SpfSettings.parse(Map.of()).configuredReceiver()).isEmpty();
+        assertThat(SpfSettings.parse(Map.of("receiver", "unknown")).configuredReceiver()).contains("unknown");
+        assertThat(SpfSettings.parse(Map.of("maxDnsTerms", "10"))).isEqualTo(SpfSettings.defaults())
+                .hasSameHashCodeAs(SpfSettings.defaults());
+        assertThat(SpfSettings.parse(Map.of("maxDnsTerms", "11"))).isNotEqualTo(SpfSettings.defaults());
+    }
+
+    @Test
     void parseNamesTheBadKeyOrValue() {
         assertThatThrownBy(() -> SpfSettings.parse(Map.of("maxLookups", "10")))
                 .hasMessageContaining("maxLookups").hasMessageContaining("maxDnsTerms");
@@ -80,6 +89,8 @@ class SpfSettingsTest {
                 .hasMessageContaining("maxDnsTerms").hasMessageContaining("ten");
         assertThatThrownBy(() -> SpfSettings.parse(Map.of("timeBudget", "forever")))
                 .hasMessageContaining("timeBudget").hasMessageContaining("forever");
-        assertThatThrownBy(() -> SpfSettings.parse(Map.of("maxDnsTerms", "0"))).hasMessageContaining("maxDnsTerms");
+        assertThatThrownBy(() -> SpfSettings.parse(Map.of("maxDnsTerms", "0"))).hasMessage("maxDnsTerms: '0' is less than 1");
+        assertThatThrownBy(() -> SpfSettings.parse(Map.of("defaultExplanation", "from %{p}")))
+                .hasMessage("defaultExplanation: 'from %{p}' uses %{p}, which an explanation must not");
     }
 }

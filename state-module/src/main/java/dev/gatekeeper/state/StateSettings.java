@@ -1,24 +1,20 @@
 package dev.gatekeeper.state;
 
-import dev.gatekeeper.dns.SettingValues;
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.dns.SettingKeys;
+import dev.gatekeeper.dns.SettingMap;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * Where Gatekeeper keeps its shared state, parsed once from {@code key=value} pairs with
- * {@link #parse(Map)}; every default is in {@code README-state.md}. Immutable.
+ * Where Gatekeeper keeps its shared state: its {@link #KEYS}, each declared below with its default
+ * (the table of {@code README-state.md}, kept in step by a test), parsed once from
+ * {@code key=value} pairs with {@link #parse(Map)}. Immutable.
  */
 public final class StateSettings {
-
-    /** The keys {@link #parse(Map)} accepts, in the order of the README's table. */
-    public static final List<String> KEYS = List.of(
-            "store", "local.max-entries", "redis.uri", "redis.connect-timeout", "redis.command-timeout",
-            "redis.key-prefix", "redis.fallback", "redis.retry-interval", "redis.connections");
 
     /** Where the state lives. */
     public enum Store {
@@ -36,32 +32,36 @@ public final class StateSettings {
         FAIL
     }
 
-    private final Store store;
-    private final int localMaxEntries;
-    private final URI redisUri;
-    private final Duration connectTimeout;
-    private final Duration commandTimeout;
-    private final String keyPrefix;
-    private final Fallback fallback;
-    private final Duration retryInterval;
-    private final int connections;
+    public static final Setting<Store> STORE = Setting.choice("store", Store.class, "local");
+    public static final Setting<Integer> LOCAL_MAX_ENTRIES = Setting.integer("local.max-entries", "100000").atLeast(1);
+    /** Required with {@code store=redis}. */
+    public static final Setting<URI> REDIS_URI = Setting.parsed("redis.uri", StateSettings::redisUri,
+            u -> u.getScheme() + "://" + u.getHost() + ":" + u.getPort(), null).absentMeans("—");
+    public static final Setting<Duration> REDIS_CONNECT_TIMEOUT = Setting.duration("redis.connect-timeout", "500ms")
+            .atLeast(Duration.ofMillis(1));
+    public static final Setting<Duration> REDIS_COMMAND_TIMEOUT = Setting.duration("redis.command-timeout", "250ms")
+            .atLeast(Duration.ofMillis(1));
+    /** Empty is allowed: one installation per Redis. */
+    public static final Setting<String> REDIS_KEY_PREFIX = Setting.text("redis.key-prefix", "gatekeeper:").blankAllowed()
+            .require(p -> p.chars().allMatch(c -> c > ' ' && c <= '~'), "must be printable ASCII without spaces");
+    public static final Setting<Fallback> REDIS_FALLBACK = Setting.choice("redis.fallback", Fallback.class, "local");
+    public static final Setting<Duration> REDIS_RETRY_INTERVAL = Setting.duration("redis.retry-interval", "5s")
+            .atLeast(Duration.ofMillis(1));
+    public static final Setting<Integer> REDIS_CONNECTIONS = Setting.integer("redis.connections", "8").within(1, 256);
 
-    private StateSettings(Store store, int localMaxEntries, URI redisUri, Duration connectTimeout, Duration commandTimeout,
-            String keyPrefix, Fallback fallback, Duration retryInterval, int connections) {
-        this.store = store;
-        this.localMaxEntries = localMaxEntries;
-        this.redisUri = redisUri;
-        this.connectTimeout = connectTimeout;
-        this.commandTimeout = commandTimeout;
-        this.keyPrefix = keyPrefix;
-        this.fallback = fallback;
-        this.retryInterval = retryInterval;
-        this.connections = connections;
+    /** Every key {@link #parse(Map)} knows, in the order of the README's table. */
+    public static final SettingKeys KEYS = SettingKeys.of(STORE, LOCAL_MAX_ENTRIES, REDIS_URI, REDIS_CONNECT_TIMEOUT,
+            REDIS_COMMAND_TIMEOUT, REDIS_KEY_PREFIX, REDIS_FALLBACK, REDIS_RETRY_INTERVAL, REDIS_CONNECTIONS);
+
+    private final SettingMap values;
+
+    private StateSettings(SettingMap values) {
+        this.values = values;
     }
 
     /** In-process state with every default. */
     public static StateSettings defaults() {
-        return parse(Map.of());
+        return new StateSettings(KEYS.defaults());
     }
 
     /**
@@ -70,127 +70,82 @@ public final class StateSettings {
      * @throws IllegalArgumentException naming the key at fault
      */
     public static StateSettings parse(Map<String, String> properties) {
-        for (String k : properties.keySet()) {
-            if (!KEYS.contains(k)) {
-                throw new IllegalArgumentException("unknown state setting '" + k + "' (known: " + String.join(", ", KEYS) + ")");
-            }
-        }
-        Store store = choice("store", properties.getOrDefault("store", "local"), Store.class);
-        int maxEntries = SettingValues.integer("local.max-entries", properties.getOrDefault("local.max-entries", "100000"));
-        if (maxEntries < 1) {
-            throw new IllegalArgumentException("local.max-entries: must be at least 1, not " + maxEntries);
-        }
-        URI uri = null;
-        String u = properties.get("redis.uri");
-        if (u != null) {
-            try {
-                uri = new URI(u.strip());
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("redis.uri: '" + u + "' is not a URI", e);
-            }
-            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new IllegalArgumentException("redis.uri: '" + u + "' is not redis://host[:port][/db] or rediss://...");
-            }
-        }
-        if (store == Store.REDIS && uri == null) {
+        SettingMap values = KEYS.read(properties);
+        if (values.get(STORE) == Store.REDIS && values.get(REDIS_URI) == null) {
             throw new IllegalArgumentException("store=redis needs redis.uri (redis://host:6379)");
         }
-        Duration connect = positive("redis.connect-timeout", properties.getOrDefault("redis.connect-timeout", "500ms"));
-        Duration command = positive("redis.command-timeout", properties.getOrDefault("redis.command-timeout", "250ms"));
-        String prefix = properties.getOrDefault("redis.key-prefix", "gatekeeper:");
-        if (prefix.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-            throw new IllegalArgumentException("redis.key-prefix: '" + prefix + "' must be printable ASCII without spaces");
-        }
-        Fallback fallback = choice("redis.fallback", properties.getOrDefault("redis.fallback", "local"), Fallback.class);
-        Duration retry = positive("redis.retry-interval", properties.getOrDefault("redis.retry-interval", "5s"));
-        int connections = SettingValues.integer("redis.connections", properties.getOrDefault("redis.connections", "8"));
-        if (connections < 1 || connections > 256) {
-            throw new IllegalArgumentException("redis.connections: between 1 and 256, not " + connections);
-        }
-        return new StateSettings(store, maxEntries, uri, connect, command, prefix, fallback, retry, connections);
+        return new StateSettings(values);
     }
 
-    private static <E extends Enum<E>> E choice(String key, String value, Class<E> type) {
+    private static URI redisUri(String text) {
+        URI uri;
         try {
-            return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": '" + value + "' is not one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a URI", e);
         }
-    }
-
-    private static Duration positive(String key, String value) {
-        Duration d = SettingValues.duration(key, value);
-        if (d.toMillis() < 1) {
-            throw new IllegalArgumentException(key + ": must be at least 1ms, not '" + value + "'");
+        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("'" + text + "' is not redis://host[:port][/db] or rediss://...");
         }
-        return d;
+        return uri;
     }
 
     public Store store() {
-        return store;
+        return values.get(STORE);
     }
 
     /** The most counters, and the most entries, the in-process state keeps (least recently used go first). */
     public int localMaxEntries() {
-        return localMaxEntries;
+        return values.get(LOCAL_MAX_ENTRIES);
     }
 
     /** {@code redis://[user:password@]host[:port][/db]}; null with {@code store=local}. */
     public URI redisUri() {
-        return redisUri;
+        return values.get(REDIS_URI);
     }
 
     public Duration connectTimeout() {
-        return connectTimeout;
+        return values.get(REDIS_CONNECT_TIMEOUT);
     }
 
     /** The longest a Redis command may take before the fallback applies. */
     public Duration commandTimeout() {
-        return commandTimeout;
+        return values.get(REDIS_COMMAND_TIMEOUT);
     }
 
     /** Put before every Redis key, so that several installations can share one Redis. */
     public String keyPrefix() {
-        return keyPrefix;
+        return values.get(REDIS_KEY_PREFIX);
     }
 
     public Fallback fallback() {
-        return fallback;
+        return values.get(REDIS_FALLBACK);
     }
 
     /** While Redis is down, how often one operation tries it again (the others use the fallback at once). */
     public Duration retryInterval() {
-        return retryInterval;
+        return values.get(REDIS_RETRY_INTERVAL);
     }
 
     /** Connections to Redis, and threads that run commands on them. */
     public int connections() {
-        return connections;
+        return values.get(REDIS_CONNECTIONS);
     }
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof StateSettings)) {
-            return false;
-        }
-        StateSettings s = (StateSettings) o;
-        return store == s.store && localMaxEntries == s.localMaxEntries && Objects.equals(redisUri, s.redisUri)
-                && connectTimeout.equals(s.connectTimeout) && commandTimeout.equals(s.commandTimeout)
-                && keyPrefix.equals(s.keyPrefix) && fallback == s.fallback && retryInterval.equals(s.retryInterval)
-                && connections == s.connections;
+        return o instanceof StateSettings && values.equals(((StateSettings) o).values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(store, localMaxEntries, redisUri, connectTimeout, commandTimeout, keyPrefix, fallback,
-                retryInterval, connections);
+        return values.hashCode();
     }
 
     @Override
     public String toString() {
         // The URI may carry a password: show only where it points.
-        return store == Store.LOCAL ? "store=local" : "store=redis " + redisUri.getHost() + ":" + redisUri.getPort()
-                + " fallback=" + fallback.name().toLowerCase(Locale.ROOT);
+        return store() == Store.LOCAL ? "store=local" : "store=redis " + redisUri().getHost() + ":" + redisUri().getPort()
+                + " fallback=" + fallback().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -36,6 +36,13 @@ class StateSettingsTest {
     }
 
     @Test
+    void equalSettingsAreEqualAndAnEmptyPrefixIsAllowed() {
+        assertThat(StateSettings.parse(Map.of("store", "LOCAL"))).isEqualTo(StateSettings.defaults())
+                .hasSameHashCodeAs(StateSettings.defaults());
+        assertThat(StateSettings.parse(Map.of("redis.key-prefix", "")).keyPrefix()).isEmpty();
+    }
+
+    @Test
     void mistakesAreRefusedWithTheirKey() {
         assertThatThrownBy(() -> StateSettings.parse(Map.of("store", "redis")))
                 .hasMessage("store=redis needs redis.uri (redis://host:6379)");
@@ -44,8 +51,12 @@ class StateSettingsTest {
         assertThatThrownBy(() -> StateSettings.parse(Map.of("store", "memcached")))
                 .hasMessage("store: 'memcached' is not one of [local, redis]");
         assertThatThrownBy(() -> StateSettings.parse(Map.of("redis.timeout", "1s")))
-                .hasMessageStartingWith("unknown state setting 'redis.timeout'");
+                .hasMessageStartingWith("unknown setting 'redis.timeout' (known: store, local.max-entries, redis.uri,");
         assertThatThrownBy(() -> StateSettings.parse(Map.of("redis.command-timeout", "0ms")))
-                .hasMessage("redis.command-timeout: must be at least 1ms, not '0ms'");
+                .hasMessage("redis.command-timeout: '0ms' is less than 1ms");
+        assertThatThrownBy(() -> StateSettings.parse(Map.of("redis.key-prefix", "a b")))
+                .hasMessage("redis.key-prefix: 'a b' must be printable ASCII without spaces");
+        assertThatThrownBy(() -> StateSettings.parse(Map.of("redis.connections", "0")))
+                .hasMessage("redis.connections: '0' is outside 1..256");
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatekeeper.james.mailets;
 
-import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,22 +28,20 @@ import org.apache.mailet.Mail;
  */
 public class AddGatekeeperHeaders extends GatekeeperMailet {
 
-    static final String DEFAULT_PREFIX = "X-Gatekeeper-";
+    static final Setting<String> PREFIX = Setting.text("prefix", "X-Gatekeeper-")
+            .require(p -> p.matches("[!-9;-~]+"), "is not a header field name (RFC 5322 §3.6.8)");
     private static final List<String> SUFFIXES = List.of("SPF", "Callout", "Tags", "Verdicts", "Warning");
 
     private String prefix;
 
     @Override
     Set<String> parameters() {
-        return Set.of("prefix");
+        return Set.of(PREFIX.name());
     }
 
     @Override
     void configure() {
-        prefix = parameter("prefix", DEFAULT_PREFIX);
-        if (!prefix.matches("[!-9;-~]+")) {
-            throw new IllegalArgumentException("prefix: '" + prefix + "' is not a header field name (RFC 5322 §3.6.8)");
-        }
+        prefix = parameter(PREFIX);
     }
 
     @Override

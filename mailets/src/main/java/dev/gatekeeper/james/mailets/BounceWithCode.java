@@ -1,8 +1,7 @@
 package dev.gatekeeper.james.mailets;
 
+import dev.gatekeeper.dns.Setting;
 import dev.gatekeeper.policy.SmtpReply;
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -29,6 +28,12 @@ import org.apache.mailet.Mail;
  */
 public class BounceWithCode extends GatekeeperMailet {
 
+    /** What goes back with the report. */
+    static final Setting<DeliveryStatusReport.Returned> ATTACHMENT = Setting.choice("attachment", DeliveryStatusReport.Returned.class,
+            "headers");
+    /** Where the mail goes afterwards; {@code ghost}: nowhere. */
+    static final Setting<String> STATE = Setting.text("state", Mail.GHOST);
+
     private SmtpReply reply;
     private String reason;
     private DeliveryStatusReport.Returned attachment;
@@ -37,7 +42,7 @@ public class BounceWithCode extends GatekeeperMailet {
 
     @Override
     Set<String> parameters() {
-        return Set.of("reply", "reason", "attachment", "reportingMta", "state");
+        return Set.of("reply", "reason", ATTACHMENT.name(), "reportingMta", STATE.name());
     }
 
     @Override
@@ -60,15 +65,10 @@ public class BounceWithCode extends GatekeeperMailet {
         }
         reply = r;
         reason = parameter("reason", r.text());
-        String a = parameter("attachment", "headers");
-        try {
-            attachment = DeliveryStatusReport.Returned.valueOf(a.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("attachment: unknown value '" + a + "' (headers, message, none)");
-        }
+        attachment = parameter(ATTACHMENT);
         // James sets the postmaster after the mailets' init: its domain is read per mail.
         reportingMta = parameter("reportingMta", "");
-        state = parameter("state", Mail.GHOST);
+        state = parameter(STATE);
     }
 
     @Override

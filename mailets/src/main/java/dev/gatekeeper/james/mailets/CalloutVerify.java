@@ -2,10 +2,10 @@ package dev.gatekeeper.james.mailets;
 
 import dev.gatekeeper.callout.CalloutOutcome;
 import dev.gatekeeper.callout.CalloutVerifier;
-import dev.gatekeeper.dns.SettingValues;
-import dev.gatekeeper.james.matchers.MailSpf;
-import dev.gatekeeper.james.smtp.GatekeeperAttributes;
-import dev.gatekeeper.james.smtp.SharedEngines;
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
+import dev.gatekeeper.james.common.MailSpf;
+import dev.gatekeeper.james.common.SharedEngines;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,6 +40,8 @@ public class CalloutVerify extends GatekeeperMailet {
 
     /** Beyond the engine's own overall timeout, for the probe's last reply to arrive. */
     static final Duration MARGIN = Duration.ofSeconds(1);
+    /** The longest wait of the spooler thread. */
+    static final Setting<Duration> TIMEOUT = Setting.duration("timeout", null).absentMeans("callout.overallTimeout + 1s");
 
     private boolean recipients;
     private Duration timeout;
@@ -47,7 +49,7 @@ public class CalloutVerify extends GatekeeperMailet {
 
     @Override
     Set<String> parameters() {
-        return Set.of("address", "timeout");
+        return Set.of("address", TIMEOUT.name());
     }
 
     @Override
@@ -57,10 +59,9 @@ public class CalloutVerify extends GatekeeperMailet {
             throw new IllegalArgumentException("address: give one of sender, recipients");
         }
         recipients = address.get(0).equals("recipients");
-        verifier = SharedEngines.callouts(engines.dns(), engines.callout());
-        timeout = getInitParameter("timeout") == null
-                ? verifier.settings().overallTimeout().plus(MARGIN)
-                : SettingValues.duration("timeout", parameter("timeout", ""));
+        verifier = SharedEngines.callouts(engines);
+        String text = getInitParameter(TIMEOUT.name());
+        timeout = text == null ? verifier.settings().overallTimeout().plus(MARGIN) : TIMEOUT.read(text);
     }
 
     @Override

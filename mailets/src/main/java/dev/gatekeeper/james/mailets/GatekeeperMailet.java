@@ -1,7 +1,8 @@
 package dev.gatekeeper.james.mailets;
 
-import dev.gatekeeper.james.matchers.EngineSettings;
-import dev.gatekeeper.james.smtp.JamesGeneration;
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.james.common.EngineSettings;
+import dev.gatekeeper.james.common.JamesGeneration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -28,7 +29,8 @@ abstract class GatekeeperMailet extends GenericMailet {
     private static final Set<String> CONTAINER_PARAMETERS = Set.of("onMailetException", "onMatchException");
 
     final Logger log = LoggerFactory.getLogger(getClass());
-    EngineSettings engines = EngineSettings.none();
+    /** Read in {@link #init()}. */
+    EngineSettings engines;
 
     @Override
     public final void init() {
@@ -48,7 +50,7 @@ abstract class GatekeeperMailet extends GenericMailet {
                 throw new IllegalArgumentException("unknown parameter" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
                         + " (known: " + String.join(", ", new TreeSet<>(parameters())) + ", dns.*, spf.*, callout.*)");
             }
-            engines = EngineSettings.of(settings);
+            engines = EngineSettings.flat(settings);
             configure();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(getMailetName() + ": " + e.getMessage(), e);
@@ -65,6 +67,12 @@ abstract class GatekeeperMailet extends GenericMailet {
     String parameter(String name, String defaultValue) {
         String v = getInitParameter(name);
         return v == null || v.isBlank() ? defaultValue : v.strip();
+    }
+
+    /** A parameter read by its key; the key's default when absent or blank. */
+    <T> T parameter(Setting<T> key) {
+        String v = getInitParameter(key.name());
+        return v == null || v.isBlank() ? key.defaultValue() : key.read(v);
     }
 
     /** A comma or space separated list parameter, each word checked against {@code allowed}. */

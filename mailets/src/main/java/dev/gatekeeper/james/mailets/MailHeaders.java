@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.mailets;
 
-import dev.gatekeeper.james.smtp.ForgedAuthenticationResults;
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;

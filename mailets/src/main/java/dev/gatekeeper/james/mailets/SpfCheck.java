@@ -1,8 +1,8 @@
 package dev.gatekeeper.james.mailets;
 
-import dev.gatekeeper.james.matchers.MailSpf;
-import dev.gatekeeper.james.smtp.ForgedAuthenticationResults;
-import dev.gatekeeper.james.smtp.SharedEngines;
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
+import dev.gatekeeper.james.common.MailSpf;
+import dev.gatekeeper.james.common.SharedEngines;
 import dev.gatekeeper.policy.CidrBlock;
 import dev.gatekeeper.spf.AuthenticationResultsSpf;
 import dev.gatekeeper.spf.ReceivedSpfHeader;
@@ -58,7 +58,7 @@ public class SpfCheck extends GatekeeperMailet {
 
     @Override
     Set<String> parameters() {
-        return Set.of("identities", "headers", "authservId", "forgedAuthenticationResults", "myNetworks");
+        return Set.of("identities", "headers", "authservId", ForgedAuthenticationResults.HANDLING.name(), "myNetworks");
     }
 
     @Override
@@ -76,14 +76,9 @@ public class SpfCheck extends GatekeeperMailet {
         }
         receivedSpf = headers.contains("received-spf");
         authenticationResults = headers.contains("authentication-results");
-        spf = SharedEngines.spf(engines.dns(), engines.spf());
-        authservId = parameter("authservId", engines.spf().getOrDefault("receiver", "localhost"));
-        try {
-            forged = new ForgedAuthenticationResults(authservId, ForgedAuthenticationResults.Handling.parse(
-                    parameter("forgedAuthenticationResults", ForgedAuthenticationResults.Handling.REMOVE.keyword())));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("forgedAuthenticationResults: " + e.getMessage(), e);
-        }
+        spf = SharedEngines.spf(engines);
+        authservId = parameter("authservId", engines.spf().configuredReceiver().orElse("localhost"));
+        forged = new ForgedAuthenticationResults(authservId, parameter(ForgedAuthenticationResults.HANDLING));
         myNetworks = new ArrayList<>();
         for (String w : parameter("myNetworks", "").split("[,\\s]+")) {
             if (!w.isEmpty()) {

@@ -1,10 +1,10 @@
 package dev.gatekeeper.james.mailets;
 
-import static dev.gatekeeper.james.matchers.Mails.mail;
+import static dev.gatekeeper.james.common.Mails.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
 import java.util.List;
 import org.apache.james.core.builder.MimeMessageBuilder;
 import org.apache.mailet.base.test.FakeMail;

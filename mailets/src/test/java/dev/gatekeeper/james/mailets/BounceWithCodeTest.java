@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.mailets;
 
-import static dev.gatekeeper.james.matchers.Mails.mail;
+import static dev.gatekeeper.james.common.Mails.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -112,6 +112,6 @@ class BounceWithCodeTest {
         assertThatThrownBy(() -> mailet("reply", "550 4.1.7 mixed"))
                 .hasMessageStartingWith("BounceWithCode: reply: ");
         assertThatThrownBy(() -> mailet("reply", "550 5.1.7 x", "attachment", "body"))
-                .hasMessage("BounceWithCode: attachment: unknown value 'body' (headers, message, none)");
+                .hasMessage("BounceWithCode: attachment: 'body' is not one of [headers, message, none]");
     }
 }

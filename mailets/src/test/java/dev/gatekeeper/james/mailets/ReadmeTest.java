@@ -2,6 +2,9 @@ package dev.gatekeeper.james.mailets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.dns.SettingsTable;
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,5 +42,18 @@ class ReadmeTest {
         for (String name : matchers) {
             assertThat(readme).as(name).contains("### `" + name + "`");
         }
+    }
+
+    /** The parameter tables give the defaults the mailets' keys declare. */
+    @Test
+    void theParameterTablesGiveTheKeysDefaults() throws Exception {
+        String readme = Files.readString(Path.of(System.getProperty("gatekeeper.root", "..")).resolve("mailets/README-mailets.md"));
+        String header = "| parameter | default | meaning |";
+        SettingsTable.under(readme, "### `SpfCheck`", header)
+                .assertDefaults(List.of(ForgedAuthenticationResults.HANDLING), Setting::name);
+        SettingsTable.under(readme, "### `CalloutVerify`", header).assertDefaults(List.of(CalloutVerify.TIMEOUT), Setting::name);
+        SettingsTable.under(readme, "### `BounceWithCode`", header)
+                .assertDefaults(List.of(BounceWithCode.ATTACHMENT, BounceWithCode.STATE), Setting::name);
+        assertThat(readme).contains("Parameter `prefix` (default `" + AddGatekeeperHeaders.PREFIX.documentedDefault() + "`)");
     }
 }

@@ -1,7 +1,7 @@
 package dev.gatekeeper.james.matchers;
 
 import dev.gatekeeper.callout.CalloutStatus;
-import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.matchers;
 
-import dev.gatekeeper.james.smtp.JamesGeneration;
+import dev.gatekeeper.james.common.JamesGeneration;
 import java.util.Collection;
 import java.util.List;
 import org.apache.james.core.MailAddress;

@@ -1,5 +1,7 @@
 package dev.gatekeeper.james.matchers;
 
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.james.common.EngineSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -42,6 +44,11 @@ final class MatcherCondition {
         return new MatcherCondition(words[0], options);
     }
 
+    /** The option {@code key} names, read by the key; its default when absent. */
+    <T> T option(Setting<T> key) {
+        return key.readOrDefault(key.name(), options.get(key.name()));
+    }
+
     /** The first word split at commas, each trimmed, none empty. */
     List<String> list() {
         List<String> out = new ArrayList<>();
@@ -65,7 +72,7 @@ final class MatcherCondition {
             }
         });
         try {
-            return EngineSettings.of(engine);
+            return EngineSettings.flat(engine);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(matcher + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.matchers;
 
-import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,9 @@
 package dev.gatekeeper.james.matchers;
 
-import dev.gatekeeper.dns.SettingValues;
-import dev.gatekeeper.james.smtp.SharedEngines;
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.james.common.EngineSettings;
+import dev.gatekeeper.james.common.MailSpf;
+import dev.gatekeeper.james.common.SharedEngines;
 import dev.gatekeeper.policy.ClientFacts;
 import dev.gatekeeper.policy.PolicyConfig;
 import dev.gatekeeper.policy.PolicyConfigException;
@@ -39,16 +41,16 @@ public class RelayAllowedByPolicy extends GatekeeperMatcher {
 
     /** Set by James's {@code AddDefaultAttributesMessageHook} when the client is in {@code authorizedAddresses}. */
     static final AttributeName SMTP_IS_AUTH_NETWORK = AttributeName.of("org.apache.james.SMTPIsAuthNetwork");
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest decision; beyond it the matcher throws. */
+    static final Setting<Duration> TIMEOUT = Setting.duration("timeout", "10s");
 
     private PolicyEngine engine;
     private Duration timeout;
 
     @Override
     void configure(MatcherCondition condition) {
-        EngineSettings engines = condition.engineSettings(getMatcherName(), List.of("timeout"));
-        timeout = condition.options.containsKey("timeout")
-                ? SettingValues.duration("timeout", condition.options.get("timeout")) : DEFAULT_TIMEOUT;
+        EngineSettings engines = condition.engineSettings(getMatcherName(), List.of(TIMEOUT.name()));
+        timeout = condition.option(TIMEOUT);
         PolicyConfig config;
         try {
             config = PolicyConfig.loader().classLoader(getClass().getClassLoader())
@@ -60,7 +62,7 @@ public class RelayAllowedByPolicy extends GatekeeperMatcher {
             throw new IllegalArgumentException(getMatcherName() + ": " + condition.first
                     + " has <relay enabled=\"false\">: it has no relay rules to apply");
         }
-        engine = PolicyEngine.create(config, TransactionChecks.none(), SharedEngines.resolver(engines.dns()));
+        engine = PolicyEngine.create(config, TransactionChecks.none(), SharedEngines.resolver(engines));
     }
 
     @Override

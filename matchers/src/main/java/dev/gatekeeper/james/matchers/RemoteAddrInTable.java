@@ -1,5 +1,6 @@
 package dev.gatekeeper.james.matchers;
 
+import dev.gatekeeper.james.common.MailSpf;
 import dev.gatekeeper.policy.TableFile;
 import java.util.Collection;
 import java.util.List;

@@ -1,7 +1,9 @@
 package dev.gatekeeper.james.matchers;
 
-import dev.gatekeeper.dns.SettingValues;
-import dev.gatekeeper.james.smtp.SharedEngines;
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.james.common.EngineSettings;
+import dev.gatekeeper.james.common.MailSpf;
+import dev.gatekeeper.james.common.SharedEngines;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfIdentity;
 import dev.gatekeeper.spf.SpfResult;
@@ -24,6 +26,9 @@ import org.apache.mailet.Mail;
  */
 public class SpfResultIs extends GatekeeperMatcher {
 
+    /** Whether a mail without a recorded result is evaluated here (and the result recorded). */
+    static final Setting<Boolean> EVALUATE = Setting.bool("evaluate", "true");
+
     private Set<SpfResult> results;
     private boolean evaluate;
     private EngineSettings engines;
@@ -37,22 +42,32 @@ public class SpfResultIs extends GatekeeperMatcher {
     void configure(MatcherCondition condition) {
         Set<SpfResult> set = EnumSet.noneOf(SpfResult.class);
         for (String word : condition.list()) {
-            set.add(MailSpf.result(getMatcherName(), word));
+            set.add(result(word));
         }
         if (set.isEmpty()) {
             throw new IllegalArgumentException(getMatcherName() + ": no SPF result listed in '" + condition.first + "'");
         }
         results = set;
-        engines = condition.engineSettings(getMatcherName(), List.of("evaluate"));
-        evaluate = SettingValues.bool("evaluate", condition.options.getOrDefault("evaluate", "true"));
+        engines = condition.engineSettings(getMatcherName(), List.of(EVALUATE.name()));
+        evaluate = condition.option(EVALUATE);
         if (evaluate) {
             // Built now: a bad DNS server name stops James at start, not at the first mail.
             spf();
         }
     }
 
+    /** A result keyword of the condition, naming a bad one. */
+    private SpfResult result(String word) {
+        try {
+            return SpfResult.fromKeyword(word);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(getMatcherName() + ": unknown SPF result '" + word
+                    + "' (none, neutral, pass, fail, softfail, temperror, permerror)");
+        }
+    }
+
     private SpfEvaluator spf() {
-        return SharedEngines.spf(engines.dns(), engines.spf());
+        return SharedEngines.spf(engines);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.matchers;
 
-import dev.gatekeeper.dns.SettingValues;
+import dev.gatekeeper.dns.Setting;
 import dev.gatekeeper.policy.PolicyConfigException;
 import dev.gatekeeper.policy.SmtpAddress;
 import dev.gatekeeper.policy.TableFile;
@@ -18,8 +18,8 @@ import org.apache.james.core.MailAddress;
  */
 abstract class TableMatcher extends GatekeeperMatcher {
 
-    /** As the policy's {@code table-check-seconds} default. */
-    static final Duration DEFAULT_CHECK = Duration.ofSeconds(5);
+    /** How often the file is looked at: as the policy's {@code table-check-seconds} default. */
+    static final Setting<Duration> CHECK = Setting.duration("check", "5s");
     private static final String FILE_SCHEME = "file://";
 
     /** What a sender or recipient table can be; {@code address} when the condition names none. */
@@ -36,15 +36,14 @@ abstract class TableMatcher extends GatekeeperMatcher {
 
     @Override
     void configure(MatcherCondition condition) {
-        condition.engineSettings(getMatcherName(), List.of("type", "check"));
+        condition.engineSettings(getMatcherName(), List.of("type", CHECK.name()));
         TableFile.Type type = condition.options.containsKey("type")
                 ? TableFile.Type.of(condition.options.get("type")) : types.get(0);
         if (!types.contains(type)) {
             throw new IllegalArgumentException(getMatcherName() + ": type '" + type.keyword() + "' cannot be used here (use "
                     + String.join(", ", types.stream().map(TableFile.Type::keyword).toArray(String[]::new)) + ")");
         }
-        Duration check = condition.options.containsKey("check")
-                ? SettingValues.duration("check", condition.options.get("check")) : DEFAULT_CHECK;
+        Duration check = condition.option(CHECK);
         try {
             table = TableFile.open(location(getMatcherName(), condition.first), type, check);
         } catch (PolicyConfigException e) {

@@ -1,11 +1,11 @@
 package dev.gatekeeper.james.matchers;
 
-import static dev.gatekeeper.james.matchers.Mails.init;
-import static dev.gatekeeper.james.matchers.Mails.mail;
+import static dev.gatekeeper.james.common.Mails.init;
+import static dev.gatekeeper.james.common.Mails.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.james.core.MailAddress;

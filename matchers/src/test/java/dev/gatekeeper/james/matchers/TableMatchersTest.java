@@ -1,7 +1,7 @@
 package dev.gatekeeper.james.matchers;
 
-import static dev.gatekeeper.james.matchers.Mails.init;
-import static dev.gatekeeper.james.matchers.Mails.mail;
+import static dev.gatekeeper.james.common.Mails.init;
+import static dev.gatekeeper.james.common.Mails.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

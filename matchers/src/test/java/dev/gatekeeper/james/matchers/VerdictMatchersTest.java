@@ -1,11 +1,11 @@
 package dev.gatekeeper.james.matchers;
 
-import static dev.gatekeeper.james.matchers.Mails.init;
-import static dev.gatekeeper.james.matchers.Mails.mail;
+import static dev.gatekeeper.james.common.Mails.init;
+import static dev.gatekeeper.james.common.Mails.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
 import java.util.List;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,10 @@ package dev.gatekeeper.james.smtp;
 
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.james.common.EngineSettings;
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
+import dev.gatekeeper.james.common.JamesGeneration;
+import dev.gatekeeper.james.common.SharedEngines;
 import dev.gatekeeper.policy.ClientFacts;
 import dev.gatekeeper.policy.PolicyEngine;
 import dev.gatekeeper.policy.PolicySession;
@@ -14,8 +18,6 @@ import dev.gatekeeper.spf.SpfVerdict;
 import dev.gatekeeper.state.SharedState;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -348,11 +350,9 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             synchronized (this) {
                 e = engines;
                 if (e == null) {
-                    Map<String, String> spf = new HashMap<>(config.spf);
-                    spf.putIfAbsent("receiver", helloName);
-                    e = new Engines(SharedEngines.resolver(config.dns), SharedEngines.spf(config.dns, spf),
-                            SharedEngines.callouts(config.dns, config.callout, config.state), SharedEngines.state(config.state),
-                            spf.get("receiver"));
+                    EngineSettings settings = config.engines.namedFor(helloName);
+                    e = new Engines(SharedEngines.resolver(settings), SharedEngines.spf(settings), SharedEngines.callouts(settings),
+                            SharedEngines.state(settings), settings.spf().receiver());
                     engines = e;
                 }
             }

@@ -2,7 +2,11 @@ package dev.gatekeeper.james.smtp;
 
 import dev.gatekeeper.callout.CalloutSettings;
 import dev.gatekeeper.dns.ResolverSettings;
-import dev.gatekeeper.dns.SettingValues;
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.dns.SettingKeys;
+import dev.gatekeeper.dns.SettingMap;
+import dev.gatekeeper.james.common.EngineSettings;
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.policy.PolicyConfig;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.commons.configuration2.Configuration;
@@ -30,7 +35,9 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 /**
  * The Gatekeeper handler's {@code <handler>} element of {@code smtpserver.xml}, read once and
  * checked whole when James starts: every wrong setting is a {@link ConfigurationException} naming
- * it, so James refuses to start rather than failing at the first mail. Immutable.
+ * it, so James refuses to start rather than failing at the first mail. Immutable. The engines'
+ * settings are their own keys ({@link EngineSettings}); the handler's own are declared here, each
+ * with its default (README-hooks.md's table, kept in step by a test).
  */
 final class HandlerConfig {
 
@@ -45,20 +52,50 @@ final class HandlerConfig {
      */
     static final String ERROR_PREFIX = "Gatekeeper handler in smtpserver.xml: ";
 
-    /** Our own failures are temporary (RFC 3463 X.3.0 "other or undefined mail system status"). */
-    static final String DEFAULT_INTERNAL_ERROR = "451 4.3.0 Temporary server error, try again later";
+    /** Whether the client's reverse name is looked up (FCrDNS) at connect. */
+    static final Setting<Boolean> CLIENT_NAME_LOOKUP = Setting.bool("lookup", "true");
+    /** A PTR and its A/AAAA confirmations, asked in parallel: two resolver round trips. Past it the name is "unknown". */
+    static final Setting<Duration> CLIENT_NAME_TIMEOUT = Setting.duration("timeout", "5s").positive();
+    /** The children of {@code <clientName>}. */
+    static final SettingKeys CLIENT_NAME = SettingKeys.of(CLIENT_NAME_LOOKUP, CLIENT_NAME_TIMEOUT);
 
-    /** RFC 8601 §5 says remove or rename; removed, nobody downstream can be misled by it. */
-    static final ForgedAuthenticationResults.Handling DEFAULT_FORGED_AUTHENTICATION_RESULTS = ForgedAuthenticationResults.Handling.REMOVE;
+    /**
+     * How long a stage waits for a callout before answering "verification in progress" (the probe
+     * goes on and its answer is cached for the client's retry). A healthy mail host answers a
+     * probe (MX and address look-ups, connect, greeting, EHLO, MAIL, RCPT: about seven round trips)
+     * in well under a second even across continents. Postfix's verify(8) waits about 6 s
+     * (address_verify_poll_count 3 × address_verify_poll_delay 3s) and under stress not at all
+     * (poll count 1); here the wait holds a James executor thread other connections share, so it is
+     * shorter.
+     */
+    static final Setting<Duration> CALLOUT_WAIT = Setting.duration("calloutWait", "2s").positive();
+
+    /**
+     * How long a stage waits for SPF before taking it as {@code temperror} (the evaluation goes on
+     * and fills the DNS cache for the retry). SPF with warm caches takes milliseconds, a cold
+     * chain of includes a second or two; 10s leaves room for one lost DNS packet and its retry
+     * (the resolver's default timeout is 5s) and halves the worst-case hold of RFC 7208 §4.6.4's
+     * 20-second budget, which the evaluation itself keeps.
+     */
+    static final Setting<Duration> SPF_WAIT = Setting.duration("spfWait", "10s").positive();
+
+    /** The authserv-id of Authentication-Results (RFC 8601 §2.5); absent or empty, James's helloName. */
+    static final Setting<String> AUTHSERV_ID = Setting.text("authservId", null).absentMeans("James's helloName").blankAllowed()
+            .require(v -> v.isEmpty() || v.matches("[A-Za-z0-9.\\-_]+"), "is not a host name (RFC 8601 §2.5)");
+
+    /** Our own failures are temporary (RFC 3463 X.3.0 "other or undefined mail system status"). */
+    static final Setting<SmtpReply> INTERNAL_ERROR = Setting.parsed("internalError", HandlerConfig::internalError,
+            SmtpReply::toString, "451 4.3.0 Temporary server error, try again later");
+
+    /** The handler's own settings that are one element each, as README-hooks.md's table gives them. */
+    static final List<Setting<?>> SCALARS = List.of(CALLOUT_WAIT, SPF_WAIT, AUTHSERV_ID, ForgedAuthenticationResults.HANDLING,
+            INTERNAL_ERROR);
 
     /** Beyond the engines' own budgets, so that their temperror/tempfail answer wins over our timeout. */
     static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
 
-    final Map<String, String> dns;
-    final Map<String, String> spf;
-    final Map<String, String> callout;
-    /** {@link StateSettings} keys: where rate counters and shared callout answers live. */
-    final Map<String, String> state;
+    /** The engines' settings, as {@code <dns>}, {@code <spf>}, {@code <callout>} and {@code <state>} give them. */
+    final EngineSettings engines;
     final PolicyConfig policy;
     final Optional<String> authservId;
     /** What becomes of an outside client's Authentication-Results fields in our authserv-id's name (RFC 8601 §5). */
@@ -75,47 +112,22 @@ final class HandlerConfig {
     /** The longest a stage waits for one SPF evaluation. */
     final Duration spfWait;
 
-    /**
-     * How long a stage waits for a callout before answering "verification in progress" (the probe
-     * goes on and its answer is cached for the client's retry). A healthy mail host answers a
-     * probe (MX and address look-ups, connect, greeting, EHLO, MAIL, RCPT: about seven round trips)
-     * in well under a second even across continents. Postfix's verify(8) waits about 6 s
-     * (address_verify_poll_count 3 × address_verify_poll_delay 3s) and under stress not at all
-     * (poll count 1); here the wait holds a James executor thread other connections share, so it is
-     * shorter.
-     */
-    static final Duration DEFAULT_CALLOUT_WAIT = Duration.ofSeconds(2);
-
-    /**
-     * How long a stage waits for SPF before taking it as {@code temperror} (the evaluation goes on
-     * and fills the DNS cache for the retry). SPF with warm caches takes milliseconds, a cold
-     * chain of includes a second or two; 10s leaves room for one lost DNS packet and its retry
-     * (the resolver's default timeout is 5s) and halves the worst-case hold of RFC 7208 §4.6.4's
-     * 20-second budget, which the evaluation itself keeps.
-     */
-    static final Duration DEFAULT_SPF_WAIT = Duration.ofSeconds(10);
-
-    /** A PTR and its A/AAAA confirmations, asked in parallel: two resolver round trips. */
-    static final Duration DEFAULT_CLIENT_NAME_TIMEOUT = Duration.ofSeconds(5);
-
-    private HandlerConfig(Map<String, String> dns, Map<String, String> spf, Map<String, String> callout, Map<String, String> state,
-            PolicyConfig policy, Optional<String> authservId, ForgedAuthenticationResults.Handling forgedAuthenticationResults,
-            SmtpReply internalError, List<ReplyRewrite> rewrites, Duration waitLimit, boolean clientNameLookup,
-            Duration clientNameTimeout, Duration calloutWait, Duration spfWait) {
-        this.calloutWait = calloutWait;
-        this.spfWait = spfWait;
-        this.clientNameLookup = clientNameLookup;
-        this.clientNameTimeout = clientNameTimeout;
-        this.dns = Map.copyOf(dns);
-        this.spf = Map.copyOf(spf);
-        this.callout = Map.copyOf(callout);
-        this.state = Map.copyOf(state);
+    private HandlerConfig(EngineSettings engines, PolicyConfig policy, Optional<String> authservId,
+            ForgedAuthenticationResults.Handling forgedAuthenticationResults, SmtpReply internalError, List<ReplyRewrite> rewrites,
+            SettingMap clientName, Duration calloutWait, Duration spfWait) {
+        this.engines = engines;
         this.policy = policy;
         this.authservId = authservId;
         this.forgedAuthenticationResults = forgedAuthenticationResults;
         this.internalError = internalError;
         this.rewrites = List.copyOf(rewrites);
-        this.waitLimit = waitLimit;
+        this.clientNameLookup = clientName.get(CLIENT_NAME_LOOKUP);
+        this.clientNameTimeout = clientName.get(CLIENT_NAME_TIMEOUT);
+        this.calloutWait = calloutWait;
+        this.spfWait = spfWait;
+        Duration longest = engines.spf().timeBudget().compareTo(engines.callout().overallTimeout()) > 0
+                ? engines.spf().timeBudget() : engines.callout().overallTimeout();
+        this.waitLimit = longest.plus(WAIT_MARGIN);
     }
 
     static HandlerConfig read(Configuration config) throws ConfigurationException {
@@ -124,86 +136,39 @@ final class HandlerConfig {
                 throw problem("unknown element <" + element + "> (known: " + String.join(", ", ELEMENTS) + ")", null);
             }
         }
-        Map<String, String> dns = settings(config, "dns");
-        Map<String, String> spf = settings(config, "spf");
-        Map<String, String> callout = settings(config, "callout");
-        SpfSettings spfSettings;
-        CalloutSettings calloutSettings;
-        try {
-            ResolverSettings.parse(dns);
-        } catch (IllegalArgumentException e) {
-            throw problem("<dns>: " + e.getMessage(), e);
-        }
-        try {
-            spfSettings = SpfSettings.parse(spf);
-        } catch (IllegalArgumentException e) {
-            throw problem("<spf>: " + e.getMessage(), e);
-        }
-        try {
-            calloutSettings = CalloutSettings.parse(callout);
-        } catch (IllegalArgumentException e) {
-            throw problem("<callout>: " + e.getMessage(), e);
-        }
-        Map<String, String> state = settings(config, "state");
-        try {
-            StateSettings.parse(state);
-        } catch (IllegalArgumentException e) {
-            throw problem("<state>: " + e.getMessage(), e);
-        }
-        Map<String, String> clientName = settings(config, "clientName");
-        boolean lookup;
-        Duration clientNameTimeout;
-        try {
-            for (String key : clientName.keySet()) {
-                if (!key.equals("lookup") && !key.equals("timeout")) {
-                    throw new IllegalArgumentException("unknown setting '" + key + "' (known: lookup, timeout)");
-                }
-            }
-            lookup = SettingValues.bool("lookup", clientName.getOrDefault("lookup", "true"));
-            clientNameTimeout = clientName.containsKey("timeout")
-                    ? SettingValues.duration("timeout", clientName.get("timeout")) : DEFAULT_CLIENT_NAME_TIMEOUT;
-            if (clientNameTimeout.isNegative() || clientNameTimeout.isZero()) {
-                throw new IllegalArgumentException("timeout: must be positive, not '" + clientName.get("timeout") + "'");
-            }
-        } catch (IllegalArgumentException e) {
-            throw problem("<clientName>: " + e.getMessage(), e);
-        }
-        Duration calloutWait = wait(config, "calloutWait", DEFAULT_CALLOUT_WAIT);
-        Duration spfWait = wait(config, "spfWait", DEFAULT_SPF_WAIT);
+        EngineSettings engines = EngineSettings.of(
+                element(config, "dns", ResolverSettings::parse),
+                element(config, "spf", SpfSettings::parse),
+                element(config, "callout", CalloutSettings::parse),
+                element(config, "state", StateSettings::parse));
+        SettingMap clientName = element(config, "clientName", CLIENT_NAME::read);
+        Duration calloutWait = scalar(config, CALLOUT_WAIT);
+        Duration spfWait = scalar(config, SPF_WAIT);
         PolicyConfig policy = policy(config);
-        Optional<String> authservId = Optional.ofNullable(config.getString("authservId")).map(String::strip)
-                .filter(s -> !s.isEmpty());
-        if (authservId.isPresent() && !authservId.get().matches("[A-Za-z0-9.\\-_]+")) {
-            throw problem("<authservId>: '" + authservId.get() + "' is not a host name (RFC 8601 §2.5)", null);
-        }
-        ForgedAuthenticationResults.Handling forged;
-        try {
-            forged = ForgedAuthenticationResults.Handling.parse(
-                    config.getString("forgedAuthenticationResults", DEFAULT_FORGED_AUTHENTICATION_RESULTS.keyword()));
-        } catch (IllegalArgumentException e) {
-            throw problem("<forgedAuthenticationResults>: " + e.getMessage(), e);
-        }
-        SmtpReply internalError = internalError(config.getString("internalError", DEFAULT_INTERNAL_ERROR));
+        Optional<String> authservId = Optional.ofNullable(scalar(config, AUTHSERV_ID)).filter(s -> !s.isEmpty());
+        ForgedAuthenticationResults.Handling forged = scalar(config, ForgedAuthenticationResults.HANDLING);
+        SmtpReply internalError = scalar(config, INTERNAL_ERROR);
         List<ReplyRewrite> rewrites = rewrites(config);
-        Duration longest = spfSettings.timeBudget().compareTo(calloutSettings.overallTimeout()) > 0
-                ? spfSettings.timeBudget() : calloutSettings.overallTimeout();
-        return new HandlerConfig(dns, spf, callout, state, policy, authservId, forged, internalError, rewrites, longest.plus(WAIT_MARGIN),
-                lookup, clientNameTimeout, calloutWait, spfWait);
+        return new HandlerConfig(engines, policy, authservId, forged, internalError, rewrites, clientName, calloutWait, spfWait);
     }
 
-    private static Duration wait(Configuration config, String element, Duration fallback) throws ConfigurationException {
-        String value = config.getString(element);
-        if (value == null) {
-            return fallback;
-        }
+    /** The settings of {@code <name>}'s child elements, read by {@code reader}; a problem is named {@code <name>: ...}. */
+    private static <T> T element(Configuration config, String name, Function<Map<String, String>, T> reader)
+            throws ConfigurationException {
+        Map<String, String> settings = settings(config, name);
         try {
-            Duration d = SettingValues.duration(element, value.strip());
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("must be positive, not '" + value + "'");
-            }
-            return d;
+            return reader.apply(settings);
         } catch (IllegalArgumentException e) {
-            throw problem("<" + element + ">: " + e.getMessage(), e);
+            throw problem("<" + name + ">: " + e.getMessage(), e);
+        }
+    }
+
+    /** A setting that is one element of its own, its default when absent; a problem is named {@code <name>: ...}. */
+    private static <T> T scalar(Configuration config, Setting<T> key) throws ConfigurationException {
+        try {
+            return key.readOrDefault("<" + key.name() + ">", config.getString(key.name()));
+        } catch (IllegalArgumentException e) {
+            throw problem(e.getMessage(), e);
         }
     }
 
@@ -266,15 +231,11 @@ final class HandlerConfig {
         throw problem("<policy>: missing; give <policy file=\"conf/gatekeeper-policy.xml\"/> or the policy inline", null);
     }
 
-    private static SmtpReply internalError(String text) throws ConfigurationException {
-        SmtpReply reply;
-        try {
-            reply = SmtpReply.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw problem("<internalError>: " + e.getMessage(), e);
-        }
+    /** A 4xx reply: our own failure never refuses mail for good. */
+    private static SmtpReply internalError(String text) {
+        SmtpReply reply = SmtpReply.parse(text);
         if (!reply.isTemporary()) {
-            throw problem("<internalError>: '" + text + "' must be a 4xx reply: our own failure never refuses mail for good", null);
+            throw new IllegalArgumentException("'" + text + "' must be a 4xx reply: our own failure never refuses mail for good");
         }
         return reply;
     }

@@ -3,8 +3,10 @@ package dev.gatekeeper.james.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
+import dev.gatekeeper.state.StateSettings;
 import java.io.StringReader;
 import java.time.Duration;
 import org.apache.commons.configuration2.XMLConfiguration;
@@ -31,9 +33,13 @@ class HandlerConfigTest {
                         + "<spf><timeBudget>10s</timeBudget></spf>"
                         + "<callout><port>2526</port><overallTimeout>12s</overallTimeout></callout>"
                         + POLICY));
-        assertThat(c.dns).containsEntry("servers", "127.0.0.153:53, 127.0.0.154").containsEntry("timeout", "2s");
-        assertThat(c.spf).containsEntry("timeBudget", "10s");
-        assertThat(c.callout).containsEntry("port", "2526");
+        assertThat(c.engines.dns().servers()).map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
+                .containsExactly("127.0.0.153:53", "127.0.0.154:53");
+        assertThat(c.engines.dns().timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.engines.spf().timeBudget()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.engines.spf().configuredReceiver()).isEmpty();
+        assertThat(c.engines.callout().port()).isEqualTo(2526);
+        assertThat(c.engines.callout().overallTimeout()).isEqualTo(Duration.ofSeconds(12));
         assertThat(c.authservId).isEmpty();
         assertThat(c.forgedAuthenticationResults).isEqualTo(ForgedAuthenticationResults.Handling.REMOVE);
         assertThat(c.internalError).hasToString("451 4.3.0 Temporary server error, try again later");
@@ -47,11 +53,12 @@ class HandlerConfigTest {
         HandlerConfig waits = HandlerConfig.read(xml("<calloutWait>500ms</calloutWait><spfWait> 3s </spfWait>" + POLICY));
         assertThat(waits.calloutWait).isEqualTo(Duration.ofMillis(500));
         assertThat(waits.spfWait).isEqualTo(Duration.ofSeconds(3));
-        assertThat(c.state).isEmpty();
+        assertThat(c.engines.state()).isEqualTo(StateSettings.defaults());
         HandlerConfig redis = HandlerConfig.read(xml("<state><store>redis</store><redis.uri>redis://127.0.0.1:6390</redis.uri>"
                 + "<redis.key-prefix>mx1:</redis.key-prefix></state>" + POLICY));
-        assertThat(redis.state).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
-                "store", "redis", "redis.uri", "redis://127.0.0.1:6390", "redis.key-prefix", "mx1:"));
+        assertThat(redis.engines.state()).isEqualTo(StateSettings.parse(java.util.Map.of(
+                "store", "redis", "redis.uri", "redis://127.0.0.1:6390", "redis.key-prefix", "mx1:")));
+        assertThat(redis.engines.state().keyPrefix()).isEqualTo("mx1:");
         HandlerConfig off = HandlerConfig.read(xml("<clientName><lookup>false</lookup><timeout>2s</timeout></clientName>" + POLICY));
         assertThat(off.clientNameLookup).isFalse();
         assertThat(off.clientNameTimeout).isEqualTo(Duration.ofSeconds(2));
@@ -97,15 +104,15 @@ class HandlerConfigTest {
         assertRefused("<clientName><lookup>yes</lookup></clientName>" + POLICY,
                 "Gatekeeper handler in smtpserver.xml: <clientName>: lookup: 'yes' is neither true nor false");
         assertRefused("<clientName><timeout>0s</timeout></clientName>" + POLICY,
-                "Gatekeeper handler in smtpserver.xml: <clientName>: timeout: must be positive, not '0s'");
+                "Gatekeeper handler in smtpserver.xml: <clientName>: timeout: '0s' is not positive");
         assertRefused("<clientName><ptr>1</ptr></clientName>" + POLICY,
                 "Gatekeeper handler in smtpserver.xml: <clientName>: unknown setting 'ptr'");
-        assertRefused("<calloutWait>0s</calloutWait>" + POLICY, "Gatekeeper handler in smtpserver.xml: <calloutWait>: must be positive");
+        assertRefused("<calloutWait>0s</calloutWait>" + POLICY, "Gatekeeper handler in smtpserver.xml: <calloutWait>: '0s' is not positive");
         assertRefused("<spfWait>soon</spfWait>" + POLICY, "Gatekeeper handler in smtpserver.xml: <spfWait>: ");
         assertRefused("<state><store>redis</store></state>" + POLICY,
                 "Gatekeeper handler in smtpserver.xml: <state>: store=redis needs redis.uri (redis://host:6379)");
         assertRefused("<state><redis.urn>x</redis.urn></state>" + POLICY,
-                "Gatekeeper handler in smtpserver.xml: <state>: unknown state setting 'redis.urn'");
+                "Gatekeeper handler in smtpserver.xml: <state>: unknown setting 'redis.urn'");
         assertRefused("<polcy/>" + POLICY, "Gatekeeper handler in smtpserver.xml: unknown element <polcy>");
         assertRefused("", "Gatekeeper handler in smtpserver.xml: <policy>: missing");
         assertRefused("<policy><stage name='nope'/></policy>", "Gatekeeper handler in smtpserver.xml: <policy>: ");
@@ -137,15 +144,19 @@ class HandlerConfigTest {
         assertMessage("<spf><timeBudget>soon</timeBudget></spf>" + POLICY, "Gatekeeper handler in smtpserver.xml: <spf>:"
                 + " timeBudget: 'soon' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
         assertMessage("<spf><explanationTimeout>0s</explanationTimeout></spf>" + POLICY,
-                "Gatekeeper handler in smtpserver.xml: <spf>: explanationTimeout must be positive, was PT0S");
+                "Gatekeeper handler in smtpserver.xml: <spf>: explanationTimeout: '0s' is not positive");
         assertMessage("<dns><retries>many</retries></dns>" + POLICY,
                 "Gatekeeper handler in smtpserver.xml: <dns>: retries: 'many' is not a whole number");
         assertMessage("<callout><port>70000</port></callout>" + POLICY,
-                "Gatekeeper handler in smtpserver.xml: <callout>: port: 70000 is outside 1..65535");
+                "Gatekeeper handler in smtpserver.xml: <callout>: port: '70000' is outside 1..65535");
         assertMessage("<clientName><timeout>0s</timeout></clientName>" + POLICY,
-                "Gatekeeper handler in smtpserver.xml: <clientName>: timeout: must be positive, not '0s'");
+                "Gatekeeper handler in smtpserver.xml: <clientName>: timeout: '0s' is not positive");
         assertMessage("<spfWait>soon</spfWait>" + POLICY,
-                "Gatekeeper handler in smtpserver.xml: <spfWait>: spfWait: 'soon' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
+                "Gatekeeper handler in smtpserver.xml: <spfWait>: 'soon' is not a duration (500ms, 5s, 15m, 1h, 1d, PT5S)");
+        assertMessage("<authservId>mx example</authservId>" + POLICY,
+                "Gatekeeper handler in smtpserver.xml: <authservId>: 'mx example' is not a host name (RFC 8601 §2.5)");
+        assertMessage("<dns><timeout>2m</timeout></dns>" + POLICY,
+                "Gatekeeper handler in smtpserver.xml: <dns>: timeout: '2m' is more than 1m");
         java.nio.file.Path policy = dir.resolve("gatekeeper-policy.xml");
         java.nio.file.Files.writeString(policy, "<policy>\n  <stage name='mail'>\n"
                 + "    <rule action='reject' reason='no-such-reason'><my-networks/></rule>\n  </stage>\n</policy>\n");

@@ -3,6 +3,7 @@ package dev.gatekeeper.james.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.dns.ZoneFile;
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
 import java.io.ByteArrayInputStream;

@@ -2,13 +2,23 @@ package dev.gatekeeper.james.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatekeeper.dns.ResolverSettings;
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.dns.SettingKeys;
+import dev.gatekeeper.dns.SettingsTable;
+import dev.gatekeeper.james.common.ForgedAuthenticationResults;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
+import dev.gatekeeper.spf.SpfSettings;
+import dev.gatekeeper.state.StateSettings;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.mailet.AttributeName;
 import org.junit.jupiter.api.Test;
 
@@ -19,15 +29,42 @@ class ReadmeHooksTest {
         return Files.readString(Path.of("README-hooks.md"));
     }
 
+    private static SettingsTable reference() throws IOException {
+        return SettingsTable.of(readme(), "| element | default | meaning |");
+    }
+
     @Test
     void everyHandlerElementIsInTheReference() throws IOException {
-        String readme = readme();
-        for (String element : HandlerConfig.ELEMENTS) {
-            assertThat(readme).as(element).contains("| `<" + element + ">` |");
+        assertThat(reference().names()).containsExactlyInAnyOrderElementsOf(
+                HandlerConfig.ELEMENTS.stream().map(e -> "<" + e + ">").collect(Collectors.toList()));
+        assertThat(readme()).contains("`" + ForgedAuthenticationResults.RENAMED + "`");
+    }
+
+    /** The defaults the reference gives are those the keys declare. */
+    @Test
+    void everyDefaultInTheReferenceIsTheKeys() throws IOException {
+        SettingsTable table = reference();
+        table.assertDefaults(HandlerConfig.SCALARS, k -> "<" + k.name() + ">");
+        for (Setting<?> k : HandlerConfig.CLIENT_NAME.keys()) {
+            assertThat(table.defaultOf("<clientName>")).contains(k.name() + " " + k.documentedDefault());
         }
-        assertThat(readme).contains("| `<internalError>` | `" + HandlerConfig.DEFAULT_INTERNAL_ERROR + "` |");
-        assertThat(readme).contains("| `<forgedAuthenticationResults>` | `"
-                + HandlerConfig.DEFAULT_FORGED_AUTHENTICATION_RESULTS.keyword() + "` |", "`" + ForgedAuthenticationResults.RENAMED + "`");
+        assertThat(table.defaultOf("<dns>")).isEqualTo(ResolverSettings.SERVERS.documentedDefault() + ", "
+                + ResolverSettings.TIMEOUT.documentedDefault() + ", " + ResolverSettings.RETRIES.documentedDefault() + " retry");
+        assertThat(table.defaultOf("<spf>")).endsWith("timeBudget " + SpfSettings.TIME_BUDGET.documentedDefault());
+        assertThat(table.defaultOf("<state>")).contains("store " + StateSettings.STORE.documentedDefault());
+    }
+
+    /** The reference names every key an engine element takes (the callout's are in the project README). */
+    @Test
+    void theEngineElementsNameTheirKeys() throws IOException {
+        String readme = readme();
+        Map<String, SettingKeys> elements = Map.of("<dns>", ResolverSettings.KEYS, "<spf>", SpfSettings.KEYS, "<state>", StateSettings.KEYS);
+        elements.forEach((element, keys) -> {
+            String row = readme.lines().filter(l -> l.startsWith("| `" + element + "` |")).findFirst().orElseThrow();
+            for (String key : keys.names()) {
+                assertThat(row).as(element + " " + key).contains("`" + key + "`");
+            }
+        });
     }
 
     @Test
@@ -54,7 +91,8 @@ class ReadmeHooksTest {
     void theSampleConfigurationReads() throws Exception {
         HandlerConfig c = readHandler(Files.readString(Path.of("../conf/smtpserver.xml")));
         assertThat(c.rewrites).hasSize(1);
-        assertThat(c.dns).containsEntry("servers", "127.0.0.153:53");
+        assertThat(c.engines.dns().servers()).map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
+                .containsExactly("127.0.0.153:53");
         assertThat(c.policy.hostname()).isEqualTo("mx.gatekeeper.test");
     }
 

@@ -1,4 +1,4 @@
-package dev.gatekeeper.james.matchers;
+package dev.gatekeeper.james.common;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
 import dev.gatekeeper.dns.ZoneFile;

@@ -1,4 +1,4 @@
-package dev.gatekeeper.james.smtp;
+package dev.gatekeeper.james.common;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;

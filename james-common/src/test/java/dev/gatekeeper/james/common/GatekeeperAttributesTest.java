@@ -1,4 +1,4 @@
-package dev.gatekeeper.james.smtp;
+package dev.gatekeeper.james.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,24 +1,19 @@
-package dev.gatekeeper.james.smtp;
+package dev.gatekeeper.james.common;
 
+import dev.gatekeeper.dns.Setting;
 import dev.gatekeeper.spf.AuthenticationResultsField;
 import dev.gatekeeper.spf.AuthenticationResultsSpf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
-import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.server.core.MailImpl;
-import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
 
@@ -28,13 +23,13 @@ import org.apache.mailet.Mail;
  * before we add ours: removed (the default), or renamed to {@value #RENAMED} and kept for
  * forensics (a reader that trusts our authserv-id no longer recognises it). Fields of other
  * authserv-ids, and fields whose authserv-id does not parse, are left as they are
- * ({@link AuthenticationResultsField}). The one place that rewrites a message for this, for the
- * end-of-DATA hook ({@link MessageStamp}) and the mailets alike.
+ * ({@link AuthenticationResultsField}). The end-of-DATA hook and the mailets decide the same way
+ * and rewrite the message the same way ({@link MessageRewrite}).
  *
  * <p>For James's own {@link MailImpl} with a {@link MimeMessageWrapper}, the received octets are
  * copied into a new source with only the forged fields' octets left out or renamed: the header
  * section is scanned up to its blank line, everything else stays byte for byte, and the message
- * stays unmodified for James (no javax.mail re-serialisation at later writes). Any other message
+ * stays unmodified for James (no mail API re-serialisation at later writes). Any other message
  * gets its header block rebuilt through the {@link MimeMessage} API, in the same order.
  */
 public final class ForgedAuthenticationResults {
@@ -65,6 +60,13 @@ public final class ForgedAuthenticationResults {
             throw new IllegalArgumentException("'" + value + "' is neither remove nor rename");
         }
     }
+
+    /**
+     * The setting of the SMTP handler and the {@code SpfCheck} mailet alike: RFC 8601 §5 says
+     * remove or rename; removed, nobody downstream can be misled by it.
+     */
+    public static final Setting<Handling> HANDLING = Setting.parsed("forgedAuthenticationResults", Handling::parse,
+            Handling::keyword, "remove");
 
     private final String authservId;
     private final Handling handling;
@@ -99,28 +101,9 @@ public final class ForgedAuthenticationResults {
             return 0;
         }
         if (mail instanceof MailImpl && message instanceof MimeMessageWrapper) {
-            MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create(mail.getName() + "-gatekeeper-authres");
-            try {
-                HeaderSectionFilter filter;
-                try (OutputStream out = source.getWritableOutputStream();
-                        InputStream in = ((MimeMessageWrapper) message).getMessageInputStream()) {
-                    filter = filter(out);
-                    in.transferTo(filter);
-                    filter.finish();
-                }
-                // Disposes the old message and its source, as James's own MailImpl.setMessage does.
-                ((MailImpl) mail).setMessageContent(source);
-                return filter.count();
-            } catch (MessagingException | IOException | RuntimeException e) {
-                LifecycleUtil.dispose(source);
-                throw e;
-            }
+            return MessageRewrite.toSource((MailImpl) mail, List.of(), Optional.of(this));
         }
-        List<String> lines = Collections.list(message.getAllHeaderLines());
-        List<String> kept = new ArrayList<>(lines.size());
-        int count = filterLines(lines, kept);
-        rebuild(message, List.of(), kept);
-        return count;
+        return MessageRewrite.throughApi(message, List.of(), Optional.of(this));
     }
 
     private boolean anyForged(String[] values) {
@@ -164,26 +147,6 @@ public final class ForgedAuthenticationResults {
             end--;
         }
         return end;
-    }
-
-    /** The header block rebuilt as {@code top}, then {@code lines}, each line as it is. */
-    static void rebuild(MimeMessage message, List<String> top, List<String> lines) throws MessagingException {
-        Set<String> names = new LinkedHashSet<>();
-        for (String line : Collections.list(message.getAllHeaderLines())) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                names.add(line.substring(0, colon).trim());
-            }
-        }
-        for (String name : names) {
-            message.removeHeader(name);
-        }
-        for (String line : top) {
-            message.addHeaderLine(line);
-        }
-        for (String line : lines) {
-            message.addHeaderLine(line);
-        }
     }
 
     /** A stream that writes a message's octets to {@code out} with the forged fields left out or renamed. */

@@ -1,7 +1,7 @@
-package dev.gatekeeper.james.matchers;
+package dev.gatekeeper.james.common;
 
 import dev.gatekeeper.dns.IpAddresses;
-import dev.gatekeeper.james.smtp.GatekeeperAttributes;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfIdentity;
 import dev.gatekeeper.spf.SpfResult;
@@ -74,16 +74,6 @@ public final class MailSpf {
         if (verdict.identity() == SpfIdentity.MAILFROM) {
             Optional<String> why = verdict.result() == SpfResult.FAIL ? verdict.explanation() : verdict.problem();
             why.ifPresent(w -> GatekeeperAttributes.setString(mail, GatekeeperAttributes.SPF_MAIL_FROM_EXPLANATION, w));
-        }
-    }
-
-    /** Parses a list of result keywords, naming a bad one. */
-    static SpfResult result(String matcher, String word) {
-        try {
-            return SpfResult.fromKeyword(word);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(matcher + ": unknown SPF result '" + word
-                    + "' (none, neutral, pass, fail, softfail, temperror, permerror)");
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.gatekeeper.james.smtp;
+package dev.gatekeeper.james.common;
 
 /**
  * Which James generation this drop-in jar was built for, and the start-up check that it is in

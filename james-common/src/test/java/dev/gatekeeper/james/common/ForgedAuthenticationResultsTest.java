@@ -1,7 +1,7 @@
-package dev.gatekeeper.james.smtp;
+package dev.gatekeeper.james.common;
 
-import static dev.gatekeeper.james.smtp.ForgedAuthenticationResults.Handling.REMOVE;
-import static dev.gatekeeper.james.smtp.ForgedAuthenticationResults.Handling.RENAME;
+import static dev.gatekeeper.james.common.ForgedAuthenticationResults.Handling.REMOVE;
+import static dev.gatekeeper.james.common.ForgedAuthenticationResults.Handling.RENAME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

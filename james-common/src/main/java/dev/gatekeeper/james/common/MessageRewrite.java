@@ -1,0 +1,117 @@
+package dev.gatekeeper.james.common;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Mail;
+
+/**
+ * The one way Gatekeeper rewrites the header section of a mail it received, for the end-of-DATA
+ * hook (its SPF fields on top) and the mailets (forged {@code Authentication-Results} out) alike:
+ * fields put on top, and the fields that claim our authserv-id left out or renamed
+ * ({@link ForgedAuthenticationResults}, RFC 8601 §5).
+ *
+ * <p>Through the {@link MimeMessage} API that would mark the message modified, and James then
+ * re-serialises a modified message with the mail API at every later write (the queue, each
+ * delivery), which under load doubled James's CPU per message. So, for James's own
+ * {@link MailImpl}, the message gets a new source instead: the new fields, then the message's
+ * octets exactly as received (less any forged field), and it stays unmodified. Any other
+ * {@link Mail} gets the header block rebuilt through the API, the new fields first and every other
+ * line kept as it was.
+ */
+public final class MessageRewrite {
+
+    private MessageRewrite() {
+    }
+
+    /**
+     * Puts {@code top} (whole header lines) above the mail's header section; with {@code forged},
+     * also leaves out or renames the fields in its authserv-id's name.
+     *
+     * @return how many forged fields were removed or renamed
+     */
+    public static int prepend(Mail mail, List<String> top, Optional<ForgedAuthenticationResults> forged)
+            throws MessagingException, IOException {
+        if (mail instanceof MailImpl) {
+            return toSource((MailImpl) mail, top, forged);
+        }
+        return throughApi(mail.getMessage(), top, forged);
+    }
+
+    static int toSource(MailImpl mail, List<String> top, Optional<ForgedAuthenticationResults> forged)
+            throws MessagingException, IOException {
+        MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create(mail.getName() + "-gatekeeper");
+        try {
+            int count = 0;
+            try (OutputStream out = source.getWritableOutputStream()) {
+                for (String line : top) {
+                    // UTF-8: an SMTPUTF8 sender may appear in the headers (RFC 6532 §3).
+                    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+                }
+                // Only the header section of the received octets is scanned, and only when asked.
+                ForgedAuthenticationResults.HeaderSectionFilter filter = forged.map(f -> f.filter(out)).orElse(null);
+                OutputStream rest = filter == null ? out : filter;
+                MimeMessage message = mail.getMessage();
+                if (message instanceof MimeMessageWrapper) {
+                    // The received octets as they are: writeTo would parse the header block first.
+                    try (InputStream in = ((MimeMessageWrapper) message).getMessageInputStream()) {
+                        in.transferTo(rest);
+                    }
+                } else {
+                    message.writeTo(rest);
+                }
+                if (filter != null) {
+                    filter.finish();
+                    count = filter.count();
+                }
+            }
+            // Disposes the old message and its source, as James's own MailImpl.setMessage does.
+            mail.setMessageContent(source);
+            return count;
+        } catch (MessagingException | IOException | RuntimeException e) {
+            LifecycleUtil.dispose(source);
+            throw e;
+        }
+    }
+
+    static int throughApi(MimeMessage message, List<String> top, Optional<ForgedAuthenticationResults> forged)
+            throws MessagingException {
+        List<String> lines = Collections.list(message.getAllHeaderLines());
+        List<String> kept = lines;
+        int count = 0;
+        if (forged.isPresent()) {
+            kept = new ArrayList<>(lines.size());
+            count = forged.get().filterLines(lines, kept);
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                names.add(line.substring(0, colon).trim());
+            }
+        }
+        for (String name : names) {
+            message.removeHeader(name);
+        }
+        for (String line : top) {
+            message.addHeaderLine(line);
+        }
+        for (String line : kept) {
+            message.addHeaderLine(line);
+        }
+        return count;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.gatekeeper.james.common;
+
+import dev.gatekeeper.callout.CalloutVerifier;
+import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.dns.DnsjavaResolver;
+import dev.gatekeeper.dns.ResolverSettings;
+import dev.gatekeeper.spf.SpfEvaluator;
+import dev.gatekeeper.state.SharedState;
+import dev.gatekeeper.state.StateSettings;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The engines of one James process. Every hook, mailet and matcher whose {@link EngineSettings}
+ * are equal for an engine gets the same instance, so they share one DNS cache, one callout cache
+ * and one set of probe limits (a per-client probe budget means nothing if each mailet kept its
+ * own), and the same {@link SharedState}: one set of rate counters, and one connection pool to
+ * Redis with {@code store=redis}.
+ *
+ * <p>The settings were read and checked when the component started; nothing is parsed here.
+ * Instances live as long as the extension class loader, that is as long as James.
+ */
+public final class SharedEngines {
+
+    private static final Map<ResolverSettings, DnsResolver> RESOLVERS = new ConcurrentHashMap<>();
+    private static final Map<List<Object>, SpfEvaluator> SPF = new ConcurrentHashMap<>();
+    private static final Map<List<Object>, CalloutVerifier> CALLOUTS = new ConcurrentHashMap<>();
+    private static final Map<StateSettings, SharedState> STATES = new ConcurrentHashMap<>();
+
+    private SharedEngines() {
+    }
+
+    /** The resolver of these settings' {@code dns}. */
+    public static DnsResolver resolver(EngineSettings settings) {
+        return RESOLVERS.computeIfAbsent(settings.dns(), DnsjavaResolver::new);
+    }
+
+    /** The SPF evaluator of these settings' {@code spf}, over {@link #resolver}. */
+    public static SpfEvaluator spf(EngineSettings settings) {
+        DnsResolver resolver = resolver(settings);
+        return SPF.computeIfAbsent(List.of(settings.dns(), settings.spf()), k -> new SpfEvaluator(resolver, settings.spf()));
+    }
+
+    /**
+     * The callout verifier of these settings' {@code callout}, over {@link #resolver}; with
+     * {@code store=redis} its answers are also kept in {@link #state}, so that an answer found by
+     * one James node serves the others.
+     */
+    public static CalloutVerifier callouts(EngineSettings settings) {
+        DnsResolver resolver = resolver(settings);
+        // In-process state would only repeat the verifier's own cache.
+        SharedState shared = settings.state().store() == StateSettings.Store.REDIS ? state(settings) : null;
+        return CALLOUTS.computeIfAbsent(List.of(settings.dns(), settings.callout(), settings.state()), k -> {
+            CalloutVerifier.Builder b = CalloutVerifier.builder(settings.callout(), resolver);
+            return (shared == null ? b : b.sharedState(shared)).build();
+        });
+    }
+
+    /**
+     * The shared state of these settings' {@code state}. A Redis that does not answer is handled
+     * by the state's fallback, never by an error here. It lives as long as James: its connections
+     * and threads end with the process.
+     */
+    public static SharedState state(EngineSettings settings) {
+        return STATES.computeIfAbsent(settings.state(), s -> SharedState.open(s, Clock.systemUTC()));
+    }
+}
