@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * What a condition reads, and so the stages at which it can be decided: from the first stage at
  * which that data is known to the last one that still has it (a recipient is known only while
- * its RCPT is decided). Each condition declares its datum where it is defined ({@link Conditions},
- * {@link RateCondition}, an extension's {@link PolicyCondition#knownFrom()}); {@link PolicyXml}
+ * its RCPT is decided). Each condition declares its datum where it is defined, by its type in the
+ * {@link Vocabulary} (an extension by its {@link PolicyCondition#knownFrom()}); {@link Placement}
  * places every condition of a rule by it, in one place. Immutable.
  */
 final class Datum {

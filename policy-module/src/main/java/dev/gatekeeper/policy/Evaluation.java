@@ -39,7 +39,7 @@ final class Evaluation implements PolicyContext {
         this.memo = memo;
     }
 
-    /** A {@link Conditions#remembered} condition's answer: asked once per memo, then given again. */
+    /** A remembered condition's answer ({@link Placement}): asked once per memo, then given again. */
     CompletionStage<Condition.Match> remembered(Condition key, Supplier<CompletionStage<Condition.Match>> test) {
         return memo == null ? test.get() : memo.answer(key, this, test);
     }

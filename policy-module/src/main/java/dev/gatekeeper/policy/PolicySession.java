@@ -410,9 +410,9 @@ public final class PolicySession {
             return CompletableFuture.completedFuture(Result.NONE);
         }
         Rule rule = rules.get(i);
-        return rule.condition.test(ev).thenCompose(m -> {
+        return rule.condition.match(ev).thenCompose(m -> {
             if (m.pending) {
-                if (rule.action != null && rule.action.kind == ActionSpec.Kind.CONTINUE) {
+                if (rule.action == PlainAction.CONTINUE) {
                     c.trace(label + " " + rule + ": " + m.detail + " -> continue");
                     return run(rules, i + 1, ev, c, label);
                 }
@@ -423,7 +423,7 @@ public final class PolicySession {
                 c.trace(label + " " + rule + ": no match");
                 return run(rules, i + 1, ev, c, label);
             }
-            ActionSpec action = rule.action != null ? rule.action : m.hit != null ? m.hit.action : null;
+            RuleAction action = rule.action != null ? rule.action : m.hit != null ? m.hit.action : null;
             if (action == null) {
                 c.trace(label + " " + rule + ": " + m.detail + " -> entry has no action, continue");
                 return run(rules, i + 1, ev, c, label);
@@ -435,58 +435,28 @@ public final class PolicySession {
     }
 
     /** The action's result, or null to go on with the next rule. */
-    private CompletionStage<Result> apply(ActionSpec a, Rule rule, Evaluation ev, Collector c, String label, String detail) {
-        String head = label + " " + rule + ": " + detail + " -> ";
-        switch (a.kind) {
-            case ACCEPT:
-                c.trace(head + "accept");
-                return done(new Result(Verdict.Outcome.PERMIT, null));
-            case REJECT:
-            case DEFER:
-            case DISCONNECT: {
-                SmtpReply reply = a.render(ev.replyValues());
-                c.trace(head + a.describe() + " " + reply);
-                Verdict.Outcome o = a.kind == ActionSpec.Kind.REJECT ? Verdict.Outcome.REJECT
-                        : a.kind == ActionSpec.Kind.DEFER ? Verdict.Outcome.DEFER : Verdict.Outcome.DISCONNECT;
-                return done(new Result(o, reply));
+    private CompletionStage<Result> apply(RuleAction a, Rule rule, Evaluation ev, Collector c, String label, String detail) {
+        return a.apply(ev).thenApply(d -> {
+            c.trace(label + " " + rule + ": " + detail + " -> " + a.traced(d));
+            switch (d.kind()) {
+                case ACCEPT:
+                    return new Result(Verdict.Outcome.PERMIT, null);
+                case REJECT:
+                    return new Result(Verdict.Outcome.REJECT, d.reply().orElseThrow());
+                case DEFER:
+                    return new Result(Verdict.Outcome.DEFER, d.reply().orElseThrow());
+                case DISCONNECT:
+                    return new Result(Verdict.Outcome.DISCONNECT, d.reply().orElseThrow());
+                case WARN:
+                    c.warnings.add(rule + ": " + d.text());
+                    return null;
+                case TAG:
+                    addTag(c.stage, d.text());
+                    return null;
+                default:
+                    return null;
             }
-            case WARN: {
-                String w = rule + ": " + a.text + (a.reply != null ? " (would answer " + a.render(ev.replyValues()) + ")" : "");
-                c.trace(head + "warn");
-                c.warnings.add(w);
-                return done(null);
-            }
-            case TAG:
-                c.trace(head + "tag " + a.text);
-                addTag(c.stage, a.text);
-                return done(null);
-            case CUSTOM:
-                return a.custom.decide(ev).thenApply(d -> {
-                    c.trace(head + a.describe() + " decided " + d.kind().name().toLowerCase(java.util.Locale.ROOT)
-                            + d.reply().map(r -> " " + r).orElse(""));
-                    switch (d.kind()) {
-                        case ACCEPT:
-                            return new Result(Verdict.Outcome.PERMIT, null);
-                        case REJECT:
-                            return new Result(Verdict.Outcome.REJECT, d.reply().orElseThrow());
-                        case DEFER:
-                            return new Result(Verdict.Outcome.DEFER, d.reply().orElseThrow());
-                        case DISCONNECT:
-                            return new Result(Verdict.Outcome.DISCONNECT, d.reply().orElseThrow());
-                        case WARN:
-                            c.warnings.add(rule + ": " + d.text());
-                            return null;
-                        case TAG:
-                            addTag(c.stage, d.text());
-                            return null;
-                        default:
-                            return null;
-                    }
-                });
-            default:
-                c.trace(head + "continue");
-                return done(null);
-        }
+        });
     }
 
     private synchronized void addTag(Stage stage, String tag) {

@@ -100,7 +100,7 @@ public final class TableFile {
     }
 
     private static Optional<String> matched(Optional<TableHit> hit) {
-        return hit.filter(h -> h.action == null || h.action.kind != ActionSpec.Kind.DUNNO).map(TableHit::toString);
+        return hit.filter(TableHit::counts).map(TableHit::toString);
     }
 
     @Override
