@@ -256,7 +256,7 @@ final class RateCondition extends Condition.Base {
             case RECIPIENTS:
                 return ev.stage == Stage.DATA ? ev.recipientCount() : 1;
             case BYTES:
-                return ev.session.messageSize;
+                return ev.transaction.messageSize();
             default:
                 return 1;
         }
