@@ -71,19 +71,6 @@ final class Datum {
         return first == last ? "known at " + first.keyword() + " only" : "known from " + first.keyword() + " on";
     }
 
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Datum)) {
-            return false;
-        }
-        Datum d = (Datum) o;
-        return what.equals(d.what) && first == d.first && last == d.last;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(what, first, last);
-    }
 
     @Override
     public String toString() {

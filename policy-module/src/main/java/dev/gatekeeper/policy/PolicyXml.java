@@ -169,7 +169,6 @@ final class PolicyXml {
         for (Element e : children(root, "table")) {
             table(e, check);
         }
-        b.tables = tables;
 
         List<Element> relays = children(root, "relay");
         if (relays.size() > 1) {
