@@ -33,7 +33,7 @@ final class CalloutCondition extends Condition.Base {
             throw new IllegalArgumentException("address is 'sender' or 'recipient', not '" + who + "'");
         }
         Set<CalloutStatus> outcomes = EnumSet.noneOf(CalloutStatus.class);
-        for (String w : ExtensionConfig.words(config.required("outcome"), "[\\s,]+")) {
+        for (String w : ExtensionConfig.wordsIn(config.required("outcome"))) {
             outcomes.add(CalloutStatus.fromKeyword(w));
         }
         return new CalloutCondition(who.equals("sender") ? AddressCondition.Party.SENDER : AddressCondition.Party.RECIPIENT, outcomes);

@@ -97,12 +97,13 @@ public final class ExtensionConfig {
 
     /** A list attribute: words separated by spaces or commas; empty when not given. */
     Set<String> words(String name) {
-        return words(parameters.getOrDefault(name, ""), "[\\s,]+");
+        return wordsIn(parameters.getOrDefault(name, ""));
     }
 
-    static Set<String> words(String text, String separators) {
+    /** Words separated by spaces or commas. */
+    static Set<String> wordsIn(String text) {
         Set<String> out = new LinkedHashSet<>();
-        for (String w : text.split(separators)) {
+        for (String w : text.split("[\\s,]+")) {
             if (!w.isEmpty()) {
                 out.add(w);
             }
@@ -171,7 +172,7 @@ public final class ExtensionConfig {
     /** The conditions the element holds ({@code <all-of>}), each read and placed at the element's stage. */
     List<Condition> conditions() {
         List<Condition> out = new ArrayList<>();
-        for (org.w3c.dom.Element c : PolicyXml.children(site.element)) {
+        for (org.w3c.dom.Element c : XmlElements.children(site.element)) {
             out.add(site.reader.condition(c, site.stage));
         }
         return out;

@@ -176,7 +176,7 @@ public final class PolicyConfig {
         }
 
         public PolicyConfig load(Path file) {
-            Element root = PolicyXml.read(file);
+            Element root = XmlElements.read(file);
             Path dir = file.toAbsolutePath().getParent();
             return new PolicyXml(file.getFileName().toString(), dir, clock, loader()).policy(root);
         }

@@ -1,17 +1,12 @@
 package dev.gatekeeper.policy;
 
 import dev.gatekeeper.dns.IpAddresses;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -22,22 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.parsers.SAXParser;
-import javax.xml.parsers.SAXParserFactory;
 import org.w3c.dom.Attr;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
-import org.xml.sax.Attributes;
-import org.xml.sax.Locator;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
-import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Reads the {@code <policy>} XML format into a {@link PolicyConfig}, refusing anything it does not
@@ -45,8 +27,6 @@ import org.xml.sax.helpers.DefaultHandler;
  * each condition element and each action is read by its type in the {@link Vocabulary}.
  */
 final class PolicyXml {
-
-    private static final String LINE = "gatekeeper.line";
 
     private final String source;
     private final Path baseDir;
@@ -81,61 +61,6 @@ final class PolicyXml {
         this.classLoader = classLoader;
     }
 
-    /** Parses a file securely (no DTD, no external entities, no XInclude), keeping each element's line. */
-    static Element read(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            SAXParserFactory f = SAXParserFactory.newInstance();
-            f.setNamespaceAware(false);
-            f.setXIncludeAware(false);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            SAXParser parser = f.newSAXParser();
-            DocumentBuilderFactory dbf = DocumentBuilderFactory.newInstance();
-            Document doc = dbf.newDocumentBuilder().newDocument();
-            parser.parse(in, new DefaultHandler() {
-                private Locator locator;
-                private final Deque<Node> stack = new ArrayDeque<>(List.of(doc));
-
-                @Override
-                public void setDocumentLocator(Locator locator) {
-                    this.locator = locator;
-                }
-
-                @Override
-                public void startElement(String uri, String localName, String qName, Attributes attrs) {
-                    Element e = doc.createElement(qName);
-                    for (int i = 0; i < attrs.getLength(); i++) {
-                        e.setAttribute(attrs.getQName(i), attrs.getValue(i));
-                    }
-                    e.setUserData(LINE, locator == null ? 0 : locator.getLineNumber(), null);
-                    stack.peek().appendChild(e);
-                    stack.push(e);
-                }
-
-                @Override
-                public void endElement(String uri, String localName, String qName) {
-                    stack.pop();
-                }
-
-                @Override
-                public void characters(char[] ch, int start, int length) {
-                    if (stack.peek() instanceof Element) {
-                        stack.peek().appendChild(doc.createTextNode(new String(ch, start, length)));
-                    }
-                }
-            });
-            return doc.getDocumentElement();
-        } catch (SAXParseException e) {
-            throw new PolicyConfigException(file + ":" + e.getLineNumber() + ": " + e.getMessage(), e);
-        } catch (SAXException | ParserConfigurationException e) {
-            throw new PolicyConfigException(file + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new PolicyConfigException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
     PolicyConfig policy(Element root) {
         expectName(root, "policy");
         ExtensionConfig a = attributes(root, null, "hostname", "addresses", "delay-reject", "warn-only", "soft-bounce",
@@ -154,23 +79,23 @@ final class PolicyXml {
         Duration check = Duration.ofSeconds(a.wholeNumber("table-check-seconds", 5, 0));
 
         Set<String> known = Set.of("relay", "table", "reply", "stage");
-        for (Element e : children(root)) {
+        for (Element e : XmlElements.children(root)) {
             if (!known.contains(e.getTagName())) {
                 throw error(e, "unknown element <" + e.getTagName() + "> in <policy> (known: relay, table, reply, stage)");
             }
         }
         // Replies first (tables and rules render with them), then tables (rules refer to them), then rules.
         Map<Reason, ReplyTemplate> overrides = new EnumMap<>(Reason.class);
-        for (Element e : children(root, "reply")) {
+        for (Element e : XmlElements.children(root, "reply")) {
             reply(e, overrides);
         }
         catalog = ReplyCatalog.of(overrides);
         b.catalog = catalog;
-        for (Element e : children(root, "table")) {
+        for (Element e : XmlElements.children(root, "table")) {
             table(e, check);
         }
 
-        List<Element> relays = children(root, "relay");
+        List<Element> relays = XmlElements.children(root, "relay");
         if (relays.size() > 1) {
             throw error(relays.get(1), "<relay> given more than once");
         }
@@ -179,7 +104,7 @@ final class PolicyXml {
             relay(relays.get(0), b);
         }
         Set<Stage> seen = EnumSet.noneOf(Stage.class);
-        for (Element e : children(root, "stage")) {
+        for (Element e : XmlElements.children(root, "stage")) {
             String name = attributes(e, null, "name").required("name");
             Stage stage;
             try {
@@ -208,8 +133,8 @@ final class PolicyXml {
         if (overrides.containsKey(reason)) {
             throw error(e, "reply for '" + reason.keyword() + "' given more than once");
         }
-        List<Element> lines = children(e, "line");
-        for (Element child : children(e)) {
+        List<Element> lines = XmlElements.children(e, "line");
+        for (Element child : XmlElements.children(e)) {
             if (!child.getTagName().equals("line")) {
                 throw error(child, "unknown element <" + child.getTagName() + "> in <reply> (known: line)");
             }
@@ -220,11 +145,11 @@ final class PolicyXml {
                 if (a.has("code") || a.has("enhanced")) {
                     throw new IllegalArgumentException("code and enhanced go with <line> children; otherwise write '550 5.7.1 text'");
                 }
-                overrides.put(reason, ReplyTemplate.parse(text(e)));
+                overrides.put(reason, ReplyTemplate.parse(XmlElements.text(e)));
             } else {
                 List<String> texts = new ArrayList<>();
                 for (Element l : lines) {
-                    texts.add(text(l));
+                    texts.add(XmlElements.text(l));
                 }
                 overrides.put(reason, ReplyTemplate.of(Integer.parseInt(a.required("code")), e.getAttribute("enhanced").strip(), texts));
             }
@@ -257,7 +182,7 @@ final class PolicyXml {
     private void relay(Element e, PolicyConfig.Builder b) {
         b.relayEnabled = attributes(e, null, "enabled").flag("enabled", true);
         Set<String> known = Set.of("my-networks", "local-domains", "relay-domains", "rule");
-        for (Element c : children(e)) {
+        for (Element c : XmlElements.children(e)) {
             if (!known.contains(c.getTagName())) {
                 throw error(c, "unknown element <" + c.getTagName() + "> in <relay> (known: my-networks, local-domains, relay-domains, rule)");
             }
@@ -267,8 +192,8 @@ final class PolicyXml {
             }
         }
         List<CidrBlock> nets = new ArrayList<>();
-        for (Element c : children(e, "my-networks")) {
-            for (String w : ExtensionConfig.words(text(c), "[\\s,]+")) {
+        for (Element c : XmlElements.children(e, "my-networks")) {
+            for (String w : ExtensionConfig.wordsIn(XmlElements.text(c))) {
                 try {
                     nets.add(CidrBlock.parse(w));
                 } catch (IllegalArgumentException ex) {
@@ -277,9 +202,9 @@ final class PolicyXml {
             }
         }
         b.myNetworks = nets;
-        b.localDomains = domains(children(e, "local-domains"));
-        b.relayDomains = domains(children(e, "relay-domains"));
-        if (!children(e, "rule").isEmpty()) {
+        b.localDomains = domains(XmlElements.children(e, "local-domains"));
+        b.relayDomains = domains(XmlElements.children(e, "relay-domains"));
+        if (!XmlElements.children(e, "rule").isEmpty()) {
             b.relayRules = rules(e, Stage.RCPT, "relay");
         }
     }
@@ -287,7 +212,7 @@ final class PolicyXml {
     private Set<String> domains(List<Element> elements) {
         Set<String> out = new LinkedHashSet<>();
         for (Element c : elements) {
-            for (String w : ExtensionConfig.words(text(c), "[\\s,]+")) {
+            for (String w : ExtensionConfig.wordsIn(XmlElements.text(c))) {
                 String d = w.toLowerCase(Locale.ROOT);
                 String bare = d.startsWith(".") ? d.substring(1) : d;
                 if (!HeloCondition.validHelo(bare) || IpAddresses.parse(bare).isPresent() || bare.startsWith("[")) {
@@ -313,7 +238,7 @@ final class PolicyXml {
 
     private List<Rule> rules(Element parent, Stage stage, String label) {
         List<Rule> out = new ArrayList<>();
-        for (Element e : children(parent)) {
+        for (Element e : XmlElements.children(parent)) {
             if (e.getTagName().equals("rule")) {
                 out.add(rule(e, stage, label, out.size() + 1));
             } else if (parent.getTagName().equals("stage")) {
@@ -330,7 +255,7 @@ final class PolicyXml {
         String name = e.hasAttribute("name") ? e.getAttribute("name") : label + "#" + index;
         List<Condition> conditions = new ArrayList<>();
         Map<String, String> params = new LinkedHashMap<>();
-        for (Element c : children(e)) {
+        for (Element c : XmlElements.children(e)) {
             if (c.getTagName().equals("param")) {
                 param(c, params);
             } else {
@@ -379,7 +304,7 @@ final class PolicyXml {
         ExtensionConfig a = attributes(c, null, "name", "value");
         noChildren(c);
         String n = a.required("name");
-        if (params.put(n, c.hasAttribute("value") ? c.getAttribute("value") : text(c)) != null) {
+        if (params.put(n, c.hasAttribute("value") ? c.getAttribute("value") : XmlElements.text(c)) != null) {
             throw error(c, "parameter '" + n + "' given more than once");
         }
     }
@@ -396,7 +321,7 @@ final class PolicyXml {
                 noChildren(e);
                 break;
             case PARAMETERS:
-                for (Element c : children(e)) {
+                for (Element c : XmlElements.children(e)) {
                     if (!c.getTagName().equals("param")) {
                         throw error(c, "unknown element <" + c.getTagName() + "> in <" + tag + "> (known: param)");
                     }
@@ -448,7 +373,7 @@ final class PolicyXml {
     }
 
     private void noChildren(Element e) {
-        for (Element c : children(e)) {
+        for (Element c : XmlElements.children(e)) {
             throw error(c, "<" + e.getTagName() + "> takes no child elements, found <" + c.getTagName() + ">");
         }
     }
@@ -458,57 +383,9 @@ final class PolicyXml {
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
-    private static String text(Element e) {
-        return e.getTextContent().strip();
-    }
-
-    static List<Element> children(Element e) {
-        List<Element> out = new ArrayList<>();
-        NodeList nodes = e.getChildNodes();
-        for (int i = 0; i < nodes.getLength(); i++) {
-            if (nodes.item(i) instanceof Element) {
-                out.add((Element) nodes.item(i));
-            }
-        }
-        return out;
-    }
-
-    private static List<Element> children(Element e, String name) {
-        List<Element> out = new ArrayList<>();
-        for (Element c : children(e)) {
-            if (c.getTagName().equals(name)) {
-                out.add(c);
-            }
-        }
-        return out;
-    }
-
     /** {@code policy.xml:12}, or without line numbers the element's path: {@code policy/stage[name=rcpt]/rule[2]}. */
     String where(Element e) {
-        Object line = e.getUserData(LINE);
-        if (line instanceof Integer && (Integer) line > 0) {
-            return source + ":" + line;
-        }
-        Deque<String> parts = new ArrayDeque<>();
-        Node n = e;
-        while (n instanceof Element) {
-            Element el = (Element) n;
-            String step = el.getTagName();
-            if (el.hasAttribute("name")) {
-                step += "[name=" + el.getAttribute("name") + "]";
-            } else if (el.getParentNode() instanceof Element) {
-                int index = 1;
-                for (Node s = el.getPreviousSibling(); s != null; s = s.getPreviousSibling()) {
-                    if (s instanceof Element && ((Element) s).getTagName().equals(el.getTagName())) {
-                        index++;
-                    }
-                }
-                step += "[" + index + "]";
-            }
-            parts.push(step);
-            n = n.getParentNode();
-        }
-        return source + ": " + String.join("/", parts);
+        return XmlElements.where(source, e);
     }
 
     PolicyConfigException error(Element e, String message) {

@@ -32,7 +32,7 @@ final class SpfCondition extends Condition.Base {
             throw new IllegalArgumentException("identity is 'mail-from' or 'helo', not '" + identity + "'");
         }
         Set<SpfResult> results = EnumSet.noneOf(SpfResult.class);
-        for (String w : ExtensionConfig.words(config.required("result"), "[\\s,]+")) {
+        for (String w : ExtensionConfig.wordsIn(config.required("result"))) {
             try {
                 results.add(SpfResult.fromKeyword(w));
             } catch (IllegalArgumentException ex) {
