@@ -267,7 +267,7 @@ final class PolicyXml {
         RuleAction action;
         try {
             type = actionType(e);
-            action = type == null ? null : type.create(new ExtensionConfig(values(e), baseDir, where(e), new Site(this, e, stage, params)));
+            action = type == null ? null : type.create(config(e, stage, params));
         } catch (IllegalArgumentException ex) {
             throw error(e, "rule '" + name + "': " + ex.getMessage());
         }
@@ -300,7 +300,7 @@ final class PolicyXml {
         return type;
     }
 
-    void param(Element c, Map<String, String> params) {
+    private void param(Element c, Map<String, String> params) {
         ExtensionConfig a = attributes(c, null, "name", "value");
         noChildren(c);
         String n = a.required("name");
@@ -332,7 +332,7 @@ final class PolicyXml {
                 break;
         }
         try {
-            Condition c = type.create(new ExtensionConfig(values(e), baseDir, where(e), new Site(this, e, stage, params)));
+            Condition c = type.create(config(e, stage, params));
             return type.content() == ConditionType.Content.CONDITIONS ? c : placement.place(c, stage);
         } catch (PolicyConfigException ex) {
             throw ex;
@@ -360,7 +360,12 @@ final class PolicyXml {
                         + (known.length == 0 ? " (it takes none)" : " (known: " + String.join(", ", new TreeSet<>(k)) + ")"));
             }
         }
-        return new ExtensionConfig(values(e), baseDir, where(e), new Site(this, e, stage, Map.of()));
+        return config(e, stage, Map.of());
+    }
+
+    /** The element's attributes as its type, or the document reader, reads them. */
+    private ExtensionConfig config(Element e, Stage stage, Map<String, String> params) {
+        return new ExtensionConfig(values(e), baseDir, where(e), new Site(this, e, stage, params));
     }
 
     private static Map<String, String> values(Element e) {
@@ -384,11 +389,11 @@ final class PolicyXml {
     }
 
     /** {@code policy.xml:12}, or without line numbers the element's path: {@code policy/stage[name=rcpt]/rule[2]}. */
-    String where(Element e) {
+    private String where(Element e) {
         return XmlElements.where(source, e);
     }
 
-    PolicyConfigException error(Element e, String message) {
+    private PolicyConfigException error(Element e, String message) {
         return new PolicyConfigException(where(e) + ": " + message);
     }
 }
