@@ -50,7 +50,6 @@ final class AccessTable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessTable.class);
 
-
     enum Type {
         CIDR,
         DOMAIN,
@@ -298,7 +297,7 @@ final class AccessTable {
     }
 
     private TableHit hit(String where, String line, String action) {
-        return new TableHit(where, line, ActionSpec.parseTableAction(action, catalog));
+        return new TableHit(where, line, Vocabulary.tableAction(action, catalog));
     }
 
     private static String domainKey(String key) {

@@ -1,38 +1,102 @@
 package dev.gatekeeper.policy;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
-/** A built-in condition of a rule. Immutable, shared by all sessions. */
-interface Condition {
+/**
+ * A condition of a rule as the engine evaluates it. Built-in conditions are
+ * {@link PolicyCondition}s made by their {@link ConditionType}, as an extension's are made by its
+ * {@link PolicyConditionFactory}; they answer more than yes or no: what they saw, the table entry
+ * that decided, or that their data is not known yet. An extension's condition takes part through
+ * {@link #of(PolicyCondition)}. Immutable, shared by all sessions.
+ */
+interface Condition extends PolicyCondition {
 
-    CompletionStage<Match> test(Evaluation ev);
+    CompletionStage<Match> match(Evaluation ev);
 
     /** For the trace: {@code sender domain=example.com}. */
+    @Override
     String describe();
 
-    /** What it reads, and so the stages at which it can be decided; for a composite, the part known last. */
+    /** What it reads, and so the stages at which it can be decided; for a combination, the part known last. */
     Datum datum();
+
+    /** Whether it looks something up in a table, whose entry may then give the rule's action. */
+    default boolean consultsTable() {
+        return false;
+    }
+
+    @Override
+    default Stage knownFrom() {
+        return datum().first();
+    }
+
+    /** As an extension sees it; the engine, the only caller, always hands an {@link Evaluation}. */
+    @Override
+    default CompletionStage<Boolean> test(PolicyContext context) {
+        return match((Evaluation) context).thenApply(m -> m.matched);
+    }
+
+    /** Matches always: a rule without conditions. */
+    Condition ALWAYS = sync("always", Datum.CLIENT, ev -> Match.yes("always"));
 
     /** A condition that needs no lookup. */
     static Condition sync(String description, Datum datum, Function<Evaluation, Match> test) {
-        return new Condition() {
+        return sync(description, datum, false, test);
+    }
+
+    /** A lookup in a table ({@link Match#inTable}). */
+    static Condition tableLookup(String description, Datum datum, Function<Evaluation, Match> test) {
+        return sync(description, datum, true, test);
+    }
+
+    private static Condition sync(String description, Datum datum, boolean table, Function<Evaluation, Match> test) {
+        return new Base(description, datum, table) {
             @Override
-            public CompletionStage<Match> test(Evaluation ev) {
+            public CompletionStage<Match> match(Evaluation ev) {
                 return CompletableFuture.completedFuture(test.apply(ev));
             }
+        };
+    }
 
+    /** An extension's condition: true or false, read from the stage its {@link PolicyCondition#knownFrom()} names on. */
+    static Condition of(PolicyCondition c) {
+        return new Base(c.describe(), Datum.extension(c.describe(), c.knownFrom()), false) {
             @Override
-            public String describe() {
-                return description;
-            }
-
-            @Override
-            public Datum datum() {
-                return datum;
+            public CompletionStage<Match> match(Evaluation ev) {
+                return c.test(ev).thenApply(b -> Match.of(Boolean.TRUE.equals(b), c.describe()));
             }
         };
+    }
+
+    /** A condition that says of itself what it was made with. */
+    abstract class Base implements Condition {
+        private final String description;
+        private final Datum datum;
+        private final boolean table;
+
+        Base(String description, Datum datum, boolean table) {
+            this.description = description;
+            this.datum = datum;
+            this.table = table;
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
+
+        @Override
+        public Datum datum() {
+            return datum;
+        }
+
+        @Override
+        public boolean consultsTable() {
+            return table;
+        }
     }
 
     /**
@@ -66,6 +130,14 @@ interface Condition {
 
         static Match of(boolean matched, String detail) {
             return new Match(matched, false, detail, null);
+        }
+
+        /** A table's answer for {@code what}; an entry whose action is DUNNO counts as not found, as in Postfix. */
+        static Match inTable(String what, AccessTable table, Optional<TableHit> hit) {
+            if (hit.isEmpty() || !hit.get().counts()) {
+                return NO;
+            }
+            return table(what + " in table " + table.name() + " at " + hit.get(), hit.get());
         }
 
         static Match table(String detail, TableHit hit) {

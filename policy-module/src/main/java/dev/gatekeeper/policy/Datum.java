@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * What a condition reads, and so the stages at which it can be decided: from the first stage at
  * which that data is known to the last one that still has it (a recipient is known only while
- * its RCPT is decided). Each condition declares its datum where it is defined ({@link Conditions},
- * {@link RateCondition}, an extension's {@link PolicyCondition#knownFrom()}); {@link PolicyXml}
+ * its RCPT is decided). Each condition declares its datum where it is defined, by its type in the
+ * {@link Vocabulary} (an extension by its {@link PolicyCondition#knownFrom()}); {@link Placement}
  * places every condition of a rule by it, in one place. Immutable.
  */
 final class Datum {
@@ -71,19 +71,6 @@ final class Datum {
         return first == last ? "known at " + first.keyword() + " only" : "known from " + first.keyword() + " on";
     }
 
-    @Override
-    public boolean equals(Object o) {
-        if (!(o instanceof Datum)) {
-            return false;
-        }
-        Datum d = (Datum) o;
-        return what.equals(d.what) && first == d.first && last == d.last;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(what, first, last);
-    }
 
     @Override
     public String toString() {

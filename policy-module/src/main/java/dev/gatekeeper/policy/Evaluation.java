@@ -10,10 +10,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
-/** The view of one session at one stage that conditions and actions get. */
+/**
+ * The view of one session at one stage that conditions and actions get: the connection's facts,
+ * the transaction the stage call began in (kept, so that an evaluation that finishes late reads
+ * and writes only its own), and the recipient being decided. One per stage call (or per stage
+ * decided again at RCPT).
+ */
 final class Evaluation implements PolicyContext {
 
     final PolicySession session;
+    final TransactionState transaction;
     /** Whose rules are decided. */
     final Stage stage;
     /**
@@ -27,25 +33,35 @@ final class Evaluation implements PolicyContext {
     /** Set by a rate condition that matched: the seconds shown as {@code ${retry_after}}; -1 when none did. */
     volatile long retryAfterSeconds = -1;
 
-    Evaluation(PolicySession session, Stage stage, SmtpAddress recipient) {
-        this(session, stage, recipient, stage, null);
+    Evaluation(PolicySession session, TransactionState transaction, Stage stage, SmtpAddress recipient) {
+        this(session, transaction, stage, recipient, stage, null);
     }
 
-    Evaluation(PolicySession session, Stage stage, SmtpAddress recipient, Stage now, Memo memo) {
+    Evaluation(PolicySession session, TransactionState transaction, Stage stage, SmtpAddress recipient, Stage now, Memo memo) {
         this.session = session;
+        this.transaction = transaction;
         this.stage = stage;
         this.recipient = recipient;
         this.now = now;
         this.memo = memo;
     }
 
-    /** A {@link Conditions#remembered} condition's answer: asked once per memo, then given again. */
+    /** A remembered condition's answer ({@link Placement}): asked once per memo, then given again. */
     CompletionStage<Condition.Match> remembered(Condition key, Supplier<CompletionStage<Condition.Match>> test) {
         return memo == null ? test.get() : memo.answer(key, this, test);
     }
 
     PolicyConfig config() {
         return session.engine.config();
+    }
+
+    /** Records a tag: the connection's at connect and HELO, the transaction's after. */
+    void tag(Stage at, String label) {
+        if (at == Stage.CONNECT || at == Stage.HELO) {
+            session.tagConnection(label);
+        } else {
+            transaction.tag(label);
+        }
     }
 
     @Override
@@ -65,12 +81,12 @@ final class Evaluation implements PolicyContext {
 
     @Override
     public Optional<String> helo() {
-        return Optional.ofNullable(session.helo);
+        return Optional.ofNullable(session.heloIdentity()).map(h -> h.name);
     }
 
     @Override
     public Optional<String> authenticatedUser() {
-        return Optional.ofNullable(session.authUser);
+        return Optional.ofNullable(session.authenticatedUser());
     }
 
     @Override
@@ -80,7 +96,7 @@ final class Evaluation implements PolicyContext {
 
     @Override
     public Optional<SmtpAddress> sender() {
-        return Optional.ofNullable(session.sender);
+        return Optional.ofNullable(transaction.sender);
     }
 
     @Override
@@ -90,12 +106,12 @@ final class Evaluation implements PolicyContext {
 
     @Override
     public int recipientCount() {
-        return session.recipientCount + (recipient == null ? 0 : 1);
+        return transaction.recipients() + (recipient == null ? 0 : 1);
     }
 
     @Override
     public Set<String> tags() {
-        return session.tags();
+        return session.tags(transaction);
     }
 
     @Override
@@ -105,36 +121,49 @@ final class Evaluation implements PolicyContext {
 
     @Override
     public CompletionStage<SpfCheck> mailFromSpf() {
-        return session.mailFromSpf();
+        String helo = helo().orElse("");
+        return transaction.mailFromSpf(() -> session.engine.checks().mailFromSpf(clientAddress(), helo, transaction.sender));
     }
 
     @Override
     public CompletionStage<SpfCheck> heloSpf() {
-        return session.heloSpf();
+        HeloIdentity helo = session.heloIdentity();
+        return helo.spf(() -> session.engine.checks().heloSpf(clientAddress(), helo.name));
     }
 
     @Override
     public CompletionStage<CalloutCheck> callout(SmtpAddress address) {
-        return session.callout(address);
+        return transaction.callout(address, () -> session.engine.checks().callout(clientAddress(), address));
     }
 
     /** The values reply templates show, as far as they are known now. */
     ReplyValues replyValues() {
+        HeloIdentity helo = session.heloIdentity();
+        SmtpAddress sender = transaction.sender;
         ReplyValues v = ReplyValues.empty()
                 .with("client_ip", clientAddress().getHostAddress())
                 .with("client_name", clientName())
-                .with("helo", session.helo == null ? "" : session.helo)
-                .with("sender", session.sender == null ? "" : session.sender.original())
+                .with("helo", helo == null ? "" : helo.name)
+                .with("sender", sender == null ? "" : sender.original())
                 .with("recipient", recipient == null ? "" : recipient.original());
         if (retryAfterSeconds >= 0) {
             v = v.with("retry_after", Long.toString(retryAfterSeconds));
         }
-        SpfCheck spf = session.knownSpf();
-        if (spf != null) {
-            v = v.with("spf_result", spf.result().keyword()).with("spf_explanation", spf.explanation())
-                    .with("spf_identity", session.knownSpfIdentity());
+        // MAIL FROM's SPF when known, else HELO's: and the identity it checked (RFC 7208 §2.4), the
+        // sender, postmaster@HELO for the null sender, or the HELO name.
+        SpfCheck mailFrom = transaction.knownMailFromSpf();
+        SpfCheck heloSpf = helo == null ? null : helo.knownSpf();
+        if (mailFrom != null) {
+            String identity = sender != null && !sender.isNullSender() ? sender.original() : helo == null ? "" : "postmaster@" + helo.name;
+            v = spf(v, mailFrom, identity);
+        } else if (heloSpf != null) {
+            v = spf(v, heloSpf, helo.name);
         }
         return v;
+    }
+
+    private static ReplyValues spf(ReplyValues v, SpfCheck spf, String identity) {
+        return v.with("spf_result", spf.result().keyword()).with("spf_explanation", spf.explanation()).with("spf_identity", identity);
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.gatekeeper.policy;
 import java.util.concurrent.CompletionStage;
 
 /**
- * An action written outside Gatekeeper, run when its rule's conditions hold. Shared by every
+ * An action, written outside Gatekeeper as Gatekeeper's own are, run when its rule's conditions hold. Shared by every
  * session: keep it immutable and thread-safe, and never block.
  */
 public interface PolicyAction {

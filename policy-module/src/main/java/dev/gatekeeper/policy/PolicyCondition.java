@@ -3,8 +3,8 @@ package dev.gatekeeper.policy;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A condition written outside Gatekeeper. Instances come from a {@link PolicyConditionFactory} and
- * are shared by every session: keep them immutable and thread-safe. Never block: return a stage
+ * A condition of a rule, written outside Gatekeeper as Gatekeeper's own are. Instances come from a
+ * {@link PolicyConditionFactory} and are shared by every session: keep them immutable and thread-safe. Never block: return a stage
  * completed later (DNS lookups are asynchronous). A stage completed exceptionally is a temporary
  * failure of the policy (451 4.3.0), never a match.
  */

@@ -30,7 +30,6 @@ public final class PolicyConfig {
     private final Set<String> relayDomains;
     private final List<Rule> relayRules;
     private final Map<Stage, List<Rule>> rules;
-    private final Map<String, AccessTable> tables;
     private final Set<Stage> waiting;
 
     PolicyConfig(Builder b) {
@@ -50,7 +49,6 @@ public final class PolicyConfig {
             r.put(s, List.copyOf(b.rules.getOrDefault(s, List.of())));
         }
         this.rules = r;
-        this.tables = Map.copyOf(b.tables);
         this.waiting = Set.copyOf(b.waiting);
     }
 
@@ -95,7 +93,7 @@ public final class PolicyConfig {
         return softBounce;
     }
 
-    public ReplyCatalog catalog() {
+    ReplyCatalog catalog() {
         return catalog;
     }
 
@@ -106,21 +104,6 @@ public final class PolicyConfig {
     /** Local domains: names as written, lower case ({@code .example.org} stands for the subdomains). */
     public Set<String> localDomains() {
         return localDomains;
-    }
-
-    public Set<String> relayDomains() {
-        return relayDomains;
-    }
-
-    /** The tables' last reload errors by table name, for monitoring; empty when every file in force is the one on disk. */
-    public Map<String, String> tableErrors() {
-        Map<String, String> out = new java.util.TreeMap<>();
-        tables.forEach((name, t) -> {
-            if (!t.lastError().isEmpty()) {
-                out.put(name, t.lastError());
-            }
-        });
-        return out;
     }
 
     List<CidrBlock> myNetworks() {
@@ -141,10 +124,6 @@ public final class PolicyConfig {
 
     List<Rule> relayRules() {
         return relayRules;
-    }
-
-    AccessTable table(String name) {
-        return tables.get(name);
     }
 
     /**
@@ -197,7 +176,7 @@ public final class PolicyConfig {
         }
 
         public PolicyConfig load(Path file) {
-            Element root = PolicyXml.read(file);
+            Element root = XmlElements.read(file);
             Path dir = file.toAbsolutePath().getParent();
             return new PolicyXml(file.getFileName().toString(), dir, clock, loader()).policy(root);
         }
@@ -228,7 +207,6 @@ public final class PolicyConfig {
         Set<String> relayDomains = Set.of();
         List<Rule> relayRules = List.of();
         Map<Stage, List<Rule>> rules = new EnumMap<>(Stage.class);
-        Map<String, AccessTable> tables = Map.of();
         Set<Stage> waiting = Set.of();
     }
 }

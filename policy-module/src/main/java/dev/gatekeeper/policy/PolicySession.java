@@ -1,27 +1,26 @@
 package dev.gatekeeper.policy;
 
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The policy's view of one SMTP connection. Call the stage methods in protocol order, each after
- * the previous stage's verdict completed (as an SMTP server does); not for concurrent use.
+ * the previous stage's verdict completed (as an SMTP server does).
+ *
+ * <p>Thread-safe: the adapter calls it from one thread at a time, but an evaluation goes on in the
+ * threads that complete SPF, callout, rate-counter and extension stages, possibly after the
+ * adapter stopped waiting, so all its state is in thread-safe objects and an evaluation writes only
+ * into the {@link TransactionState} it began in.
  *
  * <p>With delayed rejection (the default), a REJECT or DEFER decided at connect, HELO or MAIL is
  * held: the verdict then says DUNNO with {@link Verdict#held()}, later stages before RCPT are not
  * evaluated, and every RCPT of the transaction gets the held reply. A decision held at connect or
- * HELO lasts for the connection; one held at MAIL for the transaction.
+ * HELO lasts for the connection; one held at MAIL for the transaction ({@link HeldDecisions}).
  *
  * <p>A rule of connect, HELO or MAIL that depends on data known only later (the SMTP AUTH user at
  * connect, the sender at HELO, a recipient) is not decided at its stage: from that rule on, the
@@ -34,28 +33,20 @@ public final class PolicySession {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicySession.class);
 
+    private static final Stage[] EARLY = {Stage.CONNECT, Stage.HELO, Stage.MAIL};
+
     final PolicyEngine engine;
     final ClientFacts client;
 
-    String helo;
-    String authUser;
-    private final Set<String> sessionTags = new LinkedHashSet<>();
-    private Held sessionHeld;
-    /** Connect, HELO and MAIL stages with rules left for RCPT to decide (MAIL's for its transaction). */
-    private final Map<Stage, Pending> pending = new EnumMap<>(Stage.class);
-    private CompletableFuture<SpfCheck> heloSpf;
-    private String heloSpfFor;
-    private volatile SpfCheck knownHeloSpf;
-
-    SmtpAddress sender;
-    int recipientCount;
-    /** SIZE= from MAIL (RFC 1870), then the received size at the end of DATA; -1 when not known. */
-    long messageSize = -1;
-    private final Set<String> transactionTags = new LinkedHashSet<>();
-    private Held transactionHeld;
-    private CompletableFuture<SpfCheck> mailSpf;
-    private volatile SpfCheck knownMailSpf;
-    private final Map<String, CompletableFuture<CalloutCheck>> callouts = new HashMap<>();
+    /** Connect's and HELO's held refusal and rules left for RCPT: the connection's. */
+    private final HeldDecisions connection = new HeldDecisions();
+    /** Tags of connect and HELO rules: the connection's. */
+    private final Set<String> connectionTags = ConcurrentHashMap.newKeySet();
+    /** The last HELO or EHLO; null before. */
+    private volatile HeloIdentity helo;
+    private volatile String authUser;
+    /** Replaced, never cleared, by MAIL, HELO and RSET. */
+    private volatile TransactionState transaction = new TransactionState();
 
     PolicySession(PolicyEngine engine, ClientFacts client) {
         this.engine = engine;
@@ -64,16 +55,18 @@ public final class PolicySession {
 
     /** The connection is open. */
     public CompletionStage<Verdict> connect() {
-        return evaluate(Stage.CONNECT, null);
+        return evaluate(Stage.CONNECT);
     }
 
     /** HELO or EHLO; it also ends any transaction (RFC 5321 §4.1.4). */
     public CompletionStage<Verdict> helo(String name) {
-        synchronized (this) {
-            this.helo = name.strip();
+        String n = name.strip();
+        HeloIdentity last = helo;
+        if (last == null || !last.name.equals(n)) {
+            helo = new HeloIdentity(n);
         }
         reset();
-        return evaluate(Stage.HELO, null);
+        return evaluate(Stage.HELO);
     }
 
     /**
@@ -81,7 +74,7 @@ public final class PolicySession {
      * transaction, RFC 4954 §4): the policy knows the user from the MAIL stage on, and RCPT decides
      * connect and HELO rules that wait for it.
      */
-    public synchronized void authenticated(String user) {
+    public void authenticated(String user) {
         this.authUser = user;
     }
 
@@ -91,7 +84,7 @@ public final class PolicySession {
      * ({@link #authenticated(String)}). James's {@code authorizedAddresses} alone does not count.
      * The adapters ask it before trusting header fields the client wrote in our name (RFC 8601 §5).
      */
-    public synchronized boolean fromInside() {
+    public boolean fromInside() {
         if (authUser != null) {
             return true;
         }
@@ -105,26 +98,7 @@ public final class PolicySession {
 
     /** MAIL FROM: starts a transaction. A sender that is not an RFC 5321 path is refused with 501 at once. */
     public CompletionStage<Verdict> mail(String reversePath) {
-        reset();
-        return mailParsed(reversePath);
-    }
-
-    private CompletionStage<Verdict> mailParsed(String reversePath) {
-        SmtpAddress parsed;
-        try {
-            parsed = SmtpAddress.parse(reversePath);
-        } catch (IllegalArgumentException e) {
-            Evaluation ev = new Evaluation(this, Stage.MAIL, null);
-            SmtpReply reply = engine.config().catalog().senderSyntax(
-                    ev.replyValues().with("sender", reversePath.replaceAll("^<|>$", "")));
-            Collector c = new Collector(Stage.MAIL);
-            c.trace("mail: sender " + reversePath + " is not an RFC 5321 path: " + e.getMessage());
-            return CompletableFuture.completedFuture(finish(c, Result.syntaxError(reply), false, false));
-        }
-        synchronized (this) {
-            sender = parsed;
-        }
-        return evaluate(Stage.MAIL, null);
+        return mail(reversePath, -1);
     }
 
     /**
@@ -134,15 +108,24 @@ public final class PolicySession {
      * @param declaredSize the SIZE parameter, or -1 when the client gave none
      */
     public CompletionStage<Verdict> mail(String reversePath, long declaredSize) {
-        reset();
-        synchronized (this) {
-            messageSize = declaredSize;
+        SmtpAddress parsed;
+        try {
+            parsed = SmtpAddress.parse(reversePath);
+        } catch (IllegalArgumentException e) {
+            TransactionState tx = new TransactionState(null, declaredSize);
+            transaction = tx;
+            ReplyValues values = new Evaluation(this, tx, Stage.MAIL, null).replyValues()
+                    .with("sender", reversePath.replaceAll("^<|>$", ""));
+            return syntaxError(Stage.MAIL, "mail: sender " + reversePath + " is not an RFC 5321 path: " + e.getMessage(),
+                    engine.config().catalog().senderSyntax(values), tx);
         }
-        return mailParsed(reversePath);
+        transaction = new TransactionState(parsed, declaredSize);
+        return evaluate(Stage.MAIL);
     }
 
     /** RCPT TO. */
     public CompletionStage<Verdict> rcpt(String forwardPath) {
+        TransactionState tx = transaction;
         SmtpAddress parsed;
         try {
             parsed = SmtpAddress.parse(forwardPath);
@@ -150,163 +133,118 @@ public final class PolicySession {
                 throw new IllegalArgumentException("the null path is not a recipient");
             }
         } catch (IllegalArgumentException e) {
-            Evaluation ev = new Evaluation(this, Stage.RCPT, null);
-            SmtpReply reply = engine.config().catalog().recipientSyntax(
-                    ev.replyValues().with("recipient", forwardPath.replaceAll("^<|>$", "")));
-            Collector c = new Collector(Stage.RCPT);
-            c.trace("rcpt: recipient " + forwardPath + " is not an RFC 5321 path: " + e.getMessage());
-            return CompletableFuture.completedFuture(finish(c, Result.syntaxError(reply), false, false));
+            ReplyValues values = new Evaluation(this, tx, Stage.RCPT, null).replyValues()
+                    .with("recipient", forwardPath.replaceAll("^<|>$", ""));
+            return syntaxError(Stage.RCPT, "rcpt: recipient " + forwardPath + " is not an RFC 5321 path: " + e.getMessage(),
+                    engine.config().catalog().recipientSyntax(values), tx);
         }
-        return evaluate(Stage.RCPT, parsed);
+        return rcpt(parsed, tx);
     }
 
     /** The end of DATA. */
     public CompletionStage<Verdict> data() {
-        return evaluate(Stage.DATA, null);
+        return evaluate(Stage.DATA);
     }
 
     /** The end of DATA, with the size of the message received, in octets (for rate conditions on bytes). */
     public CompletionStage<Verdict> data(long messageSize) {
-        synchronized (this) {
-            this.messageSize = messageSize;
-        }
-        return evaluate(Stage.DATA, null);
+        transaction.received(messageSize);
+        return evaluate(Stage.DATA);
     }
 
     /** RSET (or a new HELO, or MAIL): forgets the transaction. */
-    public synchronized void reset() {
-        sender = null;
-        recipientCount = 0;
-        messageSize = -1;
-        transactionTags.clear();
-        transactionHeld = null;
-        pending.remove(Stage.MAIL);
-        mailSpf = null;
-        knownMailSpf = null;
-        callouts.clear();
+    public void reset() {
+        transaction = new TransactionState();
     }
 
     /** Tags of the session and the transaction so far. */
-    public synchronized Set<String> tags() {
-        Set<String> all = new LinkedHashSet<>(sessionTags);
-        all.addAll(transactionTags);
+    public Set<String> tags() {
+        return tags(transaction);
+    }
+
+    Set<String> tags(TransactionState tx) {
+        Set<String> all = new HashSet<>(connectionTags);
+        all.addAll(tx.tags());
         return Set.copyOf(all);
     }
 
-    synchronized CompletionStage<SpfCheck> mailFromSpf() {
-        if (mailSpf == null) {
-            // Recorded before any rule sees the answer, so that the reply shows ${spf_explanation}.
-            mailSpf = engine.checks().mailFromSpf(client.address(), helo == null ? "" : helo, sender).toCompletableFuture()
-                    .thenApply(s -> {
-                        knownMailSpf = s;
-                        return s;
-                    });
-        }
-        return mailSpf;
+    void tagConnection(String label) {
+        connectionTags.add(label);
     }
 
-    synchronized CompletionStage<SpfCheck> heloSpf() {
-        if (heloSpf == null || !helo.equals(heloSpfFor)) {
-            heloSpfFor = helo;
-            heloSpf = engine.checks().heloSpf(client.address(), helo).toCompletableFuture()
-                    .thenApply(s -> {
-                        knownHeloSpf = s;
-                        return s;
-                    });
-        }
-        return heloSpf;
+    HeloIdentity heloIdentity() {
+        return helo;
     }
 
-    synchronized CompletionStage<CalloutCheck> callout(SmtpAddress address) {
-        return callouts.computeIfAbsent(address.key(), k -> engine.checks().callout(client.address(), address).toCompletableFuture());
+    String authenticatedUser() {
+        return authUser;
     }
 
-    /** The SPF answer the replies show: MAIL FROM's when known, else HELO's, else null. */
-    SpfCheck knownSpf() {
-        SpfCheck m = knownMailSpf;
-        return m != null ? m : knownHeloSpf;
+    /** Connect's and HELO's decisions are the connection's; MAIL's, the transaction's. */
+    private HeldDecisions decisions(Stage stage, TransactionState tx) {
+        return stage == Stage.MAIL ? tx.decisions : connection;
     }
 
-    /**
-     * The identity {@link #knownSpf()} checked (RFC 7208 §2.4): the sender, {@code postmaster@HELO}
-     * for the null sender, or the HELO name for a HELO check; empty when no SPF is known.
-     */
-    String knownSpfIdentity() {
-        if (knownMailSpf != null) {
-            SmtpAddress s = sender;
-            if (s != null && !s.isNullSender()) {
-                return s.original();
-            }
-            return helo == null ? "" : "postmaster@" + helo;
-        }
-        return knownHeloSpf != null && helo != null ? helo : "";
+    private CompletionStage<Verdict> syntaxError(Stage stage, String why, SmtpReply reply, TransactionState tx) {
+        PolicyTrace trace = new PolicyTrace(stage);
+        trace.add(why);
+        return CompletableFuture.completedFuture(finish(trace, RuleList.Result.syntaxError(reply), tx, false, false));
     }
 
-    private static final Stage[] EARLY = {Stage.CONNECT, Stage.HELO, Stage.MAIL};
-
-    private CompletionStage<Verdict> evaluate(Stage stage, SmtpAddress recipient) {
-        if (stage == Stage.RCPT) {
-            return rcpt(recipient);
-        }
+    /** Connect, HELO, MAIL, the end of DATA: the stage's rules, unless a refusal is held. */
+    private CompletionStage<Verdict> evaluate(Stage stage) {
         PolicyConfig config = engine.config();
-        Collector c = new Collector(stage);
-        Held held;
-        synchronized (this) {
-            held = sessionHeld != null ? sessionHeld : transactionHeld;
-        }
+        TransactionState tx = transaction;
+        PolicyTrace trace = new PolicyTrace(stage);
+        HeldDecisions.Held held = connection.held();
+        held = held != null ? held : tx.decisions.held();
         if (held != null && stage != Stage.DATA) {
-            c.trace(stage.keyword() + ": " + held.reply + " decided at " + held.origin.keyword() + ", held until the first RCPT");
+            trace.add(stage.keyword() + ": " + held.reply + " decided at " + held.origin.keyword() + ", held until the first RCPT");
             return CompletableFuture.completedFuture(
-                    new Verdict(stage, Verdict.Outcome.DUNNO, null, held.reply, false, tags(), c.warnings, c.trace));
+                    new Verdict(stage, Verdict.Outcome.DUNNO, null, held.reply, false, tags(tx), trace.warnings, trace.lines));
         }
         // Under delayed rejection a stage with rules that wait for later data keeps its conditions'
         // answers, for RCPT to decide the rest of its rules again.
         Evaluation.Memo memo = stage != Stage.DATA && config.delayReject() && config.waitsForLaterData(stage)
                 ? new Evaluation.Memo() : null;
         if (memo != null) {
-            synchronized (this) {
-                pending.remove(stage);
-            }
+            decisions(stage, tx).forget(stage);
         }
-        Evaluation ev = new Evaluation(this, stage, null, stage, memo);
-        return safely(c, () -> run(config.rules(stage), 0, ev, c, stage.keyword())).thenApply(r -> {
+        Evaluation ev = new Evaluation(this, tx, stage, null, stage, memo);
+        return RuleList.decide(config.rules(stage), 0, ev, trace, stage.keyword()).thenApply(r -> {
             if (r.pendingFrom >= 0) {
-                synchronized (this) {
-                    pending.put(stage, new Pending(r.pendingFrom, memo));
-                }
-                c.trace(stage.keyword() + ": " + config.rules(stage).get(r.pendingFrom)
+                decisions(stage, tx).leave(stage, r.pendingFrom, memo);
+                trace.add(stage.keyword() + ": " + config.rules(stage).get(r.pendingFrom)
                         + " and the rules after it are decided at each RCPT, with what is known then (delay-reject)");
             }
-            return finish(c, r, false, false);
+            return finish(trace, r, tx, false, false);
         });
     }
 
     /** RCPT: the earlier stages' held or pending decisions, then the relay rules, then the RCPT rules. */
-    private CompletionStage<Verdict> rcpt(SmtpAddress recipient) {
+    private CompletionStage<Verdict> rcpt(SmtpAddress recipient, TransactionState tx) {
         PolicyConfig config = engine.config();
-        Collector c = new Collector(Stage.RCPT);
-        Evaluation ev = new Evaluation(this, Stage.RCPT, recipient);
-        return earlier(0, recipient, c).thenCompose(early -> {
+        PolicyTrace trace = new PolicyTrace(Stage.RCPT);
+        Evaluation ev = new Evaluation(this, tx, Stage.RCPT, recipient);
+        return earlier(0, recipient, tx, trace).thenCompose(early -> {
             if (early != null) {
                 return CompletableFuture.completedFuture(early);
             }
-            CompletionStage<Result> relay = config.relayEnabled()
-                    ? safely(c, () -> run(config.relayRules(), 0, ev, c, "relay"))
-                    : CompletableFuture.completedFuture(Result.NONE);
+            CompletionStage<RuleList.Result> relay = config.relayEnabled()
+                    ? RuleList.decide(config.relayRules(), 0, ev, trace, "relay")
+                    : CompletableFuture.completedFuture(RuleList.Result.NONE);
             return relay.thenCompose(rr -> {
                 if (rr.refuses()) {
-                    return CompletableFuture.completedFuture(finish(c, rr, false, false));
+                    return CompletableFuture.completedFuture(finish(trace, rr, tx, false, false));
                 }
                 boolean granted = config.relayEnabled() && config.destination(recipient) == null;
                 if (granted) {
-                    c.trace("relay: relaying to " + recipient + " granted");
+                    trace.add("relay: relaying to " + recipient + " granted");
                 }
-                return safely(c, () -> run(config.rules(Stage.RCPT), 0, ev, c, "rcpt")).thenApply(r -> {
-                    Verdict v = finish(c, r, granted, false);
+                return RuleList.decide(config.rules(Stage.RCPT), 0, ev, trace, "rcpt").thenApply(r -> {
+                    Verdict v = finish(trace, r, tx, granted, false);
                     if (!v.refuses()) {
-                        synchronized (this) {
-                            recipientCount++;
-                        }
+                        tx.recipientAccepted();
                     }
                     return v;
                 });
@@ -320,39 +258,34 @@ public final class PolicySession {
      * when none refuses. An accept among those rules ends its own stage's rules only: it never
      * accepts the RCPT (that is for the relay and RCPT rules).
      */
-    private CompletionStage<Verdict> earlier(int i, SmtpAddress recipient, Collector c) {
+    private CompletionStage<Verdict> earlier(int i, SmtpAddress recipient, TransactionState tx, PolicyTrace trace) {
         if (i == EARLY.length) {
             return CompletableFuture.completedFuture(null);
         }
         Stage stage = EARLY[i];
-        Held held;
-        Pending p;
-        synchronized (this) {
-            held = sessionHeld != null && sessionHeld.origin == stage ? sessionHeld
-                    : transactionHeld != null && transactionHeld.origin == stage ? transactionHeld : null;
-            p = pending.get(stage);
-        }
+        HeldDecisions d = decisions(stage, tx);
+        HeldDecisions.Held held = d.heldFrom(stage);
         if (held != null) {
-            c.trace("rcpt: " + held.reply + " decided at " + held.origin.keyword() + ", given now");
+            trace.add("rcpt: " + held.reply + " decided at " + held.origin.keyword() + ", given now");
             Verdict.Outcome o = held.reply.isPermanent() ? Verdict.Outcome.REJECT : Verdict.Outcome.DEFER;
-            return CompletableFuture.completedFuture(finish(c, new Result(o, held.reply), false, true));
+            return CompletableFuture.completedFuture(finish(trace, new RuleList.Result(o, held.reply), tx, false, true));
         }
+        HeldDecisions.Pending p = d.left(stage);
         if (p == null) {
-            return earlier(i + 1, recipient, c);
+            return earlier(i + 1, recipient, tx, trace);
         }
         PolicyConfig config = engine.config();
-        Evaluation ev = new Evaluation(this, stage, recipient, Stage.RCPT, p.memo);
-        String label = stage.keyword() + " at rcpt";
-        return safely(c, () -> run(config.rules(stage), p.from, ev, c, label)).thenCompose(r -> {
+        Evaluation ev = new Evaluation(this, tx, stage, recipient, Stage.RCPT, p.memo);
+        return RuleList.decide(config.rules(stage), p.from, ev, trace, stage.keyword() + " at rcpt").thenCompose(r -> {
             if (!r.refuses()) {
-                return earlier(i + 1, recipient, c);
+                return earlier(i + 1, recipient, tx, trace);
             }
             if (config.warnOnly()) {
                 // Nothing is refused: the warning is noted and the relay and RCPT rules still speak.
-                warnOnly(c, softBounced(c, r, false));
-                return earlier(i + 1, recipient, c);
+                warnOnly(trace, softBounced(trace, r, false));
+                return earlier(i + 1, recipient, tx, trace);
             }
-            return CompletableFuture.completedFuture(finish(c, r, false, false));
+            return CompletableFuture.completedFuture(finish(trace, r, tx, false, false));
         });
     }
 
@@ -367,134 +300,15 @@ public final class PolicySession {
         if (recipient.isNullSender()) {
             return CompletableFuture.completedFuture(false);
         }
-        Evaluation ev = new Evaluation(this, Stage.RCPT, recipient);
-        Collector c = new Collector(Stage.RCPT);
-        return safely(c, () -> run(engine.config().relayRules(), 0, ev, c, "relay")).thenApply(r -> {
+        PolicyTrace trace = new PolicyTrace(Stage.RCPT);
+        Evaluation ev = new Evaluation(this, transaction, Stage.RCPT, recipient);
+        return RuleList.decide(engine.config().relayRules(), 0, ev, trace, "relay").thenApply(r -> {
             boolean permitted = r.outcome == Verdict.Outcome.PERMIT;
             if (LOG.isDebugEnabled()) {
-                LOG.debug("relay to {} {}: {}", recipient, permitted ? "permitted" : "not permitted", c.trace);
+                LOG.debug("relay to {} {}: {}", recipient, permitted ? "permitted" : "not permitted", trace.lines);
             }
             return permitted;
         });
-    }
-
-    /** Our own failures are temporary: the client retries and no mail is lost (451 4.3.0). */
-    private CompletionStage<Result> safely(Collector c, Supplier<CompletionStage<Result>> body) {
-        CompletionStage<Result> stage;
-        try {
-            stage = body.get();
-        } catch (RuntimeException e) {
-            stage = CompletableFuture.failedFuture(e);
-        }
-        return stage.handle((r, ex) -> {
-            if (ex == null) {
-                return r;
-            }
-            Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
-            if (cause instanceof RateCondition.QuietFailure) {
-                LOG.debug("policy evaluation failed at {} for {}: {}", c.stage.keyword(), client.address().getHostAddress(), cause.getMessage());
-            } else {
-                LOG.warn("policy evaluation failed at {} for {}", c.stage.keyword(), client.address().getHostAddress(), cause);
-            }
-            c.trace(c.stage.keyword() + ": evaluation failed (" + cause + "): temporary failure");
-            Evaluation ev = new Evaluation(this, c.stage, null);
-            return new Result(Verdict.Outcome.DEFER, engine.config().catalog().temporaryFailure(ev.replyValues()));
-        });
-    }
-
-    private CompletionStage<Result> run(List<Rule> rules, int i, Evaluation ev, Collector c, String label) {
-        if (i == rules.size()) {
-            if (!rules.isEmpty()) {
-                c.trace(label + ": no rule decided");
-            }
-            return CompletableFuture.completedFuture(Result.NONE);
-        }
-        Rule rule = rules.get(i);
-        return rule.condition.test(ev).thenCompose(m -> {
-            if (m.pending) {
-                if (rule.action != null && rule.action.kind == ActionSpec.Kind.CONTINUE) {
-                    c.trace(label + " " + rule + ": " + m.detail + " -> continue");
-                    return run(rules, i + 1, ev, c, label);
-                }
-                c.trace(label + " " + rule + ": " + m.detail + " -> decided at RCPT");
-                return done(Result.pending(i));
-            }
-            if (!m.matched) {
-                c.trace(label + " " + rule + ": no match");
-                return run(rules, i + 1, ev, c, label);
-            }
-            ActionSpec action = rule.action != null ? rule.action : m.hit != null ? m.hit.action : null;
-            if (action == null) {
-                c.trace(label + " " + rule + ": " + m.detail + " -> entry has no action, continue");
-                return run(rules, i + 1, ev, c, label);
-            }
-            return apply(action, rule, ev, c, label, m.detail).thenCompose(r -> r == null
-                    ? run(rules, i + 1, ev, c, label)
-                    : CompletableFuture.completedFuture(r));
-        });
-    }
-
-    /** The action's result, or null to go on with the next rule. */
-    private CompletionStage<Result> apply(ActionSpec a, Rule rule, Evaluation ev, Collector c, String label, String detail) {
-        String head = label + " " + rule + ": " + detail + " -> ";
-        switch (a.kind) {
-            case ACCEPT:
-                c.trace(head + "accept");
-                return done(new Result(Verdict.Outcome.PERMIT, null));
-            case REJECT:
-            case DEFER:
-            case DISCONNECT: {
-                SmtpReply reply = a.render(ev.replyValues());
-                c.trace(head + a.describe() + " " + reply);
-                Verdict.Outcome o = a.kind == ActionSpec.Kind.REJECT ? Verdict.Outcome.REJECT
-                        : a.kind == ActionSpec.Kind.DEFER ? Verdict.Outcome.DEFER : Verdict.Outcome.DISCONNECT;
-                return done(new Result(o, reply));
-            }
-            case WARN: {
-                String w = rule + ": " + a.text + (a.reply != null ? " (would answer " + a.render(ev.replyValues()) + ")" : "");
-                c.trace(head + "warn");
-                c.warnings.add(w);
-                return done(null);
-            }
-            case TAG:
-                c.trace(head + "tag " + a.text);
-                addTag(c.stage, a.text);
-                return done(null);
-            case CUSTOM:
-                return a.custom.decide(ev).thenApply(d -> {
-                    c.trace(head + a.describe() + " decided " + d.kind().name().toLowerCase(java.util.Locale.ROOT)
-                            + d.reply().map(r -> " " + r).orElse(""));
-                    switch (d.kind()) {
-                        case ACCEPT:
-                            return new Result(Verdict.Outcome.PERMIT, null);
-                        case REJECT:
-                            return new Result(Verdict.Outcome.REJECT, d.reply().orElseThrow());
-                        case DEFER:
-                            return new Result(Verdict.Outcome.DEFER, d.reply().orElseThrow());
-                        case DISCONNECT:
-                            return new Result(Verdict.Outcome.DISCONNECT, d.reply().orElseThrow());
-                        case WARN:
-                            c.warnings.add(rule + ": " + d.text());
-                            return null;
-                        case TAG:
-                            addTag(c.stage, d.text());
-                            return null;
-                        default:
-                            return null;
-                    }
-                });
-            default:
-                c.trace(head + "continue");
-                return done(null);
-        }
-    }
-
-    private synchronized void addTag(Stage stage, String tag) {
-        if (stage == Stage.CONNECT || stage == Stage.HELO) {
-            sessionTags.add(tag);
-        } else {
-            transactionTags.add(tag);
-        }
     }
 
     /**
@@ -502,28 +316,21 @@ public final class PolicySession {
      *
      * @param fromHold the reply was held: soft-bounce was applied when it was taken
      */
-    private Verdict finish(Collector c, Result r, boolean relayGranted, boolean fromHold) {
+    private Verdict finish(PolicyTrace trace, RuleList.Result r, TransactionState tx, boolean relayGranted, boolean fromHold) {
         PolicyConfig config = engine.config();
-        Stage stage = c.stage;
-        Result shaped = softBounced(c, r, fromHold);
+        Stage stage = trace.stage;
+        RuleList.Result shaped = softBounced(trace, r, fromHold);
         Verdict.Outcome o = shaped.outcome;
         SmtpReply reply = shaped.reply;
         SmtpReply held = null;
         if (reply != null && config.warnOnly() && !r.syntaxError) {
-            warnOnly(c, shaped);
+            warnOnly(trace, shaped);
             o = Verdict.Outcome.DUNNO;
             reply = null;
         } else if ((o == Verdict.Outcome.REJECT || o == Verdict.Outcome.DEFER) && config.delayReject() && !r.syntaxError
                 && (stage == Stage.CONNECT || stage == Stage.HELO || stage == Stage.MAIL)) {
-            Held h = new Held(reply, stage);
-            synchronized (this) {
-                if (stage == Stage.MAIL) {
-                    transactionHeld = h;
-                } else {
-                    sessionHeld = h;
-                }
-            }
-            c.trace(stage.keyword() + ": " + reply + " held until the first RCPT (delay-reject)");
+            decisions(stage, tx).hold(reply, stage);
+            trace.add(stage.keyword() + ": " + reply + " held until the first RCPT (delay-reject)");
             held = reply;
             o = Verdict.Outcome.DUNNO;
             reply = null;
@@ -537,100 +344,23 @@ public final class PolicySession {
             }
         }
         return new Verdict(stage, o, reply, held, relayGranted && o != Verdict.Outcome.REJECT && o != Verdict.Outcome.DEFER,
-                tags(), c.warnings, c.trace);
+                tags(tx), trace.warnings, trace.lines);
     }
 
     /** Soft-bounce: a 5xx becomes the matching 4xx, a reject a defer (not for a held reply, already done, nor a 501). */
-    private Result softBounced(Collector c, Result r, boolean fromHold) {
+    private RuleList.Result softBounced(PolicyTrace trace, RuleList.Result r, boolean fromHold) {
         SmtpReply reply = r.reply;
         if (reply == null || !engine.config().softBounce() || fromHold || r.syntaxError || !reply.isPermanent()) {
             return r;
         }
         SmtpReply soft = reply.softBounced();
-        c.trace("soft-bounce: " + reply.code() + " becomes " + soft.code());
-        return new Result(r.outcome == Verdict.Outcome.REJECT ? Verdict.Outcome.DEFER : r.outcome, soft);
+        trace.add("soft-bounce: " + reply.code() + " becomes " + soft.code());
+        return new RuleList.Result(r.outcome == Verdict.Outcome.REJECT ? Verdict.Outcome.DEFER : r.outcome, soft);
     }
 
     /** Warn-only: the refusal is noted, not given. */
-    private static void warnOnly(Collector c, Result r) {
-        c.warnings.add("warn-only: would answer " + r.reply + " at " + c.stage.keyword());
-        c.trace("warn-only: " + r.reply + " not given");
-    }
-
-    private static <T> CompletionStage<T> done(T value) {
-        return CompletableFuture.completedFuture(value);
-    }
-
-    private static final class Held {
-        final SmtpReply reply;
-        final Stage origin;
-
-        Held(SmtpReply reply, Stage origin) {
-            this.reply = reply;
-            this.origin = origin;
-        }
-    }
-
-    /**
-     * A connect, HELO or MAIL stage whose rule {@code from} waited for data known later: RCPT decides
-     * the stage's rules from there, with the answers {@code memo} kept of the stage's own data.
-     */
-    private static final class Pending {
-        final int from;
-        final Evaluation.Memo memo;
-
-        Pending(int from, Evaluation.Memo memo) {
-            this.from = from;
-            this.memo = memo;
-        }
-    }
-
-    private static final class Result {
-        static final Result NONE = new Result(Verdict.Outcome.DUNNO, null);
-
-        final Verdict.Outcome outcome;
-        final SmtpReply reply;
-        /** A malformed command is answered at once (RFC 5321 §4.2.2 501), never held. */
-        final boolean syntaxError;
-        /** The rule from which the stage is decided at RCPT (its condition waits for later data); -1 when decided. */
-        final int pendingFrom;
-
-        Result(Verdict.Outcome outcome, SmtpReply reply) {
-            this(outcome, reply, false, -1);
-        }
-
-        private Result(Verdict.Outcome outcome, SmtpReply reply, boolean syntaxError, int pendingFrom) {
-            this.outcome = outcome;
-            this.reply = reply;
-            this.syntaxError = syntaxError;
-            this.pendingFrom = pendingFrom;
-        }
-
-        static Result syntaxError(SmtpReply reply) {
-            return new Result(Verdict.Outcome.REJECT, reply, true, -1);
-        }
-
-        /** Nothing decided now: rule {@code from} and those after it wait for RCPT. */
-        static Result pending(int from) {
-            return new Result(Verdict.Outcome.DUNNO, null, false, from);
-        }
-
-        boolean refuses() {
-            return outcome == Verdict.Outcome.REJECT || outcome == Verdict.Outcome.DEFER || outcome == Verdict.Outcome.DISCONNECT;
-        }
-    }
-
-    private static final class Collector {
-        final Stage stage;
-        final List<String> trace = new ArrayList<>();
-        final List<String> warnings = new ArrayList<>();
-
-        Collector(Stage stage) {
-            this.stage = stage;
-        }
-
-        synchronized void trace(String line) {
-            trace.add(line);
-        }
+    private static void warnOnly(PolicyTrace trace, RuleList.Result r) {
+        trace.warn("warn-only: would answer " + r.reply + " at " + trace.stage.keyword());
+        trace.add("warn-only: " + r.reply + " not given");
     }
 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,12 +30,12 @@ import org.slf4j.LoggerFactory;
  * this event would take the key's rate over the limit, and then sets {@code ${retry_after}}. The
  * event is counted when the condition is evaluated (see README-state.md for the exact semantics).
  */
-final class RateCondition implements Condition {
+final class RateCondition extends Condition.Base {
 
     private static final Logger LOG = LoggerFactory.getLogger(RateCondition.class);
 
-    static final Set<String> ATTRIBUTES = Set.of("key", "measure", "limit", "per", "mode", "ipv4-prefix", "ipv6-prefix",
-            "on-failure", "counter");
+    static final ConditionType TYPE = ConditionType.of("rate", Set.of("key", "measure", "limit", "per", "mode", "ipv4-prefix",
+            "ipv6-prefix", "on-failure", "counter"), RateCondition::read);
 
     /** What identifies the sender whose rate is counted, and what that reads. */
     enum Key {
@@ -81,13 +82,12 @@ final class RateCondition implements Condition {
     private final boolean tempfailOnFailure;
     private final String counter;
     private final Clock clock;
-    private final String description;
-    private final Datum datum;
     /** Set during a store outage, so that the warning is logged once per outage, not per mail. */
     private final AtomicBoolean failing = new AtomicBoolean();
 
     private RateCondition(List<Key> keys, Measure measure, long limit, Duration window, String mode, int ipv4Prefix,
             int ipv6Prefix, boolean tempfailOnFailure, String counter, Clock clock, String description) {
+        super(description, Datum.latest(keys.stream().map(k -> k.datum).collect(Collectors.toList())), false);
         this.keys = List.copyOf(keys);
         this.measure = measure;
         this.limit = limit;
@@ -99,8 +99,14 @@ final class RateCondition implements Condition {
         this.tempfailOnFailure = tempfailOnFailure;
         this.counter = counter;
         this.clock = clock;
-        this.description = description;
-        this.datum = Datum.latest(this.keys.stream().map(k -> k.datum).collect(Collectors.toList()));
+    }
+
+    private static Condition read(ExtensionConfig config) {
+        Map<String, String> attributes = new HashMap<>();
+        for (String name : config.parameterNames()) {
+            attributes.put(name, config.parameter(name).orElseThrow());
+        }
+        return parse(attributes, config.stage(), config.clock());
     }
 
     /**
@@ -108,7 +114,7 @@ final class RateCondition implements Condition {
      *
      * @throws IllegalArgumentException naming the attribute at fault
      */
-    static RateCondition parse(Map<String, String> a, Stage stage, Clock clock) {
+    private static RateCondition parse(Map<String, String> a, Stage stage, Clock clock) {
         String keyText = required(a, "key");
         List<Key> keys = new ArrayList<>();
         for (String w : keyText.split("[\\s,+]+")) {
@@ -197,7 +203,7 @@ final class RateCondition implements Condition {
     }
 
     @Override
-    public CompletionStage<Match> test(Evaluation ev) {
+    public CompletionStage<Match> match(Evaluation ev) {
         Optional<String> key = key(ev);
         if (key.isEmpty()) {
             return CompletableFuture.completedFuture(Match.no("rate: no " + keys.stream().map(Key::keyword)
@@ -222,7 +228,7 @@ final class RateCondition implements Condition {
                 return failed(state, e);
             }
             if (failing.compareAndSet(true, false)) {
-                LOG.warn("{}: counter store {} answers again; the limit is enforced again", description, state.describe());
+                LOG.warn("{}: counter store {} answers again; the limit is enforced again", describe(), state.describe());
             }
             String detail = "rate of " + key.get() + " " + c + " per " + window.getSeconds() + "s";
             if (!c.exceeded()) {
@@ -236,7 +242,7 @@ final class RateCondition implements Condition {
     private Match failed(SharedState state, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (failing.compareAndSet(false, true)) {
-            LOG.warn("{}: counter store {} failed ({}); {} until it answers again", description, state.describe(),
+            LOG.warn("{}: counter store {} failed ({}); {} until it answers again", describe(), state.describe(),
                     cause.getMessage(), tempfailOnFailure ? "answering 451 4.3.0" : "the limit is not enforced");
         }
         if (tempfailOnFailure) {
@@ -250,7 +256,7 @@ final class RateCondition implements Condition {
             case RECIPIENTS:
                 return ev.stage == Stage.DATA ? ev.recipientCount() : 1;
             case BYTES:
-                return ev.session.messageSize;
+                return ev.transaction.messageSize();
             default:
                 return 1;
         }
@@ -301,16 +307,6 @@ final class RateCondition implements Condition {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // a 4- or 16-byte array is always an address
         }
-    }
-
-    @Override
-    public String describe() {
-        return description;
-    }
-
-    @Override
-    public Datum datum() {
-        return datum;
     }
 
     /** A failure already logged once per outage: the session answers 451 4.3.0 without logging it again. */

@@ -6,9 +6,9 @@ final class Rule {
     final String name;
     final String location;
     final Condition condition;
-    final ActionSpec action;
+    final RuleAction action;
 
-    Rule(String name, String location, Condition condition, ActionSpec action) {
+    Rule(String name, String location, Condition condition, RuleAction action) {
         this.name = name;
         this.location = location;
         this.condition = condition;

@@ -89,18 +89,8 @@ public final class TableFile {
         return matched(table.lookup(address));
     }
 
-    /** The matching entry of a {@code domain} or {@code regexp} table for a host name. */
-    public Optional<String> findName(String name) {
-        return matched(table.lookupName(name));
-    }
-
-    /** The last reload error, "" when the version in force is the file on disk. */
-    public String lastError() {
-        return table.lastError();
-    }
-
     private static Optional<String> matched(Optional<TableHit> hit) {
-        return hit.filter(h -> h.action == null || h.action.kind != ActionSpec.Kind.DUNNO).map(TableHit::toString);
+        return hit.filter(TableHit::counts).map(TableHit::toString);
     }
 
     @Override

@@ -5,12 +5,17 @@ final class TableHit {
 
     final String location;
     final String entry;
-    final ActionSpec action;
+    final RuleAction action;
 
-    TableHit(String location, String entry, ActionSpec action) {
+    TableHit(String location, String entry, RuleAction action) {
         this.location = location;
         this.entry = entry;
         this.action = action;
+    }
+
+    /** An entry whose action is DUNNO counts as not found, as in Postfix. */
+    boolean counts() {
+        return action != PlainAction.DUNNO;
     }
 
     @Override

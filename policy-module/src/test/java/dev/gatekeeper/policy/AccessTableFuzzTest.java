@@ -60,9 +60,9 @@ class AccessTableFuzzTest {
             return;
         }
         assertThat(hit.get().location).startsWith(FILE.getFileName() + ":");
-        ActionSpec action = hit.get().action;
-        if (action.reply != null) {
-            ReplyInvariants.assertSendable(action.render(values));
+        RuleAction action = hit.get().action;
+        if (action instanceof ReplyAction) {
+            ReplyInvariants.assertSendable(((ReplyAction) action).render(values));
         }
     }
 

@@ -122,6 +122,66 @@ class ExtensionTest {
         assertThat(out).contains("rcpt pass", "rcpt 452 4.5.3 Too many recipients for this sender");
     }
 
+    @Test
+    void aFactoryThatRefusesOrMakesNothingIsRefusedAtStartNamingThePlace() {
+        String rule = "<policy>\n<stage name=\"rcpt\">\n<rule action=\"reject\">\n<condition class=\"%s\"><param name=\"kind\" value=\"%s\"/>"
+                + "</condition></rule></stage></policy>";
+        String broken = Broken.class.getName();
+        assertThatThrownBy(() -> PolicyConfig.load(write(work, "p6.xml", String.format(rule, broken, "refuses"))))
+                .isInstanceOf(PolicyConfigException.class).hasMessage("p6.xml:4: <condition>: kind 'refuses' is refused");
+        assertThatThrownBy(() -> PolicyConfig.load(write(work, "p7.xml", String.format(rule, broken, "nothing"))))
+                .hasMessage("p7.xml:4: " + broken + " made no condition");
+        assertThatThrownBy(() -> PolicyConfig.load(write(work, "p8.xml", String.format(rule, broken, "nowhere"))))
+                .hasMessage("p8.xml:4: " + broken + " made a condition whose knownFrom() is null");
+        String none = NoAction.class.getName();
+        assertThatThrownBy(() -> PolicyConfig.load(write(work, "p9.xml", "<policy><stage name=\"rcpt\">\n<rule action=\"custom\" class=\""
+                + none + "\"/></stage></policy>"))).isInstanceOf(PolicyConfigException.class).hasMessage("p9.xml:2: " + none + " made no action");
+    }
+
+    /** A condition factory that refuses its parameter, makes nothing, or makes a condition known nowhere. */
+    public static final class Broken implements PolicyConditionFactory {
+        @Override
+        public String name() {
+            return "broken";
+        }
+
+        @Override
+        public PolicyCondition create(ExtensionConfig config) {
+            String kind = config.requiredParameter("kind");
+            switch (kind) {
+                case "nothing":
+                    return null;
+                case "nowhere":
+                    return new PolicyCondition() {
+                        @Override
+                        public java.util.concurrent.CompletionStage<Boolean> test(PolicyContext context) {
+                            return java.util.concurrent.CompletableFuture.completedFuture(true);
+                        }
+
+                        @Override
+                        public Stage knownFrom() {
+                            return null;
+                        }
+                    };
+                default:
+                    throw new IllegalArgumentException("kind '" + kind + "' is refused");
+            }
+        }
+    }
+
+    /** An action factory that makes nothing. */
+    public static final class NoAction implements PolicyActionFactory {
+        @Override
+        public String name() {
+            return "no-action";
+        }
+
+        @Override
+        public PolicyAction create(ExtensionConfig config) {
+            return null;
+        }
+    }
+
     /** An action factory as a plugin author writes one (here on the test class path). */
     public static final class RecipientQuota implements PolicyActionFactory {
         @Override

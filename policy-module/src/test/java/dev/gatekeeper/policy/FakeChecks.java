@@ -15,6 +15,8 @@ final class FakeChecks implements TransactionChecks {
     SpfCheck mailFrom = SpfCheck.of(SpfResult.NONE, "");
     SpfCheck helo = SpfCheck.of(SpfResult.NONE, "");
     final Map<String, CalloutCheck> callouts = new HashMap<>();
+    /** Callouts answered when the test completes them. */
+    final Map<String, CompletableFuture<CalloutCheck>> calloutsLater = new HashMap<>();
     RuntimeException failure;
     final AtomicInteger mailFromAsked = new AtomicInteger();
     final AtomicInteger heloAsked = new AtomicInteger();
@@ -33,6 +35,11 @@ final class FakeChecks implements TransactionChecks {
     FakeChecks callout(String address, CalloutStatus status) {
         callouts.put(address, CalloutCheck.of(status, status == CalloutStatus.REJECTED ? "550 5.1.1 no such user" : ""));
         return this;
+    }
+
+    /** The callout of {@code address} is answered when the test completes the stage this returns. */
+    CompletableFuture<CalloutCheck> calloutLater(String address) {
+        return calloutsLater.computeIfAbsent(address, a -> new CompletableFuture<>());
     }
 
     @Override
@@ -54,6 +61,10 @@ final class FakeChecks implements TransactionChecks {
     @Override
     public CompletionStage<CalloutCheck> callout(InetAddress client, SmtpAddress address) {
         calloutAsked.incrementAndGet();
+        CompletableFuture<CalloutCheck> later = calloutsLater.get(address.key());
+        if (later != null) {
+            return later;
+        }
         return CompletableFuture.completedFuture(callouts.getOrDefault(address.key(), CalloutCheck.of(CalloutStatus.ACCEPTED, "")));
     }
 }

@@ -123,7 +123,6 @@ class PolicyConfigTest {
     void theExampleFileLoadsAndBehaves() {
         PolicyConfig c = PolicyConfig.load(example());
         assertThat(c.hostname()).isEqualTo("mx.example.org");
-        assertThat(c.tableErrors()).isEmpty();
 
         assertThat(new Policies.Transaction(c, new FakeChecks()).ip("198.51.100.200").to("<bob@example.org>").run())
                 .contains("rcpt 550 5.7.1 Client host rejected: listed as a source of spam");

@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,16 +37,110 @@ class ReadmeTest {
     }
 
     @Test
-    void everyConditionElementIsDocumented() throws IOException {
+    void everyPolicyAttributeIsDocumented() throws IOException {
         String readme = readme();
-        for (String element : new String[] {"client-address", "client-name", "helo", "sender", "recipient", "authenticated",
-                "relay-allowed", "my-networks", "authorized-destination", "local-destination", "recipient-count", "rate", "spf", "callout",
-                "all-of", "any-of", "not", "condition"}) {
-            assertThat(readme).as(element).contains("`<" + element + ">`");
-        }
         for (String attribute : new String[] {"hostname", "addresses", "delay-reject", "warn-only", "soft-bounce", "table-check-seconds"}) {
             assertThat(readme).as(attribute).contains("| `" + attribute + "` |");
         }
+    }
+
+    /**
+     * The reference's table of conditions names exactly the elements of the vocabulary, and each
+     * with every attribute its type takes.
+     */
+    @Test
+    void theConditionsTableIsTheVocabulary() throws IOException {
+        List<String[]> rows = table("| element | attributes | stages |");
+        Map<String, String> documented = new LinkedHashMap<>();
+        for (String[] row : rows) {
+            for (String element : backticked(row[0], "<([a-z-]+)>")) {
+                assertThat(documented.put(element, row[1])).as("<" + element + "> documented once").isNull();
+            }
+        }
+        assertThat(documented.keySet()).containsExactlyInAnyOrderElementsOf(
+                Vocabulary.CONDITIONS.stream().map(ConditionType::name).collect(Collectors.toList()));
+        for (ConditionType type : Vocabulary.CONDITIONS) {
+            assertThat(backticked(documented.get(type.name()), "([a-z0-9-]+)")).as(type + "'s attributes")
+                    .containsAll(type.attributes());
+        }
+    }
+
+    /**
+     * The rule's {@code action} row names exactly the actions a rule may name, in the reader's
+     * order; every action attribute has its row, which names exactly the actions that take it.
+     */
+    @Test
+    void theRuleTableIsTheVocabularysActions() throws IOException {
+        List<String[]> rows = table("| attribute | default | meaning |", "| `action` |");
+        List<String> names = Vocabulary.ruleActionNames();
+        String[] action = rows.stream().filter(r -> r[0].equals("`action`")).findFirst().orElseThrow();
+        assertThat(backticked(action[2].substring(0, action[2].indexOf(';')), "([a-z]+)")).containsExactlyElementsOf(names);
+        List<String> rowsFor = new ArrayList<>();
+        for (String[] row : rows) {
+            for (String attribute : backticked(row[0], "([a-z]+)")) {
+                if (!ActionType.RULE_ATTRIBUTES.contains(attribute)) {
+                    continue;
+                }
+                rowsFor.add(attribute);
+                List<String> taking = Vocabulary.ACTIONS.stream().filter(t -> t.inRules() && t.attributes().contains(attribute))
+                        .map(ActionType::name).collect(Collectors.toList());
+                List<String> said = backticked(row[2], "([a-z]+)").stream().filter(names::contains).distinct()
+                        .collect(Collectors.toList());
+                assertThat(said).as("the actions the row of " + attribute + " names").containsExactlyInAnyOrderElementsOf(taking);
+            }
+        }
+        assertThat(rowsFor).containsExactlyInAnyOrderElementsOf(ActionType.RULE_ATTRIBUTES);
+    }
+
+    /** The sentence listing a table entry's actions names exactly the access(5) words the reader knows. */
+    @Test
+    void theTableActionsAreTheVocabularysWords() throws IOException {
+        String text = String.join(" ", readme().lines().collect(Collectors.toList()));
+        int start = text.indexOf("Actions, as in Postfix's access(5):");
+        assertThat(start).as("the sentence").isPositive();
+        String sentence = text.substring(start, text.indexOf("or nothing", start));
+        List<String> documented = backticked(sentence, "([A-Z]+)(?: [^`]*)?");
+        List<String> known = Vocabulary.ACTIONS.stream().flatMap(t -> t.tableWords().stream()).collect(Collectors.toList());
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(known);
+    }
+
+    /** The rows of the README table whose header is {@code header} (the first such table holding {@code row}), cut into cells. */
+    private static List<String[]> table(String header, String... row) throws IOException {
+        List<String> lines = readme().lines().collect(Collectors.toList());
+        for (int h = lines.indexOf(header); h >= 0; h = indexOf(lines, header, h + 1)) {
+            List<String[]> rows = new ArrayList<>();
+            boolean holds = row.length == 0;
+            for (int i = h + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+                String line = lines.get(i);
+                holds |= row.length > 0 && line.startsWith(row[0]);
+                String[] cells = line.substring(2, line.length() - 2).split(" \\| ");
+                assertThat(cells).as(line).hasSize(header.split(" \\| ").length);
+                rows.add(cells);
+            }
+            if (holds) {
+                return rows;
+            }
+        }
+        return fail("no table " + header + " holding " + String.join("", row));
+    }
+
+    private static int indexOf(List<String> lines, String line, int from) {
+        for (int i = from; i < lines.size(); i++) {
+            if (lines.get(i).equals(line)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** What stands between backticks in {@code text} and matches {@code form}: its first group. */
+    private static List<String> backticked(String text, String form) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("`" + form + "`").matcher(text);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
     }
 
     /** One element of each kind the table of what is known where names, written so that it loads. */

@@ -88,7 +88,7 @@ class SmtpReplyTest {
                 .hasMessage("reply must start with a three-digit code: '+550 5.7.1 no'");
         assertThatThrownBy(() -> ReplyTemplate.parse("0550 no"))
                 .hasMessage("reply must start with a three-digit code: '0550 no'");
-        assertThatThrownBy(() -> ReplyCatalog.withOverrides(Map.of(Reason.RELAY_DENIED, "+554 no relaying")))
+        assertThatThrownBy(() -> ReplyCatalog.of(Map.of(Reason.RELAY_DENIED, ReplyTemplate.parse("+554 no relaying"))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(ReplyTemplate.parse(" 554 no relaying").render(Map.of())).hasToString("554 no relaying");
     }
@@ -107,16 +107,16 @@ class SmtpReplyTest {
         ReplyValues v = ReplyValues.empty().with("sender", "a@null.example").with("recipient", "x@example.org")
                 .with("spf_explanation", "not permitted");
         ReplyCatalog c = ReplyCatalog.defaults();
-        assertThat(c.relayDenied(v)).hasToString("550 5.7.1 <x@example.org>: Relay access denied");
-        assertThat(c.spfFail(v)).hasToString("550 5.7.23 SPF check failed: not permitted");
-        assertThat(c.spfTempError(v).toString()).startsWith("451 4.7.24 ");
-        assertThat(c.spfPermError(v).toString()).startsWith("550 5.7.24 ");
-        assertThat(c.nullMxSender(v).toString()).startsWith("550 5.7.27 <a@null.example>");
-        assertThat(c.unknownRecipient(v).toString()).startsWith("550 5.1.1 ");
-        assertThat(c.unverifiedSender(v).toString()).startsWith("550 5.1.7 ");
-        assertThat(c.unknownSenderDomain(v).toString()).startsWith("550 5.1.8 ");
-        assertThat(c.calloutTempfail(v).toString()).startsWith("450 4.1.7 ");
-        assertThat(c.tooManyRecipients(v)).hasToString("452 4.5.3 Too many recipients");
+        assertThat(c.reply(Reason.RELAY_DENIED, v)).hasToString("550 5.7.1 <x@example.org>: Relay access denied");
+        assertThat(c.reply(Reason.SPF_FAIL, v)).hasToString("550 5.7.23 SPF check failed: not permitted");
+        assertThat(c.reply(Reason.SPF_TEMPERROR, v).toString()).startsWith("451 4.7.24 ");
+        assertThat(c.reply(Reason.SPF_PERMERROR, v).toString()).startsWith("550 5.7.24 ");
+        assertThat(c.reply(Reason.NULL_MX_SENDER, v).toString()).startsWith("550 5.7.27 <a@null.example>");
+        assertThat(c.reply(Reason.UNKNOWN_RECIPIENT, v).toString()).startsWith("550 5.1.1 ");
+        assertThat(c.reply(Reason.UNVERIFIED_SENDER, v).toString()).startsWith("550 5.1.7 ");
+        assertThat(c.reply(Reason.UNKNOWN_SENDER_DOMAIN, v).toString()).startsWith("550 5.1.8 ");
+        assertThat(c.reply(Reason.CALLOUT_TEMPFAIL, v).toString()).startsWith("450 4.1.7 ");
+        assertThat(c.reply(Reason.TOO_MANY_RECIPIENTS, v)).hasToString("452 4.5.3 Too many recipients");
         assertThat(c.temporaryFailure(v).toString()).startsWith("451 4.3.0 ");
         for (Reason r : Reason.values()) {
             SmtpReply reply = c.reply(r, v);
@@ -126,9 +126,9 @@ class SmtpReplyTest {
 
     @Test
     void catalogOverridesAreValidated() {
-        ReplyCatalog c = ReplyCatalog.withOverrides(Map.of(Reason.RELAY_DENIED, "554 5.7.1 <${recipient}>: no relaying here"));
-        assertThat(c.relayDenied(ReplyValues.empty().with("recipient", "a@b"))).hasToString("554 5.7.1 <a@b>: no relaying here");
-        assertThatThrownBy(() -> ReplyCatalog.withOverrides(Map.of(Reason.SPF_FAIL, "250 ok")))
+        ReplyCatalog c = ReplyCatalog.of(Map.of(Reason.RELAY_DENIED, ReplyTemplate.parse("554 5.7.1 <${recipient}>: no relaying here")));
+        assertThat(c.reply(Reason.RELAY_DENIED, ReplyValues.empty().with("recipient", "a@b"))).hasToString("554 5.7.1 <a@b>: no relaying here");
+        assertThatThrownBy(() -> ReplyCatalog.of(Map.of(Reason.SPF_FAIL, ReplyTemplate.parse("250 ok"))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

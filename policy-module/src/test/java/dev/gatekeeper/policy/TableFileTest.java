@@ -52,7 +52,7 @@ class TableFileTest {
         assertThat(t.find(bob)).as("first look sees the change, waits").isEmpty();
         clock.advance(Duration.ofSeconds(5));
         assertThat(t.find(bob)).contains("rcpts:1: bob@example.com");
-        assertThat(t.lastError()).isEmpty();
+        assertThat(t.find(SmtpAddress.parse("<alice@example.com>"))).as("the whole new version is in force").isEmpty();
     }
 
     @Test

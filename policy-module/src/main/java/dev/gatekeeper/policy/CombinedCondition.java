@@ -1,0 +1,115 @@
+package dev.gatekeeper.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * {@code <all-of>}, {@code <any-of>} and {@code <not>}: conditions of conditions, each part placed
+ * at the stage by itself. A part that is pending (its data comes later) makes the whole pending
+ * unless the whole is already decided without it.
+ */
+final class CombinedCondition {
+
+    static final ConditionType ALL_OF = combining("all-of", CombinedCondition::allOf);
+    static final ConditionType ANY_OF = combining("any-of", CombinedCondition::anyOf);
+    /** Of several parts, negates their all-of. */
+    static final ConditionType NOT = combining("not", parts -> not(allOf(parts)));
+
+    private CombinedCondition() {
+    }
+
+    private static ConditionType combining(String name, Function<List<Condition>, Condition> combine) {
+        return ConditionType.holding(ConditionType.Content.CONDITIONS, name, Set.of(), config -> {
+            List<Condition> parts = config.conditions();
+            if (parts.isEmpty()) {
+                throw config.problem("<" + name + "> needs at least one condition");
+            }
+            return combine.apply(parts);
+        });
+    }
+
+    /**
+     * All parts hold. A part that is pending makes the whole pending, unless another part is
+     * false: then the whole is false at once, whatever the pending part will say.
+     */
+    static Condition allOf(List<Condition> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        return new Combination("all-of", parts) {
+            @Override
+            public CompletionStage<Match> match(Evaluation ev) {
+                return step(ev, 0, new ArrayList<>(), null, false);
+            }
+
+            private CompletionStage<Match> step(Evaluation ev, int i, List<String> details, TableHit hit, boolean pending) {
+                if (i == parts.size()) {
+                    String detail = String.join(" and ", details);
+                    return CompletableFuture.completedFuture(pending ? Match.pending(detail)
+                            : hit != null ? Match.table(detail, hit) : Match.yes(detail));
+                }
+                return parts.get(i).match(ev).thenCompose(m -> {
+                    if (!m.matched && !m.pending) {
+                        return CompletableFuture.completedFuture(Match.NO);
+                    }
+                    details.add(m.detail);
+                    return step(ev, i + 1, details, hit != null ? hit : m.hit, pending || m.pending);
+                });
+            }
+        };
+    }
+
+    /** One part holds. Pending when no part holds and one of them is pending. */
+    static Condition anyOf(List<Condition> parts) {
+        return new Combination("any-of", parts) {
+            @Override
+            public CompletionStage<Match> match(Evaluation ev) {
+                return step(ev, 0, new ArrayList<>());
+            }
+
+            private CompletionStage<Match> step(Evaluation ev, int i, List<String> waiting) {
+                if (i == parts.size()) {
+                    return CompletableFuture.completedFuture(waiting.isEmpty() ? Match.NO : Match.pending(String.join(" or ", waiting)));
+                }
+                return parts.get(i).match(ev).thenCompose(m -> {
+                    if (m.matched) {
+                        return CompletableFuture.completedFuture(m);
+                    }
+                    if (m.pending) {
+                        waiting.add(m.detail);
+                    }
+                    return step(ev, i + 1, waiting);
+                });
+            }
+        };
+    }
+
+    /** The inner condition does not hold; pending while it is. */
+    static Condition not(Condition inner) {
+        return new Combination("not", List.of(inner)) {
+            @Override
+            public CompletionStage<Match> match(Evaluation ev) {
+                return inner.match(ev).thenApply(m -> m.pending ? m : Match.of(!m.matched, describe()));
+            }
+
+            @Override
+            public Datum datum() {
+                return inner.datum();
+            }
+        };
+    }
+
+    /** A combination: its parts' descriptions, the datum known last, and whether a part consults a table. */
+    private abstract static class Combination extends Condition.Base {
+        Combination(String name, List<Condition> parts) {
+            super(name + "(" + parts.stream().map(Condition::describe).collect(Collectors.joining(", ")) + ")",
+                    Datum.latest(parts.stream().map(Condition::datum).collect(Collectors.toList())),
+                    parts.stream().anyMatch(Condition::consultsTable));
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.gatekeeper.policy;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stage's rules (or the relay rules) tried in order for one evaluation, as Postfix tries a
+ * restriction list: the first rule that decides wins; {@code continue}, {@code warn} and
+ * {@code tag} do their work and let the next rule speak; a rule whose condition waits for later
+ * data ends the list, to be decided at RCPT.
+ */
+final class RuleList {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuleList.class);
+
+    /** What a list decided. */
+    static final class Result {
+        static final Result NONE = new Result(Verdict.Outcome.DUNNO, null);
+
+        final Verdict.Outcome outcome;
+        final SmtpReply reply;
+        /** A malformed command is answered at once (RFC 5321 §4.2.2 501), never held. */
+        final boolean syntaxError;
+        /** The rule from which the stage is decided at RCPT (its condition waits for later data); -1 when decided. */
+        final int pendingFrom;
+
+        Result(Verdict.Outcome outcome, SmtpReply reply) {
+            this(outcome, reply, false, -1);
+        }
+
+        private Result(Verdict.Outcome outcome, SmtpReply reply, boolean syntaxError, int pendingFrom) {
+            this.outcome = outcome;
+            this.reply = reply;
+            this.syntaxError = syntaxError;
+            this.pendingFrom = pendingFrom;
+        }
+
+        static Result syntaxError(SmtpReply reply) {
+            return new Result(Verdict.Outcome.REJECT, reply, true, -1);
+        }
+
+        /** Nothing decided now: rule {@code from} and those after it wait for RCPT. */
+        static Result pending(int from) {
+            return new Result(Verdict.Outcome.DUNNO, null, false, from);
+        }
+
+        boolean refuses() {
+            return outcome == Verdict.Outcome.REJECT || outcome == Verdict.Outcome.DEFER || outcome == Verdict.Outcome.DISCONNECT;
+        }
+    }
+
+    private RuleList() {
+    }
+
+    /**
+     * Decides {@code rules} from rule {@code from} on. Our own failures are temporary: the client
+     * retries and no mail is lost (451 4.3.0).
+     *
+     * @param label how the trace names the list: {@code rcpt}, {@code relay}, {@code connect at rcpt}
+     */
+    static CompletionStage<Result> decide(List<Rule> rules, int from, Evaluation ev, PolicyTrace trace, String label) {
+        CompletionStage<Result> stage;
+        try {
+            stage = run(rules, from, ev, trace, label);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((r, ex) -> {
+            if (ex == null) {
+                return r;
+            }
+            Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+            String client = ev.clientAddress().getHostAddress();
+            if (cause instanceof RateCondition.QuietFailure) {
+                LOG.debug("policy evaluation failed at {} for {}: {}", trace.stage.keyword(), client, cause.getMessage());
+            } else {
+                LOG.warn("policy evaluation failed at {} for {}", trace.stage.keyword(), client, cause);
+            }
+            trace.add(trace.stage.keyword() + ": evaluation failed (" + cause + "): temporary failure");
+            ReplyValues values = new Evaluation(ev.session, ev.transaction, trace.stage, null).replyValues();
+            return new Result(Verdict.Outcome.DEFER, ev.config().catalog().temporaryFailure(values));
+        });
+    }
+
+    private static CompletionStage<Result> run(List<Rule> rules, int i, Evaluation ev, PolicyTrace trace, String label) {
+        if (i == rules.size()) {
+            if (!rules.isEmpty()) {
+                trace.add(label + ": no rule decided");
+            }
+            return CompletableFuture.completedFuture(Result.NONE);
+        }
+        Rule rule = rules.get(i);
+        return rule.condition.match(ev).thenCompose(m -> {
+            if (m.pending) {
+                if (rule.action == PlainAction.CONTINUE) {
+                    trace.add(label + " " + rule + ": " + m.detail + " -> continue");
+                    return run(rules, i + 1, ev, trace, label);
+                }
+                trace.add(label + " " + rule + ": " + m.detail + " -> decided at RCPT");
+                return CompletableFuture.completedFuture(Result.pending(i));
+            }
+            if (!m.matched) {
+                trace.add(label + " " + rule + ": no match");
+                return run(rules, i + 1, ev, trace, label);
+            }
+            RuleAction action = rule.action != null ? rule.action : m.hit != null ? m.hit.action : null;
+            if (action == null) {
+                trace.add(label + " " + rule + ": " + m.detail + " -> entry has no action, continue");
+                return run(rules, i + 1, ev, trace, label);
+            }
+            return apply(action, rule, ev, trace, label, m.detail).thenCompose(r -> r == null
+                    ? run(rules, i + 1, ev, trace, label)
+                    : CompletableFuture.completedFuture(r));
+        });
+    }
+
+    /** The action's result, or null to go on with the next rule. */
+    private static CompletionStage<Result> apply(RuleAction a, Rule rule, Evaluation ev, PolicyTrace trace, String label, String detail) {
+        return a.apply(ev).thenApply(d -> {
+            trace.add(label + " " + rule + ": " + detail + " -> " + a.traced(d));
+            switch (d.kind()) {
+                case ACCEPT:
+                    return new Result(Verdict.Outcome.PERMIT, null);
+                case REJECT:
+                    return new Result(Verdict.Outcome.REJECT, d.reply().orElseThrow());
+                case DEFER:
+                    return new Result(Verdict.Outcome.DEFER, d.reply().orElseThrow());
+                case DISCONNECT:
+                    return new Result(Verdict.Outcome.DISCONNECT, d.reply().orElseThrow());
+                case WARN:
+                    trace.warn(rule + ": " + d.text());
+                    return null;
+                case TAG:
+                    // At the stage of the call: a connect rule decided again at RCPT tags the transaction.
+                    ev.tag(trace.stage, d.text());
+                    return null;
+                default:
+                    return null;
+            }
+        });
+    }
+}

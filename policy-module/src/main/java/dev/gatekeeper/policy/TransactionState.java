@@ -1,0 +1,94 @@
+package dev.gatekeeper.policy;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * One mail transaction (RFC 5321 §3.3): from MAIL — or, for the transaction not begun yet, from
+ * the connection's start, HELO or RSET — to the next of those. What its commands told (sender,
+ * size, recipients accepted), the tags its rules recorded, MAIL's held refusal and rules left for
+ * RCPT, and the SPF and callout answers asked for it, each asked at most once.
+ *
+ * <p>A new transaction is a new object, never a cleared one: an evaluation keeps the transaction
+ * it began in, so one that finishes after the adapter stopped waiting writes only into its own,
+ * finished, transaction. Thread-safe: evaluations finish on the threads that complete the checks.
+ */
+final class TransactionState {
+
+    /** The MAIL FROM address; null before MAIL, or when it was not an RFC 5321 path. */
+    final SmtpAddress sender;
+    /** MAIL's held refusal, and its rules left for RCPT: they last the transaction. */
+    final HeldDecisions decisions = new HeldDecisions();
+    /** SIZE= from MAIL (RFC 1870), then the received size at the end of DATA; -1 when not known. */
+    private volatile long messageSize;
+    private final AtomicInteger recipients = new AtomicInteger();
+    private final Set<String> tags = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<CalloutCheck>> callouts = new HashMap<>();
+    private CompletableFuture<SpfCheck> mailFromSpf;
+    private volatile SpfCheck knownMailFromSpf;
+
+    /** The transaction not begun yet. */
+    TransactionState() {
+        this(null, -1);
+    }
+
+    /** The transaction MAIL begins. */
+    TransactionState(SmtpAddress sender, long declaredSize) {
+        this.sender = sender;
+        this.messageSize = declaredSize;
+    }
+
+    long messageSize() {
+        return messageSize;
+    }
+
+    /** The end of DATA: the size received, in octets. */
+    void received(long size) {
+        messageSize = size;
+    }
+
+    /** Recipients accepted so far. */
+    int recipients() {
+        return recipients.get();
+    }
+
+    void recipientAccepted() {
+        recipients.incrementAndGet();
+    }
+
+    void tag(String label) {
+        tags.add(label);
+    }
+
+    Set<String> tags() {
+        return Set.copyOf(tags);
+    }
+
+    /** SPF for MAIL FROM, asked the first time a rule needs it. */
+    synchronized CompletionStage<SpfCheck> mailFromSpf(Supplier<CompletionStage<SpfCheck>> ask) {
+        if (mailFromSpf == null) {
+            // Recorded before any rule sees the answer, so that the reply shows ${spf_explanation}.
+            mailFromSpf = ask.get().toCompletableFuture().thenApply(s -> {
+                knownMailFromSpf = s;
+                return s;
+            });
+        }
+        return mailFromSpf;
+    }
+
+    /** The MAIL FROM SPF answer, once there is one; null before. */
+    SpfCheck knownMailFromSpf() {
+        return knownMailFromSpf;
+    }
+
+    /** A callout of {@code address}, asked the first time a rule needs it. */
+    synchronized CompletionStage<CalloutCheck> callout(SmtpAddress address, Supplier<CompletionStage<CalloutCheck>> ask) {
+        return callouts.computeIfAbsent(address.key(), k -> ask.get().toCompletableFuture());
+    }
+}
