@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -348,12 +347,7 @@ public final class JamesSandbox implements AutoCloseable {
     }
 
     static int freeLoopbackPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, loopback(LOOPBACK))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + LOOPBACK, e);
-        }
+        return dev.gatekeeper.dns.LoopbackPorts.free(loopback(LOOPBACK));
     }
 
     static InetAddress loopback(String address) {

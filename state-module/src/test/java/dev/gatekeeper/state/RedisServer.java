@@ -1,11 +1,11 @@
 package dev.gatekeeper.state;
 
+import dev.gatekeeper.dns.LoopbackPorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,10 +54,8 @@ public final class RedisServer implements AutoCloseable {
                 + "Install it with: apt-get update && apt-get install -y redis-server (.ci/run does this)");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return LoopbackPorts.free(InetAddress.getLoopbackAddress());
     }
 
     public int port() {
