@@ -154,11 +154,6 @@ final class CalloutCache {
         return misses.sum();
     }
 
-    void invalidateAll() {
-        addresses.invalidateAll();
-        domains.invalidateAll();
-    }
-
     private static long nanos(Duration d) {
         try {
             return d.toNanos();

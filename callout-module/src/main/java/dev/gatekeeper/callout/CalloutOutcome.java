@@ -109,10 +109,6 @@ public final class CalloutOutcome {
         return new CalloutOutcome(status, replyCode, enhancedCode, replyText, host, reason, lines, cached);
     }
 
-    CalloutOutcome withReason(String newReason) {
-        return new CalloutOutcome(status, replyCode, enhancedCode, replyText, host, newReason, transcript, cached);
-    }
-
     CalloutOutcome asCached() {
         return cached ? this : new CalloutOutcome(status, replyCode, enhancedCode, replyText, host, reason,
                 transcript, true);

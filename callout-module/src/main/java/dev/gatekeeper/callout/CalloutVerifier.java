@@ -243,11 +243,6 @@ public final class CalloutVerifier implements AutoCloseable {
         return probes.sum();
     }
 
-    /** Forgets every cached outcome. */
-    public void invalidateCache() {
-        cache.invalidateAll();
-    }
-
     /** Stops the probe threads; verifications still running end as {@code tempfail}. */
     @Override
     public void close() {

@@ -107,10 +107,6 @@ final class DnsCache {
         return entries.size();
     }
 
-    synchronized void clear() {
-        entries.clear();
-    }
-
     DnsCacheStats stats() {
         return new DnsCacheStats(hits.get(), misses.get(), size());
     }

@@ -97,11 +97,6 @@ public final class DnsjavaResolver implements DnsResolver {
         return cache.stats();
     }
 
-    /** Forgets every cached answer (queries in flight are not affected). */
-    public void clearCache() {
-        cache.clear();
-    }
-
     @Override
     public CompletionStage<DnsAnswer> lookup(String name, RecordType type) {
         try {

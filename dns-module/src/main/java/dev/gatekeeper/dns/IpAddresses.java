@@ -1,6 +1,5 @@
 package dev.gatekeeper.dns;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Optional;
 
@@ -243,10 +242,6 @@ public final class IpAddresses {
             out[k++] = HEX_UPPER[b[i] & 0xf];
         }
         return new String(out);
-    }
-
-    public static boolean isIp4(InetAddress address) {
-        return address instanceof Inet4Address;
     }
 
     private static int group(byte[] b, int g) {

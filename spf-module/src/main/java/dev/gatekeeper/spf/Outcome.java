@@ -35,8 +35,4 @@ final class Outcome {
     static Outcome temperror(String problem) {
         return new Outcome(SpfResult.TEMPERROR, null, problem, null);
     }
-
-    boolean isError() {
-        return result == SpfResult.PERMERROR || result == SpfResult.TEMPERROR;
-    }
 }

@@ -17,7 +17,6 @@ import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
 import dev.gatekeeper.state.SharedState;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -358,11 +357,6 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             }
         }
         return e;
-    }
-
-    /** Visible for tests: how long a stage may wait for its verdict. */
-    Duration waitLimit() {
-        return config.waitLimit;
     }
 
     private static final class Engines {
