@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.state.SharedState;
 import java.time.Duration;
 import java.util.Optional;

@@ -102,9 +102,9 @@ public final class CalloutSettings {
 
     private static String heloNameProblem(String value) {
         try {
-            Mailbox.checkDomain(value);
+            ProbeAddress.checkDomain(value);
             return null;
-        } catch (Mailbox.InvalidAddressException e) {
+        } catch (ProbeAddress.InvalidAddressException e) {
             return value.equals("localhost") ? null : e.getMessage();
         }
     }
@@ -115,8 +115,8 @@ public final class CalloutSettings {
             return "";
         }
         try {
-            return Mailbox.parse(value).address();
-        } catch (Mailbox.InvalidAddressException e) {
+            return ProbeAddress.parse(value).address();
+        } catch (ProbeAddress.InvalidAddressException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }

@@ -2,6 +2,7 @@ package dev.gatekeeper.callout;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.state.SharedState;
 import java.net.InetAddress;
 import java.security.SecureRandom;
@@ -77,8 +78,8 @@ public final class CalloutVerifier implements AutoCloseable {
     public CompletionStage<CalloutOutcome> verify(String address, InetAddress client) {
         Mailbox mailbox;
         try {
-            mailbox = Mailbox.parse(address);
-        } catch (Mailbox.InvalidAddressException e) {
+            mailbox = ProbeAddress.parse(address);
+        } catch (ProbeAddress.InvalidAddressException e) {
             if (address != null && (address.isEmpty() || address.equals("<>"))) {
                 // The null reverse-path (bounces) has no mail host to ask; a policy decides what to do with it.
                 return CompletableFuture.completedFuture(CalloutOutcome.skipped("null reverse-path: nothing to verify"));

@@ -1,5 +1,6 @@
 package dev.gatekeeper.callout;
 
+import dev.gatekeeper.mail.Mailbox;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -213,7 +214,7 @@ final class SmtpProbe {
 
         private CalloutOutcome extraChecks(Mailbox mailbox, CalloutOutcome accepted, String where) throws IOException {
             if (settings.checkRandom()) {
-                Mailbox probe = mailbox.sibling(randomLocalPart());
+                Mailbox probe = mailbox.withLocalPart(randomLocalPart());
                 SmtpReply r = command("RCPT TO:<" + probe.address() + ">");
                 if (r.code() == 250 || r.code() == 251) {
                     return CalloutOutcome.fromReply(CalloutStatus.CATCH_ALL, r, where,
@@ -221,7 +222,7 @@ final class SmtpProbe {
                 }
             }
             if (settings.checkPostmaster() && !mailbox.localPart().equalsIgnoreCase("postmaster")) {
-                SmtpReply r = command("RCPT TO:<" + mailbox.sibling("postmaster").address() + ">");
+                SmtpReply r = command("RCPT TO:<" + mailbox.withLocalPart("postmaster").address() + ">");
                 if (r.isPermanent()) {
                     // RFC 5321 §4.5.1: a domain that refuses its postmaster is broken; Exim's callout/postmaster fails it.
                     return CalloutOutcome.fromReply(CalloutStatus.REJECTED, r, where,

@@ -140,7 +140,7 @@ class CalloutSteeringTest {
         CalloutVerifier v = verifier(settingsFor(peer).build(), zoneFor(peer).build());
         CalloutOutcome o = v.verify(address, ip("192.0.2.99")).toCompletableFuture().join();
         assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
-        String mailbox = Mailbox.parse(address).address();
+        String mailbox = ProbeAddress.parse(address).address();
         assertThat(peer.commands()).containsExactly("EHLO verifier.test", "MAIL FROM:<>", "RCPT TO:<" + mailbox + ">", "RSET",
                 "QUIT");
         String wire = new String(peer.received(), StandardCharsets.ISO_8859_1);
@@ -192,7 +192,7 @@ class CalloutSteeringTest {
         CalloutOutcome o = verifier(settingsFor(peer).allowPrivateTargets(false).build(), ZoneResolver.builder().build())
                 .verify("a@[IPv6:::ffff:192.168.0.1]", ip("192.0.2.99")).toCompletableFuture().join();
         assertThat(o.status()).isEqualTo(CalloutStatus.INVALID);
-        assertThat(o.reason()).isEqualTo("malformed IPv6 address literal");
+        assertThat(o.reason()).isEqualTo("IPv4-mapped IPv6 address literal");
         assertThat(peer.connections()).isZero();
     }
 

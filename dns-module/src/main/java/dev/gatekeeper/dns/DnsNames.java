@@ -3,18 +3,11 @@ package dev.gatekeeper.dns;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.Locale;
 
-/** Domain name helpers shared by every resolver. */
+/** The reverse-lookup names of addresses; names themselves are {@link dev.gatekeeper.mail.DomainName}'s. */
 public final class DnsNames {
 
     private DnsNames() {
-    }
-
-    /** Lower case, without the trailing dot of an absolute name. DNS names compare case-insensitively (RFC 4343). */
-    public static String normalize(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
     /** The reverse-lookup name of an address: {@code d.c.b.a.in-addr.arpa} or the nibble form under {@code ip6.arpa}. */

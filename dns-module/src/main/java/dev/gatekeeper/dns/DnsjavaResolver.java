@@ -1,5 +1,6 @@
 package dev.gatekeeper.dns;
 
+import dev.gatekeeper.mail.DomainName;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class DnsjavaResolver implements DnsResolver {
         try {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
-            DnsCache.Key key = new DnsCache.Key(DnsNames.normalize(name), type);
+            DnsCache.Key key = new DnsCache.Key(DomainName.canonical(name), type);
             DnsCache.Cached cached = cache.lookup(key, clock.millis());
             if (cached != null) {
                 return CompletableFuture.completedFuture(cached.answer);
@@ -247,7 +248,7 @@ public final class DnsjavaResolver implements DnsResolver {
                 return done(Resolved.tempfail("CNAME chain longer than " + MAX_CNAME_CHAIN + " at " + start));
             }
             current = cname.getTarget();
-            if (!seen.add(DnsNames.normalize(current.toString()))) {
+            if (!seen.add(DomainName.canonical(current.toString()))) {
                 return done(Resolved.tempfail("CNAME loop at " + current));
             }
         }
@@ -261,7 +262,7 @@ public final class DnsjavaResolver implements DnsResolver {
         // The chain leaves the answer without a verdict on its end, as an authoritative server
         // for the alias's zone alone answers: ask for the end itself.
         long chainTtl = ttl;
-        return chase(DnsNames.normalize(current.toString()), type, start, chain, seen).thenApply(r -> r.ttlAtMost(chainTtl));
+        return chase(DomainName.canonical(current.toString()), type, start, chain, seen).thenApply(r -> r.ttlAtMost(chainTtl));
     }
 
     private CompletableFuture<Resolved> chase(String target, RecordType type, String start, int hops,

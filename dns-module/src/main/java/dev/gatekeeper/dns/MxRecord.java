@@ -1,5 +1,6 @@
 package dev.gatekeeper.dns;
 
+import dev.gatekeeper.mail.DomainName;
 import java.util.Objects;
 
 /** An MX record: a preference and the exchange's host name (without trailing dot; "" for the null MX of RFC 7505). */
@@ -10,7 +11,7 @@ public final class MxRecord implements DnsRecord {
 
     private MxRecord(int preference, String exchange) {
         this.preference = preference;
-        this.exchange = DnsNames.normalize(Objects.requireNonNull(exchange, "exchange"));
+        this.exchange = DomainName.canonical(Objects.requireNonNull(exchange, "exchange"));
     }
 
     public static MxRecord of(int preference, String exchange) {

@@ -1,5 +1,6 @@
 package dev.gatekeeper.dns;
 
+import dev.gatekeeper.mail.DomainName;
 import java.util.Objects;
 
 /** A PTR record: the target host name, without trailing dot. */
@@ -8,7 +9,7 @@ public final class PtrRecord implements DnsRecord {
     private final String target;
 
     private PtrRecord(String target) {
-        this.target = DnsNames.normalize(Objects.requireNonNull(target, "target"));
+        this.target = DomainName.canonical(Objects.requireNonNull(target, "target"));
     }
 
     public static PtrRecord of(String target) {

@@ -1,5 +1,6 @@
 package dev.gatekeeper.dns;
 
+import dev.gatekeeper.mail.DomainName;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -51,7 +52,7 @@ public final class ZoneResolver implements DnsResolver {
 
     /** The answer, computed synchronously. */
     public DnsAnswer answer(String name, RecordType type) {
-        String current = DnsNames.normalize(name);
+        String current = DomainName.canonical(name);
         Set<String> seen = new HashSet<>();
         for (int hop = 0; hop <= MAX_CNAME_CHAIN; hop++) {
             Set<RecordType> timedOut = timeouts.get(current);
@@ -87,7 +88,7 @@ public final class ZoneResolver implements DnsResolver {
 
         /** Adds a record at a name. */
         public Builder add(String name, DnsRecord record) {
-            records.computeIfAbsent(DnsNames.normalize(name), n -> new HashMap<>())
+            records.computeIfAbsent(DomainName.canonical(name), n -> new HashMap<>())
                     .computeIfAbsent(record.type(), t -> new ArrayList<>())
                     .add(record);
             return this;
@@ -95,19 +96,19 @@ public final class ZoneResolver implements DnsResolver {
 
         /** Makes a name exist with no records (an empty non-terminal, or a name with only other data). */
         public Builder exists(String name) {
-            records.computeIfAbsent(DnsNames.normalize(name), n -> new HashMap<>());
+            records.computeIfAbsent(DomainName.canonical(name), n -> new HashMap<>());
             return this;
         }
 
         /** Makes a name an alias of another. */
         public Builder cname(String name, String target) {
-            cnames.put(DnsNames.normalize(name), DnsNames.normalize(target));
+            cnames.put(DomainName.canonical(name), DomainName.canonical(target));
             return this;
         }
 
         /** Makes queries of the given types at a name fail temporarily (all types when none given). */
         public Builder timeout(String name, RecordType... types) {
-            Set<RecordType> set = timeouts.computeIfAbsent(DnsNames.normalize(name), n -> EnumSet.noneOf(RecordType.class));
+            Set<RecordType> set = timeouts.computeIfAbsent(DomainName.canonical(name), n -> EnumSet.noneOf(RecordType.class));
             set.addAll(types.length == 0 ? EnumSet.allOf(RecordType.class) : List.of(types));
             return this;
         }

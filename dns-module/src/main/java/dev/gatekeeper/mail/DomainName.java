@@ -88,7 +88,7 @@ public final class DomainName {
             throw new MailSyntaxException("empty domain");
         }
         if (n.length() > MAX_LENGTH) {
-            throw new MailSyntaxException("domain longer than " + MAX_LENGTH + " characters (RFC 1035 §2.3.4)");
+            throw new MailSyntaxException("domain longer than " + MAX_LENGTH + " characters");
         }
         int start = 0;
         while (start <= n.length()) {
@@ -101,7 +101,7 @@ public final class DomainName {
                 throw new MailSyntaxException("empty label in domain");
             }
             if (len > MAX_LABEL) {
-                throw new MailSyntaxException("domain label longer than " + MAX_LABEL + " octets (RFC 1035 §2.3.4)");
+                throw new MailSyntaxException("domain label longer than " + MAX_LABEL + " octets");
             }
             for (int i = start; i < end; i++) {
                 char c = n.charAt(i);
@@ -162,11 +162,16 @@ public final class DomainName {
 
     /** The parent domains from the nearest up to the top-level label: {@code a.b.c} gives {@code b.c}, {@code c}. */
     public List<String> parents() {
+        return parentsOf(ascii);
+    }
+
+    /** {@link #parents()} of a name already in canonical form (a table key, a domain of a parsed {@link Mailbox}). */
+    public static List<String> parentsOf(String canonicalName) {
         List<String> out = new ArrayList<>();
-        int dot = ascii.indexOf('.');
+        int dot = canonicalName.indexOf('.');
         while (dot >= 0) {
-            out.add(ascii.substring(dot + 1));
-            dot = ascii.indexOf('.', dot + 1);
+            out.add(canonicalName.substring(dot + 1));
+            dot = canonicalName.indexOf('.', dot + 1);
         }
         return out;
     }

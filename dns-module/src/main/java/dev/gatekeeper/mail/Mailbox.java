@@ -105,7 +105,7 @@ public final class Mailbox {
             return NULL;
         }
         if (p.length() + 2 > MAX_PATH) {
-            throw new MailSyntaxException("path longer than " + MAX_PATH + " octets (RFC 5321 §4.5.3.1.3)");
+            throw new MailSyntaxException("path longer than " + MAX_PATH + " octets");
         }
         EnumSet<Routing> routing = EnumSet.noneOf(Routing.class);
         if (p.startsWith("@")) {
@@ -139,8 +139,8 @@ public final class Mailbox {
                 routing.add(Routing.BANG_PATH);
             }
         }
-        if (local.getBytes(StandardCharsets.UTF_8).length > MAX_LOCAL_PART) {
-            throw new MailSyntaxException("local part longer than " + MAX_LOCAL_PART + " octets (RFC 5321 §4.5.3.1.1)");
+        if (written.getBytes(StandardCharsets.UTF_8).length > MAX_LOCAL_PART) {
+            throw new MailSyntaxException("local part longer than " + MAX_LOCAL_PART + " octets");
         }
         if (rest.isEmpty()) {
             // RFC 5321 §4.5.1: RCPT TO:<Postmaster> without a domain must be accepted.

@@ -1,5 +1,6 @@
 package dev.gatekeeper.dns;
 
+import dev.gatekeeper.mail.DomainName;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -474,7 +475,7 @@ public final class LoopbackDnsServer implements AutoCloseable {
     }
 
     private static String questionKey(String name, String type) {
-        return DnsNames.normalize(name) + "/" + type.toUpperCase(Locale.ROOT);
+        return DomainName.canonical(name) + "/" + type.toUpperCase(Locale.ROOT);
     }
 
     private byte[] udpWire(Message query, Message response) {

@@ -1,5 +1,8 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.mail.DomainName;
+import dev.gatekeeper.mail.MailSyntaxException;
+import dev.gatekeeper.mail.Mailbox;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -118,15 +121,15 @@ final class AccessTable {
         return domain(c, n);
     }
 
-    Optional<TableHit> lookup(SmtpAddress address) {
+    Optional<TableHit> lookup(Mailbox address) {
         Contents c = current();
         if (type == Type.REGEXP) {
             return regexp(c, address.key());
         }
         if (type == Type.DOMAIN) {
-            return address.isNullSender() ? Optional.empty() : domain(c, address.domain());
+            return address.isNullPath() ? Optional.empty() : domain(c, address.domain());
         }
-        if (address.isNullSender()) {
+        if (address.isNullPath()) {
             return Optional.ofNullable(c.exact.get("<>")).map(e -> e.hit);
         }
         Entry e = c.exact.get(address.key());
@@ -154,7 +157,7 @@ final class AccessTable {
         if (e != null) {
             return Optional.of(e.hit);
         }
-        for (String parent : SmtpAddress.parentDomains(domain)) {
+        for (String parent : DomainName.parentsOf(domain)) {
             e = c.exact.get("." + parent);
             if (e != null) {
                 return Optional.of(e.hit);
@@ -300,13 +303,20 @@ final class AccessTable {
         return new TableHit(where, line, Vocabulary.tableAction(action, catalog));
     }
 
+    /** {@code example.org}, {@code .example.org} (its subdomains) or {@code @example.org}, in the form {@link Mailbox#domain()} has. */
     private static String domainKey(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        String bare = k.startsWith(".") ? k.substring(1) : k.startsWith("@") ? k.substring(1) : k;
-        if (bare.isEmpty() || !bare.matches("[a-z0-9\\u0080-\\uffff]([a-z0-9\\u0080-\\uffff-]*[a-z0-9\\u0080-\\uffff])?(\\.[a-z0-9\\u0080-\\uffff]([a-z0-9\\u0080-\\uffff-]*[a-z0-9\\u0080-\\uffff])?)*")) {
+        boolean subdomains = key.startsWith(".");
+        String bare = subdomains || key.startsWith("@") ? key.substring(1) : key;
+        if (bare.endsWith(".")) {
             throw new IllegalArgumentException("'" + key + "' is not a domain");
         }
-        return k.startsWith("@") ? bare : k;
+        String ascii;
+        try {
+            ascii = DomainName.parse(bare).ascii();
+        } catch (MailSyntaxException e) {
+            throw new IllegalArgumentException("'" + key + "' is not a domain");
+        }
+        return subdomains ? "." + ascii : ascii;
     }
 
     private static String addressKey(String key) {
@@ -321,7 +331,7 @@ final class AccessTable {
         if (at == k.length() - 1) {
             return k;
         }
-        return SmtpAddress.parse(k).key();
+        return Mailbox.parse(k).key();
     }
 
     private static final class Entry {

@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.mail.Mailbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,7 @@ final class AddressCondition {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        Optional<SmtpAddress> of(Evaluation ev) {
+        Optional<Mailbox> of(Evaluation ev) {
             return this == SENDER ? ev.sender() : ev.recipient();
         }
     }
@@ -44,17 +45,17 @@ final class AddressCondition {
         String who = party.keyword();
         List<Condition> parts = new ArrayList<>();
         if (config.has("address")) {
-            Set<String> keys = config.words("address").stream().map(a -> SmtpAddress.parse(a).key())
+            Set<String> keys = config.words("address").stream().map(a -> Mailbox.parse(a).key())
                     .collect(Collectors.toUnmodifiableSet());
             parts.add(Condition.sync(who + " address=" + String.join(",", keys), party.datum, ev -> party.of(ev)
-                    .map(a -> Condition.Match.of(!a.isNullSender() && keys.contains(a.key()), who + " " + a))
+                    .map(a -> Condition.Match.of(!a.isNullPath() && keys.contains(a.key()), who + " " + a))
                     .orElse(Condition.Match.NO)));
         }
         if (config.has("domain") || config.has("domain-tree")) {
             NamePattern names = new NamePattern(ClientNameCondition.domains(config, "domain"),
                     ClientNameCondition.domains(config, "domain-tree"), List.of());
             parts.add(Condition.sync(who + " domain", party.datum, ev -> party.of(ev).map(a -> {
-                String m = a.isNullSender() || a.domain().isEmpty() ? null : names.match(a.domain());
+                String m = a.isNullPath() || a.domain().isEmpty() ? null : names.match(a.domain());
                 return Condition.Match.of(m != null, who + " " + a + " domain matches " + m);
             }).orElse(Condition.Match.NO)));
         }
@@ -62,7 +63,7 @@ final class AddressCondition {
             Set<String> lower = config.words("local-part").stream().map(l -> l.toLowerCase(Locale.ROOT))
                     .collect(Collectors.toUnmodifiableSet());
             parts.add(Condition.sync(who + " local-part=" + String.join(",", lower), party.datum, ev -> party.of(ev)
-                    .map(a -> Condition.Match.of(!a.isNullSender() && lower.contains(a.localPart().toLowerCase(Locale.ROOT)),
+                    .map(a -> Condition.Match.of(!a.isNullPath() && lower.contains(a.localPart().toLowerCase(Locale.ROOT)),
                             who + " " + a))
                     .orElse(Condition.Match.NO)));
         }
@@ -76,7 +77,7 @@ final class AddressCondition {
         if (config.has("null")) {
             boolean wanted = config.flag("null", true);
             parts.add(Condition.sync("sender null=" + wanted, Datum.SENDER, ev -> ev.sender()
-                    .map(s -> Condition.Match.of(s.isNullSender() == wanted, "sender " + s))
+                    .map(s -> Condition.Match.of(s.isNullPath() == wanted, "sender " + s))
                     .orElse(Condition.Match.NO)));
         }
         if (config.has("routing")) {

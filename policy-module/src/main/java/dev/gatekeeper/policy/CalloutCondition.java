@@ -1,6 +1,7 @@
 package dev.gatekeeper.policy;
 
 import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.mail.Mailbox;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -41,8 +42,8 @@ final class CalloutCondition extends Condition.Base {
 
     @Override
     public CompletionStage<Match> match(Evaluation ev) {
-        Optional<SmtpAddress> a = party.of(ev);
-        if (a.isEmpty() || a.get().isNullSender()) {
+        Optional<Mailbox> a = party.of(ev);
+        if (a.isEmpty() || a.get().isNullPath()) {
             return CompletableFuture.completedFuture(Match.NO);
         }
         return ev.callout(a.get()).thenApply(c -> Match.of(outcomes.contains(c.status()), "callout " + a.get() + " " + c));

@@ -2,6 +2,7 @@ package dev.gatekeeper.policy;
 
 import dev.gatekeeper.callout.CalloutOutcome;
 import dev.gatekeeper.callout.CalloutVerifier;
+import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
 import java.net.InetAddress;
@@ -31,7 +32,7 @@ public final class EngineChecks implements TransactionChecks {
     }
 
     @Override
-    public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String helo, SmtpAddress sender) {
+    public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String helo, Mailbox sender) {
         return spf.checkMailFrom(client, helo, sender.original()).thenApply(EngineChecks::spfCheck);
     }
 
@@ -41,7 +42,7 @@ public final class EngineChecks implements TransactionChecks {
     }
 
     @Override
-    public CompletionStage<CalloutCheck> callout(InetAddress client, SmtpAddress address) {
+    public CompletionStage<CalloutCheck> callout(InetAddress client, Mailbox address) {
         return callouts.verify(address.original(), client).thenApply(EngineChecks::calloutCheck);
     }
 

@@ -1,6 +1,7 @@
 package dev.gatekeeper.policy;
 
 import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.mail.Mailbox;
 import java.net.InetAddress;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -27,17 +28,17 @@ final class Evaluation implements PolicyContext {
      * again (delayed rejection). What a condition may know is what this stage knows.
      */
     final Stage now;
-    final SmtpAddress recipient;
+    final Mailbox recipient;
     /** The answers of an early stage's conditions, kept for RCPT; null when nothing is kept. */
     private final Memo memo;
     /** Set by a rate condition that matched: the seconds shown as {@code ${retry_after}}; -1 when none did. */
     volatile long retryAfterSeconds = -1;
 
-    Evaluation(PolicySession session, TransactionState transaction, Stage stage, SmtpAddress recipient) {
+    Evaluation(PolicySession session, TransactionState transaction, Stage stage, Mailbox recipient) {
         this(session, transaction, stage, recipient, stage, null);
     }
 
-    Evaluation(PolicySession session, TransactionState transaction, Stage stage, SmtpAddress recipient, Stage now, Memo memo) {
+    Evaluation(PolicySession session, TransactionState transaction, Stage stage, Mailbox recipient, Stage now, Memo memo) {
         this.session = session;
         this.transaction = transaction;
         this.stage = stage;
@@ -95,12 +96,12 @@ final class Evaluation implements PolicyContext {
     }
 
     @Override
-    public Optional<SmtpAddress> sender() {
+    public Optional<Mailbox> sender() {
         return Optional.ofNullable(transaction.sender);
     }
 
     @Override
-    public Optional<SmtpAddress> recipient() {
+    public Optional<Mailbox> recipient() {
         return Optional.ofNullable(recipient);
     }
 
@@ -132,14 +133,14 @@ final class Evaluation implements PolicyContext {
     }
 
     @Override
-    public CompletionStage<CalloutCheck> callout(SmtpAddress address) {
+    public CompletionStage<CalloutCheck> callout(Mailbox address) {
         return transaction.callout(address, () -> session.engine.checks().callout(clientAddress(), address));
     }
 
     /** The values reply templates show, as far as they are known now. */
     ReplyValues replyValues() {
         HeloIdentity helo = session.heloIdentity();
-        SmtpAddress sender = transaction.sender;
+        Mailbox sender = transaction.sender;
         ReplyValues v = ReplyValues.empty()
                 .with("client_ip", clientAddress().getHostAddress())
                 .with("client_name", clientName())
@@ -154,7 +155,7 @@ final class Evaluation implements PolicyContext {
         SpfCheck mailFrom = transaction.knownMailFromSpf();
         SpfCheck heloSpf = helo == null ? null : helo.knownSpf();
         if (mailFrom != null) {
-            String identity = sender != null && !sender.isNullSender() ? sender.original() : helo == null ? "" : "postmaster@" + helo.name;
+            String identity = sender != null && !sender.isNullPath() ? sender.original() : helo == null ? "" : "postmaster@" + helo.name;
             v = spf(v, mailFrom, identity);
         } else if (heloSpf != null) {
             v = spf(v, heloSpf, helo.name);

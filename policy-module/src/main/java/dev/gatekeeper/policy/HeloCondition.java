@@ -1,6 +1,7 @@
 package dev.gatekeeper.policy;
 
 import dev.gatekeeper.dns.IpAddresses;
+import dev.gatekeeper.mail.DomainName;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +58,7 @@ final class HeloCondition {
     private static Condition ours(boolean wanted) {
         return Condition.sync("helo ours=" + wanted, Datum.HELO, ev -> ev.helo().map(h -> {
             PolicyConfig c = ev.config();
-            String n = h.toLowerCase(Locale.ROOT);
-            n = n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+            String n = DomainName.canonical(h);
             boolean ours = n.equals(c.hostname()) || c.localDomains().contains(n)
                     || heloAddress(h).map(c.addresses()::contains).orElse(false);
             return Condition.Match.of(ours == wanted, "helo " + h + (ours ? " is ours" : " is not ours"));

@@ -1,5 +1,7 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.mail.DomainName;
+import dev.gatekeeper.mail.Mailbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +28,7 @@ final class NamePattern {
     private static Set<String> normalize(Set<String> names) {
         List<String> out = new ArrayList<>();
         for (String n : names) {
-            String l = n.toLowerCase(Locale.ROOT);
-            out.add(l.endsWith(".") ? l.substring(0, l.length() - 1) : l);
+            out.add(DomainName.canonical(n));
         }
         return Set.copyOf(out);
     }
@@ -45,7 +46,7 @@ final class NamePattern {
         if (trees.contains(n)) {
             return n;
         }
-        for (String parent : SmtpAddress.parentDomains(n)) {
+        for (String parent : DomainName.parentsOf(n)) {
             if (trees.contains(parent)) {
                 return "domain-tree " + parent;
             }

@@ -1,5 +1,7 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.mail.DomainName;
+import dev.gatekeeper.mail.Mailbox;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -130,8 +132,8 @@ public final class PolicyConfig {
      * "local", "relay domain", or null when the recipient is neither: Postfix's
      * {@code permit_auth_destination}, except that an address with any routing trick is never ours.
      */
-    String destination(SmtpAddress r) {
-        if (r == null || r.isNullSender() || !r.isPlain()) {
+    String destination(Mailbox r) {
+        if (r == null || r.isNullPath() || !r.isPlain()) {
             return null;
         }
         if (r.domain().isEmpty()) {
@@ -147,7 +149,7 @@ public final class PolicyConfig {
         if (set.contains(domain)) {
             return true;
         }
-        for (String parent : SmtpAddress.parentDomains(domain)) {
+        for (String parent : DomainName.parentsOf(domain)) {
             if (set.contains("." + parent)) {
                 return true;
             }

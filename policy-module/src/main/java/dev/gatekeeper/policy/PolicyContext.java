@@ -1,6 +1,7 @@
 package dev.gatekeeper.policy;
 
 import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.mail.Mailbox;
 import java.net.InetAddress;
 import java.util.Optional;
 import java.util.Set;
@@ -34,10 +35,10 @@ public interface PolicyContext {
     boolean relayAllowed();
 
     /** The MAIL FROM address, from the MAIL stage on. */
-    Optional<SmtpAddress> sender();
+    Optional<Mailbox> sender();
 
     /** The RCPT TO address being decided, at the RCPT stage. */
-    Optional<SmtpAddress> recipient();
+    Optional<Mailbox> recipient();
 
     /** Recipients accepted so far in this transaction, the one being decided included. */
     int recipientCount();
@@ -55,5 +56,5 @@ public interface PolicyContext {
     CompletionStage<SpfCheck> heloSpf();
 
     /** Callout of an address; asked at most once per transaction and address. */
-    CompletionStage<CalloutCheck> callout(SmtpAddress address);
+    CompletionStage<CalloutCheck> callout(Mailbox address);
 }

@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.mail.Mailbox;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -108,9 +109,9 @@ public final class PolicySession {
      * @param declaredSize the SIZE parameter, or -1 when the client gave none
      */
     public CompletionStage<Verdict> mail(String reversePath, long declaredSize) {
-        SmtpAddress parsed;
+        Mailbox parsed;
         try {
-            parsed = SmtpAddress.parse(reversePath);
+            parsed = Mailbox.parse(reversePath);
         } catch (IllegalArgumentException e) {
             TransactionState tx = new TransactionState(null, declaredSize);
             transaction = tx;
@@ -126,10 +127,10 @@ public final class PolicySession {
     /** RCPT TO. */
     public CompletionStage<Verdict> rcpt(String forwardPath) {
         TransactionState tx = transaction;
-        SmtpAddress parsed;
+        Mailbox parsed;
         try {
-            parsed = SmtpAddress.parse(forwardPath);
-            if (parsed.isNullSender()) {
+            parsed = Mailbox.parse(forwardPath);
+            if (parsed.isNullPath()) {
                 throw new IllegalArgumentException("the null path is not a recipient");
             }
         } catch (IllegalArgumentException e) {
@@ -222,7 +223,7 @@ public final class PolicySession {
     }
 
     /** RCPT: the earlier stages' held or pending decisions, then the relay rules, then the RCPT rules. */
-    private CompletionStage<Verdict> rcpt(SmtpAddress recipient, TransactionState tx) {
+    private CompletionStage<Verdict> rcpt(Mailbox recipient, TransactionState tx) {
         PolicyConfig config = engine.config();
         PolicyTrace trace = new PolicyTrace(Stage.RCPT);
         Evaluation ev = new Evaluation(this, tx, Stage.RCPT, recipient);
@@ -258,7 +259,7 @@ public final class PolicySession {
      * when none refuses. An accept among those rules ends its own stage's rules only: it never
      * accepts the RCPT (that is for the relay and RCPT rules).
      */
-    private CompletionStage<Verdict> earlier(int i, SmtpAddress recipient, TransactionState tx, PolicyTrace trace) {
+    private CompletionStage<Verdict> earlier(int i, Mailbox recipient, TransactionState tx, PolicyTrace trace) {
         if (i == EARLY.length) {
             return CompletableFuture.completedFuture(null);
         }
@@ -291,13 +292,13 @@ public final class PolicySession {
 
     /** The relay rules alone for one recipient: true only when one of them accepts. */
     CompletionStage<Boolean> relayRulesPermit(String forwardPath) {
-        SmtpAddress recipient;
+        Mailbox recipient;
         try {
-            recipient = SmtpAddress.parse(forwardPath);
+            recipient = Mailbox.parse(forwardPath);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(false);
         }
-        if (recipient.isNullSender()) {
+        if (recipient.isNullPath()) {
             return CompletableFuture.completedFuture(false);
         }
         PolicyTrace trace = new PolicyTrace(Stage.RCPT);

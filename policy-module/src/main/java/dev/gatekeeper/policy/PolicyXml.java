@@ -1,6 +1,7 @@
 package dev.gatekeeper.policy;
 
 import dev.gatekeeper.dns.IpAddresses;
+import dev.gatekeeper.mail.DomainName;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -66,7 +67,7 @@ final class PolicyXml {
         ExtensionConfig a = attributes(root, null, "hostname", "addresses", "delay-reject", "warn-only", "soft-bounce",
                 "table-check-seconds");
         PolicyConfig.Builder b = new PolicyConfig.Builder();
-        b.hostname = normalizeName(root.getAttribute("hostname"));
+        b.hostname = DomainName.canonical(root.getAttribute("hostname").strip());
         Set<InetAddress> addrs = new LinkedHashSet<>();
         for (String w : a.words("addresses")) {
             addrs.add(IpAddresses.parse(w).orElseThrow(() -> error(root, "addresses: '" + w + "' is not an IP address")));
@@ -218,7 +219,7 @@ final class PolicyXml {
                 if (!HeloCondition.validHelo(bare) || IpAddresses.parse(bare).isPresent() || bare.startsWith("[")) {
                     throw error(c, "'" + w + "' is not a domain");
                 }
-                out.add(d.endsWith(".") ? d.substring(0, d.length() - 1) : d);
+                out.add(DomainName.canonical(d));
             }
         }
         return out;
@@ -381,11 +382,6 @@ final class PolicyXml {
         for (Element c : XmlElements.children(e)) {
             throw error(c, "<" + e.getTagName() + "> takes no child elements, found <" + c.getTagName() + ">");
         }
-    }
-
-    private static String normalizeName(String name) {
-        String n = name.strip().toLowerCase(Locale.ROOT);
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
     /** {@code policy.xml:12}, or without line numbers the element's path: {@code policy/stage[name=rcpt]/rule[2]}. */

@@ -274,10 +274,10 @@ final class RateCondition extends Condition.Base {
                     p = Optional.of(network(ev.clientAddress()));
                     break;
                 case SENDER_ADDRESS:
-                    p = ev.sender().map(s -> s.isNullSender() ? "<>" : s.key());
+                    p = ev.sender().map(s -> s.isNullPath() ? "<>" : s.key());
                     break;
                 case SENDER_DOMAIN:
-                    p = ev.sender().map(s -> s.isNullSender() ? "<>" : s.domain());
+                    p = ev.sender().map(s -> s.isNullPath() ? "<>" : s.domain());
                     break;
                 case AUTHENTICATED_USER:
                     p = ev.authenticatedUser().map(u -> u.toLowerCase(Locale.ROOT));

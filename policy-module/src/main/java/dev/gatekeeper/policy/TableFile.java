@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.mail.Mailbox;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,7 +86,7 @@ public final class TableFile {
      * The matching entry for an address: {@code address} tables try the address, its domain forms,
      * then {@code user@}; {@code domain} tables the domain; {@code regexp} tables {@code local@domain}.
      */
-    public Optional<String> find(SmtpAddress address) {
+    public Optional<String> find(Mailbox address) {
         return matched(table.lookup(address));
     }
 

@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.mail.Mailbox;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
 final class TransactionState {
 
     /** The MAIL FROM address; null before MAIL, or when it was not an RFC 5321 path. */
-    final SmtpAddress sender;
+    final Mailbox sender;
     /** MAIL's held refusal, and its rules left for RCPT: they last the transaction. */
     final HeldDecisions decisions = new HeldDecisions();
     /** SIZE= from MAIL (RFC 1870), then the received size at the end of DATA; -1 when not known. */
@@ -39,7 +40,7 @@ final class TransactionState {
     }
 
     /** The transaction MAIL begins. */
-    TransactionState(SmtpAddress sender, long declaredSize) {
+    TransactionState(Mailbox sender, long declaredSize) {
         this.sender = sender;
         this.messageSize = declaredSize;
     }
@@ -88,7 +89,7 @@ final class TransactionState {
     }
 
     /** A callout of {@code address}, asked the first time a rule needs it. */
-    synchronized CompletionStage<CalloutCheck> callout(SmtpAddress address, Supplier<CompletionStage<CalloutCheck>> ask) {
+    synchronized CompletionStage<CalloutCheck> callout(Mailbox address, Supplier<CompletionStage<CalloutCheck>> ask) {
         return callouts.computeIfAbsent(address.key(), k -> ask.get().toCompletableFuture());
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.gatekeeper.dns.IpAddresses;
+import dev.gatekeeper.mail.Mailbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -46,9 +47,9 @@ class AccessTableFuzzTest {
         if (ip.isPresent()) {
             check(table.lookup(ip.get()), values);
         }
-        SmtpAddress address;
+        Mailbox address;
         try {
-            address = SmtpAddress.parse(key);
+            address = Mailbox.parse(key);
         } catch (IllegalArgumentException e) {
             return;
         }

@@ -5,6 +5,7 @@ import static dev.gatekeeper.policy.Policies.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatekeeper.mail.Mailbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -86,18 +87,18 @@ class AccessTableTest {
     void addressTablesLookUpAddressThenDomainThenLocalPart() {
         AccessTable t = table(AccessTable.Type.ADDRESS, "Spam@Example.com REJECT address\n@example.com OK\n.example.org DUNNO\n"
                 + "postmaster@ OK\n<> REJECT null sender\n");
-        assertThat(entry(t.lookup(SmtpAddress.parse("<spam@example.COM>")))).endsWith("address");
-        assertThat(entry(t.lookup(SmtpAddress.parse("<ham@example.com>")))).endsWith("@example.com OK");
-        assertThat(entry(t.lookup(SmtpAddress.parse("<ham@a.example.org>")))).endsWith("DUNNO");
-        assertThat(entry(t.lookup(SmtpAddress.parse("<Postmaster@anywhere.example>")))).endsWith("postmaster@ OK");
-        assertThat(entry(t.lookup(SmtpAddress.nullSender()))).endsWith("null sender");
-        assertThat(entry(t.lookup(SmtpAddress.parse("<x@y.example>")))).isEqualTo("none");
+        assertThat(entry(t.lookup(Mailbox.parse("<spam@example.COM>")))).endsWith("address");
+        assertThat(entry(t.lookup(Mailbox.parse("<ham@example.com>")))).endsWith("@example.com OK");
+        assertThat(entry(t.lookup(Mailbox.parse("<ham@a.example.org>")))).endsWith("DUNNO");
+        assertThat(entry(t.lookup(Mailbox.parse("<Postmaster@anywhere.example>")))).endsWith("postmaster@ OK");
+        assertThat(entry(t.lookup(Mailbox.nullPath()))).endsWith("null sender");
+        assertThat(entry(t.lookup(Mailbox.parse("<x@y.example>")))).isEqualTo("none");
     }
 
     @Test
     void regexpTablesAreFirstMatch() {
         AccessTable t = table(AccessTable.Type.REGEXP, "/^[0-9]+@/ REJECT digits\n/\\.(ru|cn)$/i 550 5.7.1 Not here\n/./ DUNNO\n");
-        assertThat(entry(t.lookup(SmtpAddress.parse("<123@x.example>")))).endsWith("digits");
+        assertThat(entry(t.lookup(Mailbox.parse("<123@x.example>")))).endsWith("digits");
         assertThat(reply(t.lookupName("host.RU"), ReplyValues.empty())).hasToString("550 5.7.1 Not here");
         assertThat(entry(t.lookupName("host.example"))).endsWith("DUNNO");
     }

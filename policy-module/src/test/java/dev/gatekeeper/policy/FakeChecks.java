@@ -1,6 +1,7 @@
 package dev.gatekeeper.policy;
 
 import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.spf.SpfResult;
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -43,7 +44,7 @@ final class FakeChecks implements TransactionChecks {
     }
 
     @Override
-    public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String heloName, SmtpAddress sender) {
+    public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String heloName, Mailbox sender) {
         mailFromAsked.incrementAndGet();
         if (failure != null) {
             return CompletableFuture.failedFuture(failure);
@@ -59,7 +60,7 @@ final class FakeChecks implements TransactionChecks {
     }
 
     @Override
-    public CompletionStage<CalloutCheck> callout(InetAddress client, SmtpAddress address) {
+    public CompletionStage<CalloutCheck> callout(InetAddress client, Mailbox address) {
         calloutAsked.incrementAndGet();
         CompletableFuture<CalloutCheck> later = calloutsLater.get(address.key());
         if (later != null) {

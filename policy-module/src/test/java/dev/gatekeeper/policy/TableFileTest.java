@@ -5,6 +5,7 @@ import static dev.gatekeeper.policy.Policies.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatekeeper.mail.Mailbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -34,10 +35,10 @@ class TableFileTest {
     void addressTableTriesAddressThenDomainThenLocalPart() {
         Path f = write(dir, "senders", "alice@example.com\n.example.net\npostmaster@\n");
         TableFile t = TableFile.open(f, TableFile.Type.of("Address"), Duration.ofSeconds(5), clock);
-        assertThat(t.find(SmtpAddress.parse("<Alice@EXAMPLE.com>"))).contains("senders:1: alice@example.com");
-        assertThat(t.find(SmtpAddress.parse("<bob@example.com>"))).isEmpty();
-        assertThat(t.find(SmtpAddress.parse("<x@mail.example.net>"))).contains("senders:2: .example.net");
-        assertThat(t.find(SmtpAddress.parse("<postmaster@anywhere.example>"))).contains("senders:3: postmaster@");
+        assertThat(t.find(Mailbox.parse("<Alice@EXAMPLE.com>"))).contains("senders:1: alice@example.com");
+        assertThat(t.find(Mailbox.parse("<bob@example.com>"))).isEmpty();
+        assertThat(t.find(Mailbox.parse("<x@mail.example.net>"))).contains("senders:2: .example.net");
+        assertThat(t.find(Mailbox.parse("<postmaster@anywhere.example>"))).contains("senders:3: postmaster@");
     }
 
     @Test
@@ -46,13 +47,13 @@ class TableFileTest {
         TableFile t = TableFile.open(f, TableFile.Type.ADDRESS, Duration.ofSeconds(5), clock);
         Files.writeString(f, "bob@example.com\n");
         Files.setLastModifiedTime(f, FileTime.from(Instant.parse("2026-01-02T00:00:00Z")));
-        SmtpAddress bob = SmtpAddress.parse("<bob@example.com>");
+        Mailbox bob = Mailbox.parse("<bob@example.com>");
         assertThat(t.find(bob)).isEmpty();
         clock.advance(Duration.ofSeconds(5));
         assertThat(t.find(bob)).as("first look sees the change, waits").isEmpty();
         clock.advance(Duration.ofSeconds(5));
         assertThat(t.find(bob)).contains("rcpts:1: bob@example.com");
-        assertThat(t.find(SmtpAddress.parse("<alice@example.com>"))).as("the whole new version is in force").isEmpty();
+        assertThat(t.find(Mailbox.parse("<alice@example.com>"))).as("the whole new version is in force").isEmpty();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.gatekeeper.dns.MxRecord;
 import dev.gatekeeper.dns.PtrRecord;
 import dev.gatekeeper.dns.RecordType;
 import dev.gatekeeper.dns.TxtRecord;
+import dev.gatekeeper.mail.DomainName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -309,7 +310,7 @@ final class Evaluation implements MacroSource {
             if (names.isEmpty()) {
                 return done(voidLookup("reverse name of " + IpAddresses.readable(ip)));
             }
-            String t = DnsNames.normalize(target);
+            String t = DomainName.canonical(target);
             List<String> candidates = new ArrayList<>(names.size());
             for (String n : names) {
                 if (isSameOrSubdomain(n, t)) {
@@ -398,7 +399,7 @@ final class Evaluation implements MacroSource {
                         .thenApply(a -> a.status() == DnsAnswer.Status.RECORDS && anyAddressMatches(a, ipv4 ? 32 : 128));
             }
             return CompletableFuture.allOf(checks).handle((ignored, error) -> {
-                String d = DnsNames.normalize(domain);
+                String d = DomainName.canonical(domain);
                 String first = null;
                 for (int i = 0; i < checks.length; i++) {
                     if (Boolean.TRUE.equals(checks[i].getNow(Boolean.FALSE))) {

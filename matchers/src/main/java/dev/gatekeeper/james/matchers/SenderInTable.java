@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.matchers;
 
-import dev.gatekeeper.policy.SmtpAddress;
+import dev.gatekeeper.mail.Mailbox;
 import java.util.Collection;
 import java.util.Optional;
 import org.apache.james.core.MailAddress;
@@ -20,8 +20,8 @@ public class SenderInTable extends TableMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) {
-        Optional<SmtpAddress> sender = mail.getMaybeSender().asOptional().isEmpty()
-                ? Optional.of(SmtpAddress.nullSender()) : parse(mail.getMaybeSender().get());
+        Optional<Mailbox> sender = mail.getMaybeSender().asOptional().isEmpty()
+                ? Optional.of(Mailbox.nullPath()) : parse(mail.getMaybeSender().get());
         Optional<String> hit = sender.flatMap(table::find);
         return all(mail, hit.isPresent(), "sender " + mail.getMaybeSender().asString() + hit.map(h -> " at " + h).orElse(" not in " + table));
     }

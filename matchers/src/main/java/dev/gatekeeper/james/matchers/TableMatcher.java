@@ -1,8 +1,8 @@
 package dev.gatekeeper.james.matchers;
 
 import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.policy.PolicyConfigException;
-import dev.gatekeeper.policy.SmtpAddress;
 import dev.gatekeeper.policy.TableFile;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,9 +52,9 @@ abstract class TableMatcher extends GatekeeperMatcher {
     }
 
     /** The address as the policy parses it; empty for one it cannot (it is in no table then). */
-    static Optional<SmtpAddress> parse(MailAddress address) {
+    static Optional<Mailbox> parse(MailAddress address) {
         try {
-            return Optional.of(SmtpAddress.parse("<" + address.asString() + ">"));
+            return Optional.of(Mailbox.parse("<" + address.asString() + ">"));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

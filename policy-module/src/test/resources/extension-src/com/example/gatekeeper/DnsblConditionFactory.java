@@ -4,6 +4,7 @@ import dev.gatekeeper.dns.AddressRecord;
 import dev.gatekeeper.dns.DnsAnswer;
 import dev.gatekeeper.dns.DnsNames;
 import dev.gatekeeper.dns.RecordType;
+import dev.gatekeeper.mail.DomainName;
 import dev.gatekeeper.policy.ExtensionConfig;
 import dev.gatekeeper.policy.PolicyCondition;
 import dev.gatekeeper.policy.PolicyConditionFactory;
@@ -38,7 +39,7 @@ public final class DnsblConditionFactory implements PolicyConditionFactory {
         if (answer != null && !answer.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
             throw config.problem("answer must be a 127.0.0.0/8 address, not '" + answer + "'");
         }
-        return new Dnsbl(DnsNames.normalize(zone), answer);
+        return new Dnsbl(DomainName.canonical(zone), answer);
     }
 
     private static final class Dnsbl implements PolicyCondition {

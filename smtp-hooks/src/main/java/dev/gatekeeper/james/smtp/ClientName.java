@@ -6,6 +6,7 @@ import dev.gatekeeper.dns.DnsNames;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.dns.PtrRecord;
 import dev.gatekeeper.dns.RecordType;
+import dev.gatekeeper.mail.DomainName;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
@@ -57,7 +58,7 @@ final class ClientName {
             return List.of();
         }
         return ptr.records(PtrRecord.class).stream()
-                .map(p -> DnsNames.normalize(p.target()))
+                .map(p -> DomainName.canonical(p.target()))
                 .filter(n -> !n.isEmpty())
                 .distinct()
                 .limit(MAX_PTR_NAMES)

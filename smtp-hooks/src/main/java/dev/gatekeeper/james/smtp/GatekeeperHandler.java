@@ -6,10 +6,10 @@ import dev.gatekeeper.james.common.EngineSettings;
 import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.james.common.JamesGeneration;
 import dev.gatekeeper.james.common.SharedEngines;
+import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.policy.ClientFacts;
 import dev.gatekeeper.policy.PolicyEngine;
 import dev.gatekeeper.policy.PolicySession;
-import dev.gatekeeper.policy.SmtpAddress;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
 import dev.gatekeeper.policy.Verdict;
@@ -288,12 +288,12 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
     /** SPF for the headers is evaluated whether or not a rule asked; started at MAIL, it is ready by DATA. */
     private static void startHeaderSpf(ConnectionState state, String path) {
         String helo = state.helo();
-        state.checks.mailFromVerdict(state.client, helo, SmtpAddress.parse(path));
+        state.checks.mailFromVerdict(state.client, helo, Mailbox.parse(path));
     }
 
     private void stamp(SMTPSession session, ConnectionState state, Mail mail) throws Exception {
         String path = mail.getMaybeSender().isNullSender() ? "<>" : "<" + mail.getMaybeSender().asString() + ">";
-        SmtpAddress sender = SmtpAddress.parse(path);
+        Mailbox sender = Mailbox.parse(path);
         String helo = state.helo();
         SpfVerdict mailFrom = await(state.checks.mailFromVerdict(state.client, helo, sender));
         SpfVerdict heloVerdict = null;
@@ -312,7 +312,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                     authservId, state.client.getHostAddress(), config.forgedAuthenticationResults == ForgedAuthenticationResults.Handling.REMOVE
                             ? "removed" : "renamed to " + ForgedAuthenticationResults.RENAMED);
         }
-        MessageStamp.setAttributes(mail, mailFrom, heloVerdict, sender.isNullSender() ? "" : sender.original(),
+        MessageStamp.setAttributes(mail, mailFrom, heloVerdict, sender.isNullPath() ? "" : sender.original(),
                 state.checks.calloutOutcomes(), state.policy.tags(), state.verdicts(), state.warnings());
     }
 

@@ -2,9 +2,9 @@ package dev.gatekeeper.james.smtp;
 
 import dev.gatekeeper.callout.CalloutStatus;
 import dev.gatekeeper.callout.CalloutVerifier;
+import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.policy.CalloutCheck;
 import dev.gatekeeper.policy.EngineChecks;
-import dev.gatekeeper.policy.SmtpAddress;
 import dev.gatekeeper.policy.SpfCheck;
 import dev.gatekeeper.policy.TransactionChecks;
 import dev.gatekeeper.spf.SpfEvaluator;
@@ -57,7 +57,7 @@ final class SessionChecks implements TransactionChecks {
     }
 
     @Override
-    public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String heloName, SmtpAddress sender) {
+    public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String heloName, Mailbox sender) {
         return bounded(mailFromVerdict(client, heloName, sender));
     }
 
@@ -74,7 +74,7 @@ final class SessionChecks implements TransactionChecks {
     }
 
     @Override
-    public CompletionStage<CalloutCheck> callout(InetAddress client, SmtpAddress address) {
+    public CompletionStage<CalloutCheck> callout(InetAddress client, Mailbox address) {
         // The verifier's probe does not depend on this derived stage: it goes on after the wait and
         // caches its answer (shared with other nodes through the shared state, if any).
         CompletableFuture<CalloutCheck> answer = engines.callout(client, address).toCompletableFuture()
@@ -82,14 +82,14 @@ final class SessionChecks implements TransactionChecks {
                         calloutWait.toMillis(), TimeUnit.MILLISECONDS);
         return answer.thenApply(c -> {
             synchronized (this) {
-                calloutOutcomes.put(address.isNullSender() ? "" : address.original(), c.status().keyword());
+                calloutOutcomes.put(address.isNullPath() ? "" : address.original(), c.status().keyword());
             }
             return c;
         });
     }
 
     /** The MAIL FROM verdict, evaluated now unless this very question was asked already. */
-    synchronized CompletableFuture<SpfVerdict> mailFromVerdict(InetAddress client, String heloName, SmtpAddress sender) {
+    synchronized CompletableFuture<SpfVerdict> mailFromVerdict(InetAddress client, String heloName, Mailbox sender) {
         String key = client.getHostAddress() + " " + heloName + " " + sender.key();
         if (mailFrom == null || !key.equals(mailFromKey)) {
             mailFromKey = key;

@@ -9,8 +9,8 @@ import dev.gatekeeper.dns.DnsAnswer;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.dns.RecordType;
 import dev.gatekeeper.dns.ZoneResolver;
+import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.policy.CalloutCheck;
-import dev.gatekeeper.policy.SmtpAddress;
 import dev.gatekeeper.policy.SpfCheck;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfResult;
@@ -54,7 +54,7 @@ class SessionChecksTest {
 
     @Test
     void aCalloutStillRunningIsInProgressAndItsAnswerServesTheRetry() throws Exception {
-        SmtpAddress sender = SmtpAddress.parse("<alice@nomail.example.org>");
+        Mailbox sender = Mailbox.parse("<alice@nomail.example.org>");
         SessionChecks first = checks();
         CalloutCheck waited = first.callout(CLIENT, sender).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(waited.status()).isEqualTo(CalloutStatus.TEMPFAIL);
@@ -74,7 +74,7 @@ class SessionChecksTest {
 
     @Test
     void spfStillRunningIsATemperrorNamingTheWait() throws Exception {
-        SpfCheck check = checks().mailFromSpf(CLIENT, "client.example.org", SmtpAddress.parse("<alice@nomail.example.org>"))
+        SpfCheck check = checks().mailFromSpf(CLIENT, "client.example.org", Mailbox.parse("<alice@nomail.example.org>"))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(check.result()).isEqualTo(SpfResult.TEMPERROR);
         assertThat(check.explanation()).isEqualTo("no SPF answer within 100 ms");
@@ -86,9 +86,9 @@ class SessionChecksTest {
     void answersWithinTheWaitAreTheEngines() throws Exception {
         gate.complete(null);
         SessionChecks checks = new SessionChecks(spf, callouts, Duration.ofSeconds(30), Duration.ofSeconds(30));
-        assertThat(checks.callout(CLIENT, SmtpAddress.parse("<alice@nomail.example.org>")).toCompletableFuture()
+        assertThat(checks.callout(CLIENT, Mailbox.parse("<alice@nomail.example.org>")).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS).status()).isEqualTo(CalloutStatus.NO_MAIL_HOST);
-        assertThat(checks.mailFromSpf(CLIENT, "client.example.org", SmtpAddress.parse("<alice@nomail.example.org>"))
+        assertThat(checks.mailFromSpf(CLIENT, "client.example.org", Mailbox.parse("<alice@nomail.example.org>"))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS).result()).isEqualTo(SpfResult.NONE);
     }
 }
