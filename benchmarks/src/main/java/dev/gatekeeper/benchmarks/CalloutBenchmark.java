@@ -1,8 +1,8 @@
 package dev.gatekeeper.benchmarks;
 
-import dev.gatekeeper.callout.CalloutOutcome;
+import dev.gatekeeper.callout.CalloutVerdict;
 import dev.gatekeeper.callout.CalloutSettings;
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.dns.AddressRecord;
 import dev.gatekeeper.dns.MxRecord;
@@ -73,8 +73,8 @@ public class CalloutBenchmark {
                 .overallTimeout(Duration.ofSeconds(20))
                 .build();
         verifier = CalloutVerifier.create(settings, zone);
-        CalloutOutcome warm = verifier.verify("cached@example.test").toCompletableFuture().join();
-        if (warm.status() != CalloutStatus.ACCEPTED) {
+        CalloutVerdict warm = verifier.verify("cached@example.test").toCompletableFuture().join();
+        if (warm.status() != CalloutResult.ACCEPTED) {
             throw new IllegalStateException("peer not answering: " + warm);
         }
     }
@@ -90,7 +90,7 @@ public class CalloutBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
-    public CalloutOutcome cachedVerification() {
+    public CalloutVerdict cachedVerification() {
         return verifier.verify("cached@example.test").toCompletableFuture().join();
     }
 
@@ -100,13 +100,13 @@ public class CalloutBenchmark {
     public int coalescedBurst() {
         String address = "user" + sequence.incrementAndGet() + "@example.test";
         @SuppressWarnings("unchecked")
-        CompletableFuture<CalloutOutcome>[] all = new CompletableFuture[burst];
+        CompletableFuture<CalloutVerdict>[] all = new CompletableFuture[burst];
         for (int i = 0; i < burst; i++) {
             all[i] = verifier.verify(address).toCompletableFuture();
         }
         int accepted = 0;
-        for (CompletableFuture<CalloutOutcome> f : all) {
-            if (f.join().status() == CalloutStatus.ACCEPTED) {
+        for (CompletableFuture<CalloutVerdict> f : all) {
+            if (f.join().status() == CalloutResult.ACCEPTED) {
                 accepted++;
             }
         }

@@ -24,8 +24,8 @@ public final class CalloutCacheFootprint {
         CalloutCache cache = new CalloutCache(settings, Ticker.systemTicker());
         for (int i = 0; i < entries; i++) {
             Mailbox mailbox = Mailbox.parse("user" + i + "@domain" + (i % 50_000) + ".example");
-            SmtpReply reply = new SmtpReply(250, java.util.List.of("250 2.1.5 <" + mailbox.address() + ">... Recipient ok"));
-            cache.put(mailbox, CalloutOutcome.fromReply(CalloutStatus.ACCEPTED, reply, "mx.domain" + (i % 50_000) + ".example",
+            PeerReply reply = new PeerReply(250, java.util.List.of("250 2.1.5 <" + mailbox.address() + ">... Recipient ok"));
+            cache.put(mailbox, CalloutVerdict.fromReply(CalloutResult.ACCEPTED, reply, "mx.domain" + (i % 50_000) + ".example",
                     "the mail host accepted the address"));
         }
         long after = liveHeap();

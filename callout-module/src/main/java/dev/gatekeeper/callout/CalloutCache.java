@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class CalloutCache {
 
     private final CalloutSettings settings;
-    private final Cache<String, CalloutOutcome> addresses;
-    private final Cache<String, CalloutOutcome> domains;
+    private final Cache<String, CalloutVerdict> addresses;
+    private final Cache<String, CalloutVerdict> domains;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final SharedState shared;
@@ -48,7 +48,7 @@ final class CalloutCache {
     }
 
     /** The lifetime of an outcome; zero means "do not store". */
-    Duration lifetime(CalloutOutcome o) {
+    Duration lifetime(CalloutVerdict o) {
         switch (o.status()) {
             case ACCEPTED:
                 return settings.positiveLifetime();
@@ -68,14 +68,14 @@ final class CalloutCache {
         }
     }
 
-    static boolean isDomainLevel(CalloutStatus s) {
-        return s == CalloutStatus.CATCH_ALL || s == CalloutStatus.NULL_MX || s == CalloutStatus.NO_MAIL_HOST
-                || s == CalloutStatus.PROBE_REFUSED;
+    static boolean isDomainLevel(CalloutResult s) {
+        return s == CalloutResult.CATCH_ALL || s == CalloutResult.NULL_MX || s == CalloutResult.NO_MAIL_HOST
+                || s == CalloutResult.PROBE_REFUSED;
     }
 
     /** A remembered outcome for the address or its domain; counts a hit or a miss. */
-    Optional<CalloutOutcome> get(Mailbox mailbox) {
-        CalloutOutcome o = domains.getIfPresent(mailbox.domain());
+    Optional<CalloutVerdict> get(Mailbox mailbox) {
+        CalloutVerdict o = domains.getIfPresent(mailbox.domain());
         if (o == null) {
             o = addresses.getIfPresent(mailbox.address());
         }
@@ -91,11 +91,11 @@ final class CalloutCache {
      * Like {@link #get}, asking the shared store after a local miss. Never completes exceptionally;
      * completed at once when there is no shared store.
      */
-    CompletionStage<Optional<CalloutOutcome>> lookup(Mailbox mailbox) {
+    CompletionStage<Optional<CalloutVerdict>> lookup(Mailbox mailbox) {
         if (shared == null) {
             return CompletableFuture.completedFuture(get(mailbox));
         }
-        Optional<CalloutOutcome> local = peek(mailbox);
+        Optional<CalloutVerdict> local = peek(mailbox);
         if (local.isPresent()) {
             hits.increment();
             return CompletableFuture.completedFuture(local);
@@ -103,13 +103,13 @@ final class CalloutCache {
         return shared.get(domainKey(mailbox))
                 .thenCompose(d -> d.isPresent() ? CompletableFuture.completedFuture(d) : shared.get(addressKey(mailbox)))
                 .handle((v, e) -> {
-                    Optional<CalloutOutcome> o = e != null || v.isEmpty() ? Optional.empty() : SharedOutcome.decode(v.get());
+                    Optional<CalloutVerdict> o = e != null || v.isEmpty() ? Optional.empty() : SharedVerdict.decode(v.get());
                     if (o.isPresent()) {
                         hits.increment();
                         return Optional.of(o.get().asCached());
                     }
                     misses.increment();
-                    return Optional.<CalloutOutcome>empty();
+                    return Optional.<CalloutVerdict>empty();
                 });
     }
 
@@ -122,19 +122,19 @@ final class CalloutCache {
     }
 
     /** Like {@link #get} without counting. */
-    Optional<CalloutOutcome> peek(Mailbox mailbox) {
-        CalloutOutcome o = domains.getIfPresent(mailbox.domain());
+    Optional<CalloutVerdict> peek(Mailbox mailbox) {
+        CalloutVerdict o = domains.getIfPresent(mailbox.domain());
         if (o == null) {
             o = addresses.getIfPresent(mailbox.address());
         }
         return o == null ? Optional.empty() : Optional.of(o.asCached());
     }
 
-    void put(Mailbox mailbox, CalloutOutcome outcome) {
+    void put(Mailbox mailbox, CalloutVerdict outcome) {
         if (lifetime(outcome).isZero()) {
             return;
         }
-        CalloutOutcome stored = outcome.withTranscript(java.util.List.of());
+        CalloutVerdict stored = outcome.withTranscript(java.util.List.of());
         if (isDomainLevel(outcome.status())) {
             domains.put(mailbox.domain(), stored);
         } else {
@@ -143,7 +143,7 @@ final class CalloutCache {
         if (shared != null) {
             // Fire and forget: the shared store logs its own outages, and the local cache has the answer already.
             shared.put(isDomainLevel(outcome.status()) ? domainKey(mailbox) : addressKey(mailbox),
-                    SharedOutcome.encode(stored), lifetime(outcome));
+                    SharedVerdict.encode(stored), lifetime(outcome));
         }
     }
 
@@ -163,19 +163,19 @@ final class CalloutCache {
         }
     }
 
-    private final class ByStatus implements Expiry<String, CalloutOutcome> {
+    private final class ByStatus implements Expiry<String, CalloutVerdict> {
         @Override
-        public long expireAfterCreate(String key, CalloutOutcome value, long currentTime) {
+        public long expireAfterCreate(String key, CalloutVerdict value, long currentTime) {
             return nanos(lifetime(value));
         }
 
         @Override
-        public long expireAfterUpdate(String key, CalloutOutcome value, long currentTime, long currentDuration) {
+        public long expireAfterUpdate(String key, CalloutVerdict value, long currentTime, long currentDuration) {
             return nanos(lifetime(value));
         }
 
         @Override
-        public long expireAfterRead(String key, CalloutOutcome value, long currentTime, long currentDuration) {
+        public long expireAfterRead(String key, CalloutVerdict value, long currentTime, long currentDuration) {
             return currentDuration; // reading does not extend a lifetime: the answer ages the same
         }
     }

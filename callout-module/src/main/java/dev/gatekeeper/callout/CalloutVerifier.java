@@ -43,7 +43,7 @@ public final class CalloutVerifier implements AutoCloseable {
     private final ProbeLimits limits;
     private final ThreadPoolExecutor executor;
     private final ScheduledThreadPoolExecutor watchdog;
-    private final ConcurrentHashMap<String, CompletableFuture<CalloutOutcome>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<CalloutVerdict>> inFlight = new ConcurrentHashMap<>();
     private final LongAdder probes = new LongAdder();
 
     private CalloutVerifier(Builder b) {
@@ -75,25 +75,25 @@ public final class CalloutVerifier implements AutoCloseable {
      * @param address the mailbox, with or without angle brackets; {@code <>} or empty is {@code skipped}
      * @param client the SMTP client that gave us the address; null for none (no per-client limit)
      */
-    public CompletionStage<CalloutOutcome> verify(String address, InetAddress client) {
+    public CompletionStage<CalloutVerdict> verify(String address, InetAddress client) {
         Mailbox mailbox;
         try {
             mailbox = ProbeAddress.parse(address);
         } catch (ProbeAddress.InvalidAddressException e) {
             if (address != null && (address.isEmpty() || address.equals("<>"))) {
                 // The null reverse-path (bounces) has no mail host to ask; a policy decides what to do with it.
-                return CompletableFuture.completedFuture(CalloutOutcome.skipped("null reverse-path: nothing to verify"));
+                return CompletableFuture.completedFuture(CalloutVerdict.skipped("null reverse-path: nothing to verify"));
             }
-            return CompletableFuture.completedFuture(CalloutOutcome.of(CalloutStatus.INVALID, e.getMessage()));
+            return CompletableFuture.completedFuture(CalloutVerdict.of(CalloutResult.INVALID, e.getMessage()));
         }
         // Without a shared store the lookup is complete at once and the rest runs inline, as it always did.
         return cache.lookup(mailbox).thenCompose(cached -> cached.isPresent()
                 ? CompletableFuture.completedFuture(cached.get()) : joinOrProbe(mailbox, client));
     }
 
-    private CompletionStage<CalloutOutcome> joinOrProbe(Mailbox mailbox, InetAddress client) {
-        CompletableFuture<CalloutOutcome> mine = new CompletableFuture<>();
-        CompletableFuture<CalloutOutcome> running;
+    private CompletionStage<CalloutVerdict> joinOrProbe(Mailbox mailbox, InetAddress client) {
+        CompletableFuture<CalloutVerdict> mine = new CompletableFuture<>();
+        CompletableFuture<CalloutVerdict> running;
         while ((running = inFlight.putIfAbsent(mailbox.address(), mine)) != null) {
             if (!running.isDone()) {
                 return running.copy(); // a copy: no caller can complete the shared probe for the others
@@ -103,7 +103,7 @@ public final class CalloutVerifier implements AutoCloseable {
         }
         mine.whenComplete((o, e) -> inFlight.remove(mailbox.address(), mine));
         // A probe may have finished between the cache look-up and our registration: its answer is cached by now.
-        Optional<CalloutOutcome> late = cache.peek(mailbox);
+        Optional<CalloutVerdict> late = cache.peek(mailbox);
         if (late.isPresent()) {
             mine.complete(late.get());
             return mine.copy();
@@ -113,29 +113,29 @@ public final class CalloutVerifier implements AutoCloseable {
     }
 
     /** Verifies an address with no SMTP client behind it (command line, tools): no per-client limit. */
-    public CompletionStage<CalloutOutcome> verify(String address) {
+    public CompletionStage<CalloutVerdict> verify(String address) {
         return verify(address, null);
     }
 
-    private void start(Mailbox mailbox, InetAddress client, CompletableFuture<CalloutOutcome> result) {
+    private void start(Mailbox mailbox, InetAddress client, CompletableFuture<CalloutVerdict> result) {
         ProbeLimits.Result permit = limits.acquire(mailbox.domain(), client);
         if (permit.permit().isEmpty()) {
-            result.complete(CalloutOutcome.tempfail(permit.refusal()));
+            result.complete(CalloutVerdict.tempfail(permit.refusal()));
             return;
         }
         long overall = settings.overallTimeout().toNanos();
         long deadline = System.nanoTime() + overall;
-        result.completeOnTimeout(CalloutOutcome.tempfail("overall timeout of " + settings.overallTimeout().toMillis()
+        result.completeOnTimeout(CalloutVerdict.tempfail("overall timeout of " + settings.overallTimeout().toMillis()
                 + " ms reached"), overall, TimeUnit.NANOSECONDS);
         ProbeLimits.Permit p = permit.permit().get();
         try {
             executor.execute(() -> {
-                CalloutOutcome outcome;
+                CalloutVerdict outcome;
                 try {
                     outcome = run(mailbox, deadline);
                 } catch (RuntimeException | Error e) {
                     // Our own bug: the client gets a 4xx and retries; mail is never lost to our failure.
-                    outcome = CalloutOutcome.tempfail("internal error: " + e);
+                    outcome = CalloutVerdict.tempfail("internal error: " + e);
                 } finally {
                     p.close();
                 }
@@ -146,15 +146,15 @@ public final class CalloutVerifier implements AutoCloseable {
             probes.increment();
         } catch (RejectedExecutionException e) {
             p.close();
-            result.complete(CalloutOutcome.tempfail(executor.isShutdown() ? "verifier closed"
+            result.complete(CalloutVerdict.tempfail(executor.isShutdown() ? "verifier closed"
                     : "all " + settings.probeThreads() + " probe threads busy and " + settings.probeQueue()
                     + " probes queued"));
         }
     }
 
-    private CalloutOutcome run(Mailbox mailbox, long deadline) {
+    private CalloutVerdict run(Mailbox mailbox, long deadline) {
         if (System.nanoTime() - deadline >= 0) {
-            return CalloutOutcome.tempfail("overall timeout reached while queued");
+            return CalloutVerdict.tempfail("overall timeout reached while queued");
         }
         List<MailHost> candidates;
         if (mailbox.literal().isPresent()) {
@@ -174,7 +174,7 @@ public final class CalloutVerifier implements AutoCloseable {
             }
         }
         if (allowed.isEmpty()) {
-            return CalloutOutcome.skipped("every mail host of " + mailbox.domain()
+            return CalloutVerdict.skipped("every mail host of " + mailbox.domain()
                     + " is on a loopback, private or reserved address");
         }
         List<String> transcript = new ArrayList<>();
@@ -208,14 +208,14 @@ public final class CalloutVerifier implements AutoCloseable {
             }
         }
         if (allRefused && lastRefusal != null) {
-            CalloutOutcome refused = CalloutOutcome.fromReply(CalloutStatus.PROBE_REFUSED, lastRefusal.refusal, "",
+            CalloutVerdict refused = CalloutVerdict.fromReply(CalloutResult.PROBE_REFUSED, lastRefusal.refusal, "",
                     lastRefusal.reason);
             return withTranscript(refused, transcript);
         }
-        return withTranscript(CalloutOutcome.tempfail(String.join("; ", reasons)), transcript);
+        return withTranscript(CalloutVerdict.tempfail(String.join("; ", reasons)), transcript);
     }
 
-    private CalloutOutcome withTranscript(CalloutOutcome o, List<String> transcript) {
+    private CalloutVerdict withTranscript(CalloutVerdict o, List<String> transcript) {
         if (!settings.keepTranscript()) {
             return o;
         }

@@ -21,9 +21,9 @@ final class MailHostResolver {
     /** Either the hosts to try in order, or an outcome reached without probing. */
     static final class Result {
         final List<MailHost> hosts;
-        final CalloutOutcome outcome;
+        final CalloutVerdict outcome;
 
-        private Result(List<MailHost> hosts, CalloutOutcome outcome) {
+        private Result(List<MailHost> hosts, CalloutVerdict outcome) {
             this.hosts = hosts;
             this.outcome = outcome;
         }
@@ -32,7 +32,7 @@ final class MailHostResolver {
             return new Result(List.copyOf(hosts), null);
         }
 
-        static Result outcome(CalloutOutcome outcome) {
+        static Result outcome(CalloutVerdict outcome) {
             return new Result(List.of(), outcome);
         }
     }
@@ -49,20 +49,20 @@ final class MailHostResolver {
     Result resolve(String domain, long deadline) {
         DnsAnswer mx = lookup(domain, RecordType.MX, deadline);
         if (mx.isTempfail()) {
-            return Result.outcome(CalloutOutcome.tempfail("MX lookup for " + domain + " failed: " + mx.problem()));
+            return Result.outcome(CalloutVerdict.tempfail("MX lookup for " + domain + " failed: " + mx.problem()));
         }
         if (mx.status() == DnsAnswer.Status.NXDOMAIN) {
-            return Result.outcome(CalloutOutcome.of(CalloutStatus.NO_MAIL_HOST, domain + " does not exist (NXDOMAIN)"));
+            return Result.outcome(CalloutVerdict.of(CalloutResult.NO_MAIL_HOST, domain + " does not exist (NXDOMAIN)"));
         }
         List<MxRecord> records = mx.records(MxRecord.class);
         if (records.isEmpty()) {
             // RFC 5321 §5.1: no MX records, so the domain itself is the implicit MX.
             List<MailHost> hosts = addresses(domain, deadline);
             if (hosts == null) {
-                return Result.outcome(CalloutOutcome.tempfail("address lookup for " + domain + " failed"));
+                return Result.outcome(CalloutVerdict.tempfail("address lookup for " + domain + " failed"));
             }
             if (hosts.isEmpty()) {
-                return Result.outcome(CalloutOutcome.of(CalloutStatus.NO_MAIL_HOST,
+                return Result.outcome(CalloutVerdict.of(CalloutResult.NO_MAIL_HOST,
                         domain + " has neither MX nor address records"));
             }
             return Result.hosts(hosts);
@@ -75,7 +75,7 @@ final class MailHostResolver {
         }
         if (real.isEmpty()) {
             // RFC 7505 §3: "." as the only exchange says the domain accepts no mail at all.
-            return Result.outcome(CalloutOutcome.of(CalloutStatus.NULL_MX, domain + " publishes a null MX (RFC 7505)"));
+            return Result.outcome(CalloutVerdict.of(CalloutResult.NULL_MX, domain + " publishes a null MX (RFC 7505)"));
         }
         Collections.shuffle(real, random); // ties in preference are then in random order (RFC 5321 §5.1)
         real.sort(Comparator.comparingInt(MxRecord::preference)); // stable: keeps the shuffle within a preference
@@ -91,8 +91,8 @@ final class MailHostResolver {
         }
         if (hosts.isEmpty()) {
             return Result.outcome(tempfail
-                    ? CalloutOutcome.tempfail("address lookup of the MX hosts of " + domain + " failed")
-                    : CalloutOutcome.of(CalloutStatus.NO_MAIL_HOST, "no MX host of " + domain + " has an address"));
+                    ? CalloutVerdict.tempfail("address lookup of the MX hosts of " + domain + " failed")
+                    : CalloutVerdict.of(CalloutResult.NO_MAIL_HOST, "no MX host of " + domain + " has an address"));
         }
         return Result.hosts(hosts);
     }

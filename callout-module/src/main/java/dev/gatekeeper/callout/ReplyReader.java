@@ -42,7 +42,7 @@ final class ReplyReader {
     }
 
     /** Reads one complete reply before {@code deadlineNanos} (a {@link System#nanoTime()} value). */
-    SmtpReply read(long deadlineNanos) throws IOException {
+    PeerReply read(long deadlineNanos) throws IOException {
         List<String> lines = new ArrayList<>();
         int total = 0;
         int code = -1;
@@ -64,7 +64,7 @@ final class ReplyReader {
             code = c;
             lines.add(line);
             if (line.length() == 3 || line.charAt(3) == ' ') {
-                return new SmtpReply(code, lines);
+                return new PeerReply(code, lines);
             }
         }
     }

@@ -40,19 +40,19 @@ final class SmtpProbe {
         }
 
         final Kind kind;
-        final CalloutOutcome outcome;
+        final CalloutVerdict outcome;
         final String reason;
         /** For NEXT: the host refused us permanently (5xx greeting), not a temporary problem. */
-        final SmtpReply refusal;
+        final PeerReply refusal;
 
-        private HostResult(Kind kind, CalloutOutcome outcome, String reason, SmtpReply refusal) {
+        private HostResult(Kind kind, CalloutVerdict outcome, String reason, PeerReply refusal) {
             this.kind = kind;
             this.outcome = outcome;
             this.reason = reason;
             this.refusal = refusal;
         }
 
-        static HostResult definite(CalloutOutcome outcome) {
+        static HostResult definite(CalloutVerdict outcome) {
             return new HostResult(Kind.DEFINITE, outcome, outcome.reason(), null);
         }
 
@@ -60,7 +60,7 @@ final class SmtpProbe {
             return new HostResult(Kind.NEXT, null, reason, null);
         }
 
-        static HostResult refused(String reason, SmtpReply reply) {
+        static HostResult refused(String reason, PeerReply reply) {
             return new HostResult(Kind.NEXT, null, reason, reply);
         }
 
@@ -141,7 +141,7 @@ final class SmtpProbe {
 
         HostResult run(Mailbox mailbox, boolean tls) throws IOException {
             String where = host.toString();
-            SmtpReply greeting = read();
+            PeerReply greeting = read();
             if (greeting.isTransient()) {
                 return HostResult.next(where + " greeted with " + greeting.summary());
             }
@@ -150,24 +150,24 @@ final class SmtpProbe {
                 quit();
                 return HostResult.refused(where + " greeted with " + greeting.summary(), greeting);
             }
-            SmtpReply ehlo = command("EHLO " + settings.heloName());
+            PeerReply ehlo = command("EHLO " + settings.heloName());
             boolean esmtp = ehlo.isPositive();
             if (ehlo.code() == 421) {
                 return HostResult.next(where + " answered EHLO with " + ehlo.summary());
             }
             if (!esmtp) {
                 // RFC 5321 §4.1.4: a server that does not know EHLO answers 5xx; fall back to HELO.
-                SmtpReply helo = command("HELO " + settings.heloName());
+                PeerReply helo = command("HELO " + settings.heloName());
                 if (helo.isPermanent()) {
                     quit();
-                    return HostResult.definite(CalloutOutcome.fromReply(CalloutStatus.PROBE_REFUSED, helo, where,
+                    return HostResult.definite(CalloutVerdict.fromReply(CalloutResult.PROBE_REFUSED, helo, where,
                             "HELO refused"));
                 }
                 if (!helo.isPositive()) {
                     return HostResult.next(where + " answered HELO with " + helo.summary());
                 }
             } else if (tls && settings.startTls() && ehlo.advertises("STARTTLS")) {
-                SmtpReply go = command("STARTTLS");
+                PeerReply go = command("STARTTLS");
                 if (go.code() == 220) {
                     if (reader.hasBuffered()) {
                         // Plaintext sent after the 220 must never be read as if it came over TLS (CVE-2011-0411).
@@ -185,25 +185,25 @@ final class SmtpProbe {
                 }
             }
             String sender = settings.mailFrom();
-            SmtpReply mail = command("MAIL FROM:<" + sender + ">");
+            PeerReply mail = command("MAIL FROM:<" + sender + ">");
             if (mail.isPermanent()) {
                 quit();
-                return HostResult.definite(CalloutOutcome.fromReply(CalloutStatus.PROBE_REFUSED, mail, where,
+                return HostResult.definite(CalloutVerdict.fromReply(CalloutResult.PROBE_REFUSED, mail, where,
                         "MAIL FROM:<" + sender + "> refused"));
             }
             if (!mail.isPositive()) {
                 return HostResult.next(where + " answered MAIL FROM with " + mail.summary());
             }
-            SmtpReply rcpt = command("RCPT TO:<" + mailbox.address() + ">");
-            CalloutOutcome outcome;
+            PeerReply rcpt = command("RCPT TO:<" + mailbox.address() + ">");
+            CalloutVerdict outcome;
             if (rcpt.isPermanent()) {
-                outcome = CalloutOutcome.fromReply(CalloutStatus.REJECTED, rcpt, where, "");
+                outcome = CalloutVerdict.fromReply(CalloutResult.REJECTED, rcpt, where, "");
             } else if (rcpt.isTransient()) {
                 // Greylisting (450/451) and friends: the host answered for the domain, but not definitely.
-                outcome = CalloutOutcome.fromReply(CalloutStatus.TEMPFAIL, rcpt, where,
+                outcome = CalloutVerdict.fromReply(CalloutResult.TEMPFAIL, rcpt, where,
                         "RCPT TO answered " + rcpt.summary());
             } else if (rcpt.code() == 250 || rcpt.code() == 251) {
-                outcome = CalloutOutcome.fromReply(CalloutStatus.ACCEPTED, rcpt, where, "");
+                outcome = CalloutVerdict.fromReply(CalloutResult.ACCEPTED, rcpt, where, "");
                 outcome = extraChecks(mailbox, outcome, where);
             } else {
                 return HostResult.next(where + " answered RCPT TO with " + rcpt.summary());
@@ -212,20 +212,20 @@ final class SmtpProbe {
             return HostResult.definite(outcome);
         }
 
-        private CalloutOutcome extraChecks(Mailbox mailbox, CalloutOutcome accepted, String where) throws IOException {
+        private CalloutVerdict extraChecks(Mailbox mailbox, CalloutVerdict accepted, String where) throws IOException {
             if (settings.checkRandom()) {
                 Mailbox probe = mailbox.withLocalPart(randomLocalPart());
-                SmtpReply r = command("RCPT TO:<" + probe.address() + ">");
+                PeerReply r = command("RCPT TO:<" + probe.address() + ">");
                 if (r.code() == 250 || r.code() == 251) {
-                    return CalloutOutcome.fromReply(CalloutStatus.CATCH_ALL, r, where,
+                    return CalloutVerdict.fromReply(CalloutResult.CATCH_ALL, r, where,
                             "random local part " + probe.localPart() + " accepted too");
                 }
             }
             if (settings.checkPostmaster() && !mailbox.localPart().equalsIgnoreCase("postmaster")) {
-                SmtpReply r = command("RCPT TO:<" + mailbox.withLocalPart("postmaster").address() + ">");
+                PeerReply r = command("RCPT TO:<" + mailbox.withLocalPart("postmaster").address() + ">");
                 if (r.isPermanent()) {
                     // RFC 5321 §4.5.1: a domain that refuses its postmaster is broken; Exim's callout/postmaster fails it.
-                    return CalloutOutcome.fromReply(CalloutStatus.REJECTED, r, where,
+                    return CalloutVerdict.fromReply(CalloutResult.REJECTED, r, where,
                             "postmaster@" + mailbox.domain() + " refused");
                 }
             }
@@ -275,7 +275,7 @@ final class SmtpProbe {
             }
         }
 
-        private SmtpReply command(String line) throws IOException {
+        private PeerReply command(String line) throws IOException {
             for (int i = 0; i < line.length(); i++) {
                 char c = line.charAt(i);
                 if (c < 0x20 || c > 0x7e) {
@@ -289,9 +289,9 @@ final class SmtpProbe {
             return read();
         }
 
-        private SmtpReply read() throws IOException {
+        private PeerReply read() throws IOException {
             long deadline = Math.min(overallDeadline, System.nanoTime() + settings.commandTimeout().toNanos());
-            SmtpReply reply = reader.read(deadline);
+            PeerReply reply = reader.read(deadline);
             for (String l : reply.lines()) {
                 note(transcript, "S: " + l);
             }

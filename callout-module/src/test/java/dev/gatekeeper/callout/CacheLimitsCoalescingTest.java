@@ -45,11 +45,11 @@ class CacheLimitsCoalescingTest {
         return v;
     }
 
-    private static CalloutOutcome get(CalloutVerifier v, String address) {
+    private static CalloutVerdict get(CalloutVerifier v, String address) {
         return get(v, address, ip("192.0.2.99"));
     }
 
-    private static CalloutOutcome get(CalloutVerifier v, String address, InetAddress client) {
+    private static CalloutVerdict get(CalloutVerifier v, String address, InetAddress client) {
         return v.verify(address, client).toCompletableFuture().join();
     }
 
@@ -62,8 +62,8 @@ class CacheLimitsCoalescingTest {
                 zoneFor(peer).build());
         assertThat(get(v, "alice@example.test").cached()).isFalse();
         ticker.advance(Duration.ofHours(24).minusSeconds(1));
-        CalloutOutcome again = get(v, "alice@EXAMPLE.test");
-        assertThat(again.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict again = get(v, "alice@EXAMPLE.test");
+        assertThat(again.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(again.cached()).isTrue();
         assertThat(peer.connections()).isEqualTo(1);
         ticker.advance(Duration.ofSeconds(1));
@@ -80,8 +80,8 @@ class CacheLimitsCoalescingTest {
                 zoneFor(peer).build());
         get(v, "nobody@example.test");
         ticker.advance(Duration.ofMinutes(119));
-        CalloutOutcome cached = get(v, "nobody@example.test");
-        assertThat(cached.status()).isEqualTo(CalloutStatus.REJECTED);
+        CalloutVerdict cached = get(v, "nobody@example.test");
+        assertThat(cached.status()).isEqualTo(CalloutResult.REJECTED);
         assertThat(cached.replyCode()).isEqualTo(550);
         assertThat(cached.transcript()).isEmpty();
         ticker.advance(Duration.ofMinutes(1));
@@ -94,9 +94,9 @@ class CacheLimitsCoalescingTest {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
         CalloutVerifier v = verifier(settingsFor(peer).checkRandom(true).domainPositiveLifetime(Duration.ofDays(7))
                 .build(), zoneFor(peer).build());
-        assertThat(get(v, "alice@example.test").status()).isEqualTo(CalloutStatus.CATCH_ALL);
+        assertThat(get(v, "alice@example.test").status()).isEqualTo(CalloutResult.CATCH_ALL);
         ticker.advance(Duration.ofDays(7).minusMinutes(1));
-        assertThat(get(v, "bob@example.test").status()).isEqualTo(CalloutStatus.CATCH_ALL);
+        assertThat(get(v, "bob@example.test").status()).isEqualTo(CalloutResult.CATCH_ALL);
         assertThat(peer.connections()).isEqualTo(1);
         ticker.advance(Duration.ofMinutes(1));
         get(v, "bob@example.test");
@@ -110,7 +110,7 @@ class CacheLimitsCoalescingTest {
                 zoneFor(peer).build());
         get(v, "alice@example.test");
         ticker.advance(Duration.ofHours(3).minusSeconds(1));
-        assertThat(get(v, "bob@example.test").status()).isEqualTo(CalloutStatus.PROBE_REFUSED);
+        assertThat(get(v, "bob@example.test").status()).isEqualTo(CalloutResult.PROBE_REFUSED);
         assertThat(peer.connections()).isEqualTo(1);
         ticker.advance(Duration.ofSeconds(1));
         get(v, "bob@example.test");
@@ -128,9 +128,9 @@ class CacheLimitsCoalescingTest {
         CalloutVerifier v = CalloutVerifier.builder(CalloutSettings.builder().domainNegativeLifetime(Duration.ofHours(3))
                 .build(), counting).ticker(ticker).build();
         resources.add(v);
-        assertThat(get(v, "a@nullmx.test").status()).isEqualTo(CalloutStatus.NULL_MX);
+        assertThat(get(v, "a@nullmx.test").status()).isEqualTo(CalloutResult.NULL_MX);
         ticker.advance(Duration.ofHours(2));
-        assertThat(get(v, "b@nullmx.test").status()).isEqualTo(CalloutStatus.NULL_MX);
+        assertThat(get(v, "b@nullmx.test").status()).isEqualTo(CalloutResult.NULL_MX);
         assertThat(lookups[0]).isEqualTo(1);
         ticker.advance(Duration.ofHours(1));
         get(v, "b@nullmx.test");
@@ -170,14 +170,14 @@ class CacheLimitsCoalescingTest {
     void concurrentProbesPerDomainAreLimited() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").delay(Duration.ofMillis(300)));
         CalloutVerifier v = verifier(settingsFor(peer).maxConcurrentProbesPerDomain(2).build(), zoneFor(peer).build());
-        CompletableFuture<CalloutOutcome> a = v.verify("a@example.test", ip("192.0.2.1")).toCompletableFuture();
-        CompletableFuture<CalloutOutcome> b = v.verify("b@example.test", ip("192.0.2.2")).toCompletableFuture();
-        CalloutOutcome c = get(v, "c@example.test", ip("192.0.2.3"));
-        assertThat(c.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CompletableFuture<CalloutVerdict> a = v.verify("a@example.test", ip("192.0.2.1")).toCompletableFuture();
+        CompletableFuture<CalloutVerdict> b = v.verify("b@example.test", ip("192.0.2.2")).toCompletableFuture();
+        CalloutVerdict c = get(v, "c@example.test", ip("192.0.2.3"));
+        assertThat(c.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(c.reason()).isEqualTo("limit of 2 concurrent probes to example.test reached");
-        assertThat(a.join().status()).isEqualTo(CalloutStatus.ACCEPTED);
-        assertThat(b.join().status()).isEqualTo(CalloutStatus.ACCEPTED);
-        assertThat(get(v, "c@example.test", ip("192.0.2.3")).status()).isEqualTo(CalloutStatus.ACCEPTED);
+        assertThat(a.join().status()).isEqualTo(CalloutResult.ACCEPTED);
+        assertThat(b.join().status()).isEqualTo(CalloutResult.ACCEPTED);
+        assertThat(get(v, "c@example.test", ip("192.0.2.3")).status()).isEqualTo(CalloutResult.ACCEPTED);
     }
 
     @Test
@@ -186,16 +186,16 @@ class CacheLimitsCoalescingTest {
         CalloutVerifier v = verifier(settingsFor(peer).maxProbesPerMinute(3).build(), zoneFor(peer).build());
         for (int i = 0; i < 3; i++) {
             assertThat(get(v, "u" + i + "@example.test", ip("192.0.2." + (i + 1))).status())
-                    .isEqualTo(CalloutStatus.ACCEPTED);
+                    .isEqualTo(CalloutResult.ACCEPTED);
         }
-        CalloutOutcome over = get(v, "u9@example.test", ip("192.0.2.9"));
-        assertThat(over.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CalloutVerdict over = get(v, "u9@example.test", ip("192.0.2.9"));
+        assertThat(over.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(over.reason()).isEqualTo("limit of 3 probes per minute reached");
         assertThat(over.cached()).isFalse();
         ticker.advance(Duration.ofSeconds(59));
-        assertThat(get(v, "u9@example.test").status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        assertThat(get(v, "u9@example.test").status()).isEqualTo(CalloutResult.TEMPFAIL);
         ticker.advance(Duration.ofSeconds(1));
-        assertThat(get(v, "u9@example.test").status()).isEqualTo(CalloutStatus.ACCEPTED);
+        assertThat(get(v, "u9@example.test").status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(peer.connections()).isEqualTo(4);
     }
 
@@ -204,16 +204,16 @@ class CacheLimitsCoalescingTest {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
         CalloutVerifier v = verifier(settingsFor(peer).maxProbesPerMinutePerClient(2).build(), zoneFor(peer).build());
         InetAddress spammer = ip("192.0.2.66");
-        assertThat(get(v, "a@example.test", spammer).status()).isEqualTo(CalloutStatus.ACCEPTED);
-        assertThat(get(v, "b@example.test", spammer).status()).isEqualTo(CalloutStatus.ACCEPTED);
-        CalloutOutcome third = get(v, "c@example.test", spammer);
-        assertThat(third.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        assertThat(get(v, "a@example.test", spammer).status()).isEqualTo(CalloutResult.ACCEPTED);
+        assertThat(get(v, "b@example.test", spammer).status()).isEqualTo(CalloutResult.ACCEPTED);
+        CalloutVerdict third = get(v, "c@example.test", spammer);
+        assertThat(third.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(third.reason()).isEqualTo("limit of 2 probes per minute for client 192.0.2.66 reached");
-        assertThat(get(v, "c@example.test", ip("2001:db8::1")).status()).isEqualTo(CalloutStatus.ACCEPTED);
+        assertThat(get(v, "c@example.test", ip("2001:db8::1")).status()).isEqualTo(CalloutResult.ACCEPTED);
         // Cached answers cost no probe, so they are never limited.
-        assertThat(get(v, "a@example.test", spammer).status()).isEqualTo(CalloutStatus.ACCEPTED);
+        assertThat(get(v, "a@example.test", spammer).status()).isEqualTo(CalloutResult.ACCEPTED);
         ticker.advance(Duration.ofMinutes(1));
-        assertThat(get(v, "d@example.test", spammer).status()).isEqualTo(CalloutStatus.ACCEPTED);
+        assertThat(get(v, "d@example.test", spammer).status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(peer.connections()).isEqualTo(4);
     }
 
@@ -225,13 +225,13 @@ class CacheLimitsCoalescingTest {
             zone.add("d" + i + ".test", MxRecord.of(10, "mx.example.test"));
         }
         CalloutVerifier v = verifier(settingsFor(peer).probeThreads(1).probeQueue(1).build(), zone.build());
-        CompletableFuture<CalloutOutcome> first = v.verify("a@d0.test").toCompletableFuture();
-        CompletableFuture<CalloutOutcome> queued = v.verify("a@d1.test").toCompletableFuture();
-        CalloutOutcome third = get(v, "a@d2.test");
-        assertThat(third.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CompletableFuture<CalloutVerdict> first = v.verify("a@d0.test").toCompletableFuture();
+        CompletableFuture<CalloutVerdict> queued = v.verify("a@d1.test").toCompletableFuture();
+        CalloutVerdict third = get(v, "a@d2.test");
+        assertThat(third.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(third.reason()).isEqualTo("all 1 probe threads busy and 1 probes queued");
-        assertThat(first.join().status()).isEqualTo(CalloutStatus.ACCEPTED);
-        assertThat(queued.join().status()).isEqualTo(CalloutStatus.ACCEPTED);
+        assertThat(first.join().status()).isEqualTo(CalloutResult.ACCEPTED);
+        assertThat(queued.join().status()).isEqualTo(CalloutResult.ACCEPTED);
     }
 
     // ---- coalescing ----
@@ -241,10 +241,10 @@ class CacheLimitsCoalescingTest {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").delay(Duration.ofMillis(200)));
         CalloutVerifier v = verifier(settingsFor(peer).positiveLifetime(Duration.ZERO).build(), zoneFor(peer).build());
         CountDownLatch go = new CountDownLatch(1);
-        List<CompletableFuture<CalloutOutcome>> results = new ArrayList<>();
+        List<CompletableFuture<CalloutVerdict>> results = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            CompletableFuture<CalloutOutcome> f = new CompletableFuture<>();
+            CompletableFuture<CalloutVerdict> f = new CompletableFuture<>();
             results.add(f);
             InetAddress client = ip("192.0.2." + (i + 1));
             Thread t = new Thread(() -> {
@@ -259,8 +259,8 @@ class CacheLimitsCoalescingTest {
             threads.add(t);
         }
         go.countDown();
-        for (CompletableFuture<CalloutOutcome> f : results) {
-            assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(CalloutStatus.ACCEPTED);
+        for (CompletableFuture<CalloutVerdict> f : results) {
+            assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(CalloutResult.ACCEPTED);
         }
         for (Thread t : threads) {
             t.join(10_000);
@@ -274,10 +274,10 @@ class CacheLimitsCoalescingTest {
     void callersCannotCompleteTheSharedProbeForOthers() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").delay(Duration.ofMillis(200)));
         CalloutVerifier v = verifier(settingsFor(peer).build(), zoneFor(peer).build());
-        CompletableFuture<CalloutOutcome> first = v.verify("alice@example.test").toCompletableFuture();
-        CompletableFuture<CalloutOutcome> second = v.verify("alice@example.test").toCompletableFuture();
-        first.complete(CalloutOutcome.skipped("meddling"));
-        assertThat(second.join().status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CompletableFuture<CalloutVerdict> first = v.verify("alice@example.test").toCompletableFuture();
+        CompletableFuture<CalloutVerdict> second = v.verify("alice@example.test").toCompletableFuture();
+        first.complete(CalloutVerdict.skipped("meddling"));
+        assertThat(second.join().status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(peer.connections()).isEqualTo(1);
     }
 

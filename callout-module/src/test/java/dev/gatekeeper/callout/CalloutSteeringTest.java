@@ -115,8 +115,8 @@ class CalloutSteeringTest {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
         ZoneResolver failingZone = ZoneResolver.builder().timeout("example.test").timeout("b.test").build();
         CalloutVerifier v = verifier(settingsFor(peer).build(), failingZone);
-        CalloutOutcome o = v.verify(address, ip("192.0.2.99")).toCompletableFuture().join();
-        assertThat(o.status()).isEqualTo(CalloutStatus.INVALID);
+        CalloutVerdict o = v.verify(address, ip("192.0.2.99")).toCompletableFuture().join();
+        assertThat(o.status()).isEqualTo(CalloutResult.INVALID);
         assertThat(o.reason().chars().allMatch(c -> c >= 0x20 && c < 0x7f)).as(o.reason()).isTrue();
         assertThat(peer.connections()).isZero();
         assertThat(peer.received()).isEmpty();
@@ -138,8 +138,8 @@ class CalloutSteeringTest {
     void onlyTheValidatedAddressReachesThePeer(String address) throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
         CalloutVerifier v = verifier(settingsFor(peer).build(), zoneFor(peer).build());
-        CalloutOutcome o = v.verify(address, ip("192.0.2.99")).toCompletableFuture().join();
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict o = v.verify(address, ip("192.0.2.99")).toCompletableFuture().join();
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
         String mailbox = ProbeAddress.parse(address).address();
         assertThat(peer.commands()).containsExactly("EHLO verifier.test", "MAIL FROM:<>", "RCPT TO:<" + mailbox + ">", "RSET",
                 "QUIT");
@@ -165,8 +165,8 @@ class CalloutSteeringTest {
                 .build();
         // A connection attempt would show as a tempfail after the (short) connect timeout.
         CalloutSettings settings = settingsFor(peer).allowPrivateTargets(false).connectTimeout(Duration.ofMillis(500)).build();
-        CalloutOutcome o = verifier(settings, zone).verify("alice@example.test", ip("192.0.2.99")).toCompletableFuture().join();
-        assertThat(o.status()).isEqualTo(CalloutStatus.SKIPPED);
+        CalloutVerdict o = verifier(settings, zone).verify("alice@example.test", ip("192.0.2.99")).toCompletableFuture().join();
+        assertThat(o.status()).isEqualTo(CalloutResult.SKIPPED);
         assertThat(o.reason()).isEqualTo("every mail host of example.test is on a loopback, private or reserved address");
     }
 
@@ -178,9 +178,9 @@ class CalloutSteeringTest {
     void internalAddressLiteralsAreNotProbedUnlessAllowed(String address) throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
         CalloutSettings settings = settingsFor(peer).allowPrivateTargets(false).connectTimeout(Duration.ofMillis(500)).build();
-        CalloutOutcome o = verifier(settings, ZoneResolver.builder().build()).verify(address, ip("192.0.2.99"))
+        CalloutVerdict o = verifier(settings, ZoneResolver.builder().build()).verify(address, ip("192.0.2.99"))
                 .toCompletableFuture().join();
-        assertThat(o.status()).isEqualTo(CalloutStatus.SKIPPED);
+        assertThat(o.status()).isEqualTo(CalloutResult.SKIPPED);
         assertThat(o.reason()).endsWith(" is on a loopback, private or reserved address");
         assertThat(peer.connections()).isZero();
     }
@@ -189,9 +189,9 @@ class CalloutSteeringTest {
     @Test
     void mappedIpv4LiteralIsRefused() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
-        CalloutOutcome o = verifier(settingsFor(peer).allowPrivateTargets(false).build(), ZoneResolver.builder().build())
+        CalloutVerdict o = verifier(settingsFor(peer).allowPrivateTargets(false).build(), ZoneResolver.builder().build())
                 .verify("a@[IPv6:::ffff:192.168.0.1]", ip("192.0.2.99")).toCompletableFuture().join();
-        assertThat(o.status()).isEqualTo(CalloutStatus.INVALID);
+        assertThat(o.status()).isEqualTo(CalloutResult.INVALID);
         assertThat(o.reason()).isEqualTo("IPv4-mapped IPv6 address literal");
         assertThat(peer.connections()).isZero();
     }
@@ -213,7 +213,7 @@ class CalloutSteeringTest {
         assertThat(peer.connections()).isEqualTo(5);
         // Another client still has its own budget.
         assertThat(v.verify("other@example.test", ip("192.0.2.67")).toCompletableFuture().join().status())
-                .isEqualTo(CalloutStatus.ACCEPTED);
+                .isEqualTo(CalloutResult.ACCEPTED);
     }
 
     /** 40 clients at once, 7 probes a minute overall: exactly 7 probes are made. */
@@ -231,12 +231,12 @@ class CalloutSteeringTest {
     }
 
     /** Starts every request at the same moment from its own thread; counts outcomes by status and reason. */
-    private static Map<String, Integer> concurrently(int n, java.util.function.IntFunction<java.util.concurrent.CompletionStage<CalloutOutcome>> request)
+    private static Map<String, Integer> concurrently(int n, java.util.function.IntFunction<java.util.concurrent.CompletionStage<CalloutVerdict>> request)
             throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(n);
         try {
             CountDownLatch start = new CountDownLatch(1);
-            List<Future<CompletableFuture<CalloutOutcome>>> futures = new ArrayList<>();
+            List<Future<CompletableFuture<CalloutVerdict>>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int k = i;
                 futures.add(callers.submit(() -> {
@@ -246,9 +246,9 @@ class CalloutSteeringTest {
             }
             start.countDown();
             Map<String, Integer> counts = new TreeMap<>();
-            for (Future<CompletableFuture<CalloutOutcome>> f : futures) {
-                CalloutOutcome o = f.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
-                String key = o.status() == CalloutStatus.TEMPFAIL ? "TEMPFAIL " + o.reason() : o.status().name();
+            for (Future<CompletableFuture<CalloutVerdict>> f : futures) {
+                CalloutVerdict o = f.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
+                String key = o.status() == CalloutResult.TEMPFAIL ? "TEMPFAIL " + o.reason() : o.status().name();
                 counts.merge(key, 1, Integer::sum);
             }
             return counts;

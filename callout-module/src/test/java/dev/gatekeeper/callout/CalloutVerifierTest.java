@@ -53,11 +53,11 @@ class CalloutVerifierTest {
         return p;
     }
 
-    private CalloutOutcome verify(ScriptedPeer peer, CalloutSettings.Builder settings, String address) {
+    private CalloutVerdict verify(ScriptedPeer peer, CalloutSettings.Builder settings, String address) {
         return verify(settings.build(), zoneFor(peer).build(), address);
     }
 
-    private CalloutOutcome verify(CalloutSettings settings, ZoneResolver zone, String address) {
+    private CalloutVerdict verify(CalloutSettings settings, ZoneResolver zone, String address) {
         CalloutVerifier v = CalloutVerifier.builder(settings, zone).random(new Random(1)).build();
         resources.add(v);
         return v.verify(address, ip("192.0.2.99")).toCompletableFuture().join();
@@ -66,8 +66,8 @@ class CalloutVerifierTest {
     @Test
     void acceptedRecipient() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(o.replyCode()).isEqualTo(250);
         assertThat(o.enhancedCode()).isEqualTo("2.1.5");
         assertThat(o.host()).isEqualTo("mx.example.test [127.0.0.2]");
@@ -81,8 +81,8 @@ class CalloutVerifierTest {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2")
                 .reply("RCPT TO:<nobody@", "550-5.1.1 The email account that you tried to reach does not exist.",
                         "550 5.1.1 Please try double-checking the recipient's address."));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "nobody@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.REJECTED);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "nobody@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.REJECTED);
         assertThat(o.replyCode()).isEqualTo(550);
         assertThat(o.enhancedCode()).isEqualTo("5.1.1");
         assertThat(o.replyText()).isEqualTo("The email account that you tried to reach does not exist."
@@ -95,8 +95,8 @@ class CalloutVerifierTest {
     void greylistingOnRcptIsTempfail() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2")
                 .reply("RCPT TO:", "451 4.7.1 Greylisted, please try again in 300 seconds"));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(o.replyCode()).isEqualTo(451);
         assertThat(o.reason()).isEqualTo("RCPT TO answered 451 4.7.1 Greylisted, please try again in 300 seconds");
     }
@@ -111,13 +111,13 @@ class CalloutVerifierTest {
                 .add("mx1.example.test", AddressRecord.of(busy.address()))
                 .add("mx2.example.test", AddressRecord.of(backup.address()))
                 .build();
-        CalloutOutcome o = verify(settingsFor(busy).build(), zone, "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict o = verify(settingsFor(busy).build(), zone, "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(o.host()).isEqualTo("mx2.example.test [127.0.0.3]");
         assertThat(busy.connections()).isEqualTo(1);
 
-        CalloutOutcome alone = verify(settingsFor(busy).build(), zoneFor(busy).build(), "alice@example.test");
-        assertThat(alone.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CalloutVerdict alone = verify(settingsFor(busy).build(), zoneFor(busy).build(), "alice@example.test");
+        assertThat(alone.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(alone.reason()).isEqualTo("mx.example.test [127.0.0.2] greeted with 421 4.3.2 too busy, come back later");
     }
 
@@ -125,8 +125,8 @@ class CalloutVerifierTest {
     void greeting554OnEveryHostIsProbeRefused() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2")
                 .greeting("554-5.7.1 mx.example.test does not talk to you", "554 5.7.1 see https://example.test/policy"));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.PROBE_REFUSED);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.PROBE_REFUSED);
         assertThat(o.replyCode()).isEqualTo(554);
         assertThat(o.enhancedCode()).isEqualTo("5.7.1");
         assertThat(o.reason()).startsWith("mx.example.test [127.0.0.2] greeted with 554 5.7.1");
@@ -136,8 +136,8 @@ class CalloutVerifierTest {
     @Test
     void ehloRefusedButHeloFine() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").reply("EHLO", "502 5.5.2 Error: command not recognized"));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(peer.commands()).startsWith("EHLO verifier.test", "HELO verifier.test", "MAIL FROM:<>");
     }
 
@@ -146,8 +146,8 @@ class CalloutVerifierTest {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2")
                 .reply("EHLO", "550 5.7.1 go away")
                 .reply("HELO", "550 5.7.1 go away"));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.PROBE_REFUSED);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.PROBE_REFUSED);
         assertThat(o.reason()).isEqualTo("HELO refused");
         assertThat(peer.commands("RCPT")).isEmpty();
     }
@@ -156,8 +156,8 @@ class CalloutVerifierTest {
     void nullSenderRefusedIsProbeRefusedNotRejected() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2")
                 .reply("MAIL FROM:<>", "553 5.1.7 the null sender is not welcome here"));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.PROBE_REFUSED);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.PROBE_REFUSED);
         assertThat(o.replyCode()).isEqualTo(553);
         assertThat(o.reason()).isEqualTo("MAIL FROM:<> refused");
         assertThat(peer.commands("RCPT")).isEmpty();
@@ -173,8 +173,8 @@ class CalloutVerifierTest {
     @Test
     void startTlsWhenOfferedWithASelfSignedCertificate() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").tls(TestCertificates.selfSignedServer()));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(peer.commands()).containsExactly("EHLO verifier.test", "STARTTLS", "EHLO verifier.test",
                 "MAIL FROM:<>", "RCPT TO:<alice@example.test>", "RSET", "QUIT");
         assertThat(o.transcript()).anyMatch(l -> l.startsWith("TLS TLSv1."));
@@ -193,9 +193,9 @@ class CalloutVerifierTest {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2")
                 .reply("EHLO", "250-peer.test", "250 STARTTLS")
                 .reply("STARTTLS", "220 go ahead", ScriptedPeer.CLOSE));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
         assertThat(peer.connections()).isEqualTo(2);
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(peer.commands("STARTTLS")).hasSize(1);
     }
 
@@ -205,8 +205,8 @@ class CalloutVerifierTest {
                 .greeting("220-peer.test ESMTP", "220-no UCE", "220 welcome")
                 .reply("MAIL", "250-2.1.0 sender", "250 2.1.0 ok")
                 .reply("RCPT", "250-2.1.5 one", "250-2.1.5 two", "250 2.1.5 three"));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(o.replyText()).isEqualTo("one two three");
     }
 
@@ -214,8 +214,8 @@ class CalloutVerifierTest {
     void tarpitIsCutOffByTheCommandTimeout() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").tarpit(Duration.ofSeconds(1)));
         long start = System.nanoTime();
-        CalloutOutcome o = verify(peer, settingsFor(peer).commandTimeout(Duration.ofSeconds(2)), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CalloutVerdict o = verify(peer, settingsFor(peer).commandTimeout(Duration.ofSeconds(2)), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(o.reason()).startsWith("timeout waiting for mx.example.test [127.0.0.2]");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
     }
@@ -224,8 +224,8 @@ class CalloutVerifierTest {
     void overallTimeoutBoundsTheWholeVerification() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").delay(Duration.ofMillis(800)));
         long start = System.nanoTime();
-        CalloutOutcome o = verify(peer, settingsFor(peer).overallTimeout(Duration.ofSeconds(2)), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CalloutVerdict o = verify(peer, settingsFor(peer).overallTimeout(Duration.ofSeconds(2)), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(o.reason()).contains("timeout");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
     }
@@ -233,16 +233,16 @@ class CalloutVerifierTest {
     @Test
     void disconnectMidDialogueIsTempfail() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").reply("MAIL", ScriptedPeer.CLOSE));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(o.reason()).isEqualTo("connection to mx.example.test [127.0.0.2] lost: connection closed by peer");
     }
 
     @Test
     void garbageReplyIsTempfail() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").reply("EHLO", "HTTP/1.1 400 Bad Request"));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(o.reason()).isEqualTo("protocol error from mx.example.test [127.0.0.2]: "
                 + "not an SMTP reply line: \"HTTP/1.1 400 Bad Request\"");
     }
@@ -250,8 +250,8 @@ class CalloutVerifierTest {
     @Test
     void overLongReplyLineIsTempfail() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").reply("RCPT", "250 " + "x".repeat(5000)));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(o.reason()).endsWith("reply line longer than 1000 octets");
     }
 
@@ -262,16 +262,16 @@ class CalloutVerifierTest {
             lines[i] = "250-line " + i;
         }
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").reply("EHLO", lines));
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(o.reason()).contains("reply longer than");
     }
 
     @Test
     void randomLocalPartAcceptedIsCatchAll() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
-        CalloutOutcome o = verify(peer, settingsFor(peer).checkRandom(true), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.CATCH_ALL);
+        CalloutVerdict o = verify(peer, settingsFor(peer).checkRandom(true), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.CATCH_ALL);
         List<String> rcpts = peer.commands("RCPT");
         assertThat(rcpts).hasSize(2);
         assertThat(rcpts.get(1)).matches("RCPT TO:<gk-[0-9a-z]{16}@example.test>");
@@ -280,15 +280,15 @@ class CalloutVerifierTest {
     @Test
     void randomLocalPartRejectedKeepsAccepted() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").reply("RCPT TO:<gk-", "550 5.1.1 unknown"));
-        CalloutOutcome o = verify(peer, settingsFor(peer).checkRandom(true), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict o = verify(peer, settingsFor(peer).checkRandom(true), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
     }
 
     @Test
     void postmasterRefusedIsRejected() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").reply("RCPT TO:<postmaster@", "550 5.1.1 no postmaster"));
-        CalloutOutcome o = verify(peer, settingsFor(peer).checkPostmaster(true), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.REJECTED);
+        CalloutVerdict o = verify(peer, settingsFor(peer).checkPostmaster(true), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.REJECTED);
         assertThat(o.reason()).isEqualTo("postmaster@example.test refused");
         assertThat(peer.commands("RCPT")).containsExactly("RCPT TO:<alice@example.test>",
                 "RCPT TO:<postmaster@example.test>");
@@ -304,8 +304,8 @@ class CalloutVerifierTest {
     @Test
     void privateTargetsAreNotProbedByDefault() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
-        CalloutOutcome o = verify(peer, settingsFor(peer).allowPrivateTargets(false), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.SKIPPED);
+        CalloutVerdict o = verify(peer, settingsFor(peer).allowPrivateTargets(false), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.SKIPPED);
         assertThat(o.reason()).isEqualTo("every mail host of example.test is on a loopback, private or reserved address");
         assertThat(peer.connections()).isZero();
     }
@@ -313,8 +313,8 @@ class CalloutVerifierTest {
     @Test
     void addressLiteralDomainIsProbedWithoutDns() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
-        CalloutOutcome o = verify(settingsFor(peer).build(), ZoneResolver.builder().build(), "alice@[127.0.0.2]");
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict o = verify(settingsFor(peer).build(), ZoneResolver.builder().build(), "alice@[127.0.0.2]");
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(peer.commands("RCPT")).containsExactly("RCPT TO:<alice@[127.0.0.2]>");
     }
 
@@ -324,8 +324,8 @@ class CalloutVerifierTest {
         ZoneResolver failingZone = ZoneResolver.builder().timeout("example.test").build();
         for (String bad : List.of("alice@example.test>\r\nRSET", "alice@example.test\nDATA", "al\u0000ice@example.test",
                 "alice", "alice@", "@example.test", "a..b@example.test", "alice@exa_mple.test")) {
-            CalloutOutcome o = verify(settingsFor(peer).build(), failingZone, bad);
-            assertThat(o.status()).as(bad).isEqualTo(CalloutStatus.INVALID);
+            CalloutVerdict o = verify(settingsFor(peer).build(), failingZone, bad);
+            assertThat(o.status()).as(bad).isEqualTo(CalloutResult.INVALID);
         }
         assertThat(peer.connections()).isZero();
     }
@@ -333,7 +333,7 @@ class CalloutVerifierTest {
     @Test
     void nullSenderIsSkipped() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
-        assertThat(verify(peer, settingsFor(peer), "<>").status()).isEqualTo(CalloutStatus.SKIPPED);
+        assertThat(verify(peer, settingsFor(peer), "<>").status()).isEqualTo(CalloutResult.SKIPPED);
         assertThat(peer.connections()).isZero();
     }
 
@@ -347,9 +347,9 @@ class CalloutVerifierTest {
             zone.add("example.test", MxRecord.of(i, "mx" + i + ".example.test"))
                     .add("mx" + i + ".example.test", AddressRecord.of(ip("127.0.1." + i)));
         }
-        CalloutOutcome o = verify(settingsFor(peer).port(port).maxHostsTried(2).build(), zone.build(),
+        CalloutVerdict o = verify(settingsFor(peer).port(port).maxHostsTried(2).build(), zone.build(),
                 "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        assertThat(o.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(o.reason()).startsWith("connect to mx1.example.test [127.0.1.1] failed")
                 .contains("connect to mx2.example.test [127.0.1.2] failed").endsWith("stopped after 2 hosts");
     }
@@ -364,11 +364,11 @@ class CalloutVerifierTest {
                 .timeout("broken.test", RecordType.MX)
                 .build();
         CalloutSettings s = settingsFor(peer).build();
-        assertThat(verify(s, zone, "a@nullmx.test").status()).isEqualTo(CalloutStatus.NULL_MX);
-        assertThat(verify(s, zone, "a@empty.test").status()).isEqualTo(CalloutStatus.NO_MAIL_HOST);
-        assertThat(verify(s, zone, "a@nowhere.test").status()).isEqualTo(CalloutStatus.NO_MAIL_HOST);
-        CalloutOutcome broken = verify(s, zone, "a@broken.test");
-        assertThat(broken.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        assertThat(verify(s, zone, "a@nullmx.test").status()).isEqualTo(CalloutResult.NULL_MX);
+        assertThat(verify(s, zone, "a@empty.test").status()).isEqualTo(CalloutResult.NO_MAIL_HOST);
+        assertThat(verify(s, zone, "a@nowhere.test").status()).isEqualTo(CalloutResult.NO_MAIL_HOST);
+        CalloutVerdict broken = verify(s, zone, "a@broken.test");
+        assertThat(broken.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(broken.reason()).startsWith("MX lookup for broken.test failed");
         assertThat(peer.connections()).isZero();
     }
@@ -377,8 +377,8 @@ class CalloutVerifierTest {
     void implicitMxIsTheDomainsOwnAddress() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
         ZoneResolver zone = ZoneResolver.builder().add("example.test", AddressRecord.of(peer.address())).build();
-        CalloutOutcome o = verify(settingsFor(peer).build(), zone, "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict o = verify(settingsFor(peer).build(), zone, "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(o.host()).isEqualTo("example.test [127.0.0.2]");
     }
 
@@ -391,11 +391,11 @@ class CalloutVerifierTest {
             org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + e.getMessage());
             return;
         }
-        CalloutOutcome o = verify(peer, settingsFor(peer), "alice@example.test");
-        assertThat(o.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict o = verify(peer, settingsFor(peer), "alice@example.test");
+        assertThat(o.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(o.host()).isEqualTo("mx.example.test [0:0:0:0:0:0:0:1]");
         assertThat(verify(settingsFor(peer).build(), ZoneResolver.builder().build(), "alice@[IPv6:::1]").status())
-                .isEqualTo(CalloutStatus.ACCEPTED);
+                .isEqualTo(CalloutResult.ACCEPTED);
     }
 
     @Test

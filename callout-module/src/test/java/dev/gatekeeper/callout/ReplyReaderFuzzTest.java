@@ -30,18 +30,18 @@ class ReplyReaderFuzzTest {
     void readsReplies(FuzzedDataProvider data) throws IOException {
         int chunk = data.consumeInt(1, 5000);
         byte[] peer = data.consumeRemainingAsBytes();
-        List<SmtpReply> replies = readAll(peer, chunk);
-        for (SmtpReply r : replies) {
+        List<PeerReply> replies = readAll(peer, chunk);
+        for (PeerReply r : replies) {
             assertWellFormed(r);
         }
         // What was read renders back to bytes that read as the same replies.
         ByteArrayOutputStream again = new ByteArrayOutputStream();
-        for (SmtpReply r : replies) {
+        for (PeerReply r : replies) {
             for (String line : r.lines()) {
                 again.writeBytes((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             }
         }
-        List<SmtpReply> reread = readAll(again.toByteArray(), 4096);
+        List<PeerReply> reread = readAll(again.toByteArray(), 4096);
         assertThat(reread).hasSameSizeAs(replies);
         for (int i = 0; i < replies.size(); i++) {
             assertThat(reread.get(i).lines()).isEqualTo(replies.get(i).lines());
@@ -50,9 +50,9 @@ class ReplyReaderFuzzTest {
     }
 
     /** Reads replies until the reader refuses the input or it ends; only IOExceptions may end it. */
-    private static List<SmtpReply> readAll(byte[] bytes, int chunk) throws IOException {
+    private static List<PeerReply> readAll(byte[] bytes, int chunk) throws IOException {
         ReplyReader reader = new ReplyReader(new BytesSocket(bytes, chunk));
-        List<SmtpReply> replies = new ArrayList<>();
+        List<PeerReply> replies = new ArrayList<>();
         // Every reply consumes at least one line end, so this ends within bytes.length replies.
         for (int i = 0; i <= bytes.length; i++) {
             try {
@@ -64,7 +64,7 @@ class ReplyReaderFuzzTest {
         throw new AssertionError("more replies than octets");
     }
 
-    private static void assertWellFormed(SmtpReply r) {
+    private static void assertWellFormed(PeerReply r) {
         assertThat(r.code()).isBetween(200, 559);
         assertThat(r.lines()).isNotEmpty().hasSizeLessThanOrEqualTo(ReplyReader.MAX_REPLY_LINES);
         String code = Integer.toString(r.code());

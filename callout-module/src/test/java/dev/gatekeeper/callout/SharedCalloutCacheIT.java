@@ -42,7 +42,7 @@ class SharedCalloutCacheIT {
         return keep(CalloutVerifier.builder(settingsFor(peer).build(), zone).sharedState(state).build());
     }
 
-    private static CalloutOutcome verify(CalloutVerifier v, String address) throws Exception {
+    private static CalloutVerdict verify(CalloutVerifier v, String address) throws Exception {
         return v.verify(address, ip("192.0.2.99")).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
@@ -54,11 +54,11 @@ class SharedCalloutCacheIT {
         CalloutVerifier a = node(redis, peer, zone);
         CalloutVerifier b = node(redis, peer, zone);
 
-        CalloutOutcome first = verify(a, "alice@example.test");
-        assertThat(first.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict first = verify(a, "alice@example.test");
+        assertThat(first.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(first.cached()).isFalse();
-        CalloutOutcome shared = verify(b, "alice@example.test");
-        assertThat(shared.status()).isEqualTo(CalloutStatus.ACCEPTED);
+        CalloutVerdict shared = verify(b, "alice@example.test");
+        assertThat(shared.status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(shared.cached()).isTrue();
         assertThat(shared.replyCode()).isEqualTo(first.replyCode());
         assertThat(shared.replyText()).isEqualTo(first.replyText());
@@ -66,7 +66,7 @@ class SharedCalloutCacheIT {
 
         redis.kill();
         // Redis down: node b still verifies (it probes; its own cache keeps the answer).
-        assertThat(verify(b, "carol@example.test").status()).isEqualTo(CalloutStatus.ACCEPTED);
+        assertThat(verify(b, "carol@example.test").status()).isEqualTo(CalloutResult.ACCEPTED);
         assertThat(peer.connections()).isEqualTo(2);
         assertThat(verify(b, "carol@example.test").cached()).isTrue();
 

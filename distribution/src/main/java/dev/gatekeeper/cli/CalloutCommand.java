@@ -1,6 +1,6 @@
 package dev.gatekeeper.cli;
 
-import dev.gatekeeper.callout.CalloutOutcome;
+import dev.gatekeeper.callout.CalloutVerdict;
 import dev.gatekeeper.callout.CalloutSettings;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.dns.DnsResolver;
@@ -52,7 +52,7 @@ final class CalloutCommand implements Command {
             throw new UsageException(e.getMessage());
         }
         DnsResolver dns = ResolverOptions.resolver(a, a.duration("--timeout", "5s"));
-        CalloutOutcome o;
+        CalloutVerdict o;
         try (CalloutVerifier verifier = CalloutVerifier.create(settings.build(), dns)) {
             // Completes by the overall timeout at the latest, never exceptionally.
             o = verifier.verify(address).toCompletableFuture().join();
@@ -69,7 +69,7 @@ final class CalloutCommand implements Command {
         }
     }
 
-    static void print(String address, CalloutOutcome o, PrintStream out) {
+    static void print(String address, CalloutVerdict o, PrintStream out) {
         out.println(o.status().keyword());
         out.println("address: " + address.replaceAll("[\\x00-\\x1f\\x7f]", "?"));
         if (!o.host().isEmpty()) {

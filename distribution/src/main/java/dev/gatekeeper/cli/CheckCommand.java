@@ -169,7 +169,7 @@ final class CheckCommand implements Command {
                 out.println("  tags: " + String.join(" ", new java.util.TreeSet<>(v.tags())));
             }
         }
-        if (v.outcome() == Verdict.Outcome.DISCONNECT) {
+        if (v.answer() == Verdict.Answer.DISCONNECT) {
             return true;
         }
         // A refused greeting, HELO or MAIL ends what the client can do in this transaction.

@@ -28,7 +28,7 @@ final class AddressCondition {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        Optional<Mailbox> of(Evaluation ev) {
+        Optional<Mailbox> of(StageContext ev) {
             return this == SENDER ? ev.sender() : ev.recipient();
         }
     }

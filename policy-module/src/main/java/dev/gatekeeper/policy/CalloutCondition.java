@@ -1,6 +1,6 @@
 package dev.gatekeeper.policy;
 
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.mail.Mailbox;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -19,11 +19,11 @@ final class CalloutCondition extends Condition.Base {
     static final ConditionType TYPE = ConditionType.of("callout", Set.of("address", "outcome"), CalloutCondition::read);
 
     private final AddressCondition.Party party;
-    private final Set<CalloutStatus> outcomes;
+    private final Set<CalloutResult> outcomes;
 
-    private CalloutCondition(AddressCondition.Party party, Set<CalloutStatus> outcomes) {
+    private CalloutCondition(AddressCondition.Party party, Set<CalloutResult> outcomes) {
         super("callout address=" + party.keyword() + " outcome="
-                + outcomes.stream().map(CalloutStatus::keyword).sorted().collect(Collectors.joining(",")), party.datum, false);
+                + outcomes.stream().map(CalloutResult::keyword).sorted().collect(Collectors.joining(",")), party.datum, false);
         this.party = party;
         this.outcomes = outcomes;
     }
@@ -33,15 +33,15 @@ final class CalloutCondition extends Condition.Base {
         if (!who.equals("sender") && !who.equals("recipient")) {
             throw new IllegalArgumentException("address is 'sender' or 'recipient', not '" + who + "'");
         }
-        Set<CalloutStatus> outcomes = EnumSet.noneOf(CalloutStatus.class);
+        Set<CalloutResult> outcomes = EnumSet.noneOf(CalloutResult.class);
         for (String w : ExtensionConfig.wordsIn(config.required("outcome"))) {
-            outcomes.add(CalloutStatus.fromKeyword(w));
+            outcomes.add(CalloutResult.fromKeyword(w));
         }
         return new CalloutCondition(who.equals("sender") ? AddressCondition.Party.SENDER : AddressCondition.Party.RECIPIENT, outcomes);
     }
 
     @Override
-    public CompletionStage<Match> match(Evaluation ev) {
+    public CompletionStage<Match> match(StageContext ev) {
         Optional<Mailbox> a = party.of(ev);
         if (a.isEmpty() || a.get().isNullPath()) {
             return CompletableFuture.completedFuture(Match.NO);

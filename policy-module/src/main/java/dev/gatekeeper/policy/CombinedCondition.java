@@ -43,11 +43,11 @@ final class CombinedCondition {
         }
         return new Combination("all-of", parts) {
             @Override
-            public CompletionStage<Match> match(Evaluation ev) {
+            public CompletionStage<Match> match(StageContext ev) {
                 return step(ev, 0, new ArrayList<>(), null, false);
             }
 
-            private CompletionStage<Match> step(Evaluation ev, int i, List<String> details, TableHit hit, boolean pending) {
+            private CompletionStage<Match> step(StageContext ev, int i, List<String> details, TableHit hit, boolean pending) {
                 if (i == parts.size()) {
                     String detail = String.join(" and ", details);
                     return CompletableFuture.completedFuture(pending ? Match.pending(detail)
@@ -68,11 +68,11 @@ final class CombinedCondition {
     static Condition anyOf(List<Condition> parts) {
         return new Combination("any-of", parts) {
             @Override
-            public CompletionStage<Match> match(Evaluation ev) {
+            public CompletionStage<Match> match(StageContext ev) {
                 return step(ev, 0, new ArrayList<>());
             }
 
-            private CompletionStage<Match> step(Evaluation ev, int i, List<String> waiting) {
+            private CompletionStage<Match> step(StageContext ev, int i, List<String> waiting) {
                 if (i == parts.size()) {
                     return CompletableFuture.completedFuture(waiting.isEmpty() ? Match.NO : Match.pending(String.join(" or ", waiting)));
                 }
@@ -93,7 +93,7 @@ final class CombinedCondition {
     static Condition not(Condition inner) {
         return new Combination("not", List.of(inner)) {
             @Override
-            public CompletionStage<Match> match(Evaluation ev) {
+            public CompletionStage<Match> match(StageContext ev) {
                 return inner.match(ev).thenApply(m -> m.pending ? m : Match.of(!m.matched, describe()));
             }
 

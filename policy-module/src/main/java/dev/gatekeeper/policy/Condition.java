@@ -14,7 +14,7 @@ import java.util.function.Function;
  */
 interface Condition extends PolicyCondition {
 
-    CompletionStage<Match> match(Evaluation ev);
+    CompletionStage<Match> match(StageContext ev);
 
     /** For the trace: {@code sender domain=example.com}. */
     @Override
@@ -33,29 +33,29 @@ interface Condition extends PolicyCondition {
         return datum().first();
     }
 
-    /** As an extension sees it; the engine, the only caller, always hands an {@link Evaluation}. */
+    /** As an extension sees it; the engine, the only caller, always hands an {@link StageContext}. */
     @Override
     default CompletionStage<Boolean> test(PolicyContext context) {
-        return match((Evaluation) context).thenApply(m -> m.matched);
+        return match((StageContext) context).thenApply(m -> m.matched);
     }
 
     /** Matches always: a rule without conditions. */
     Condition ALWAYS = sync("always", Datum.CLIENT, ev -> Match.yes("always"));
 
     /** A condition that needs no lookup. */
-    static Condition sync(String description, Datum datum, Function<Evaluation, Match> test) {
+    static Condition sync(String description, Datum datum, Function<StageContext, Match> test) {
         return sync(description, datum, false, test);
     }
 
     /** A lookup in a table ({@link Match#inTable}). */
-    static Condition tableLookup(String description, Datum datum, Function<Evaluation, Match> test) {
+    static Condition tableLookup(String description, Datum datum, Function<StageContext, Match> test) {
         return sync(description, datum, true, test);
     }
 
-    private static Condition sync(String description, Datum datum, boolean table, Function<Evaluation, Match> test) {
+    private static Condition sync(String description, Datum datum, boolean table, Function<StageContext, Match> test) {
         return new Base(description, datum, table) {
             @Override
-            public CompletionStage<Match> match(Evaluation ev) {
+            public CompletionStage<Match> match(StageContext ev) {
                 return CompletableFuture.completedFuture(test.apply(ev));
             }
         };
@@ -65,7 +65,7 @@ interface Condition extends PolicyCondition {
     static Condition of(PolicyCondition c) {
         return new Base(c.describe(), Datum.extension(c.describe(), c.knownFrom()), false) {
             @Override
-            public CompletionStage<Match> match(Evaluation ev) {
+            public CompletionStage<Match> match(StageContext ev) {
                 return c.test(ev).thenApply(b -> Match.of(Boolean.TRUE.equals(b), c.describe()));
             }
         };

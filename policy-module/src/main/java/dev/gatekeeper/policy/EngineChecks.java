@@ -1,6 +1,6 @@
 package dev.gatekeeper.policy;
 
-import dev.gatekeeper.callout.CalloutOutcome;
+import dev.gatekeeper.callout.CalloutVerdict;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.spf.SpfEvaluator;
@@ -32,27 +32,27 @@ public final class EngineChecks implements TransactionChecks {
     }
 
     @Override
-    public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String helo, Mailbox sender) {
+    public CompletionStage<SpfAnswer> mailFromSpf(InetAddress client, String helo, Mailbox sender) {
         return spf.checkMailFrom(client, helo, sender.original()).thenApply(EngineChecks::spfCheck);
     }
 
     @Override
-    public CompletionStage<SpfCheck> heloSpf(InetAddress client, String helo) {
+    public CompletionStage<SpfAnswer> heloSpf(InetAddress client, String helo) {
         return spf.checkHelo(client, helo).thenApply(EngineChecks::spfCheck);
     }
 
     @Override
-    public CompletionStage<CalloutCheck> callout(InetAddress client, Mailbox address) {
+    public CompletionStage<CalloutAnswer> callout(InetAddress client, Mailbox address) {
         return callouts.verify(address.original(), client).thenApply(EngineChecks::calloutCheck);
     }
 
-    private static SpfCheck spfCheck(SpfVerdict v) {
-        return SpfCheck.of(v.result(), v.explanation().orElse(v.problem().orElse("")));
+    private static SpfAnswer spfCheck(SpfVerdict v) {
+        return SpfAnswer.of(v.result(), v.explanation().orElse(v.problem().orElse("")));
     }
 
-    private static CalloutCheck calloutCheck(CalloutOutcome o) {
+    private static CalloutAnswer calloutCheck(CalloutVerdict o) {
         String reply = o.replyCode() == 0 ? o.reason()
                 : WHITESPACE.matcher(o.replyCode() + " " + o.enhancedCode() + " " + o.replyText()).replaceAll(" ").trim();
-        return CalloutCheck.of(o.status(), reply);
+        return CalloutAnswer.of(o.status(), reply);
     }
 }

@@ -28,9 +28,9 @@ final class HeldDecisions {
      */
     static final class Pending {
         final int from;
-        final Evaluation.Memo memo;
+        final StageContext.Memo memo;
 
-        Pending(int from, Evaluation.Memo memo) {
+        Pending(int from, StageContext.Memo memo) {
             this.from = from;
             this.memo = memo;
         }
@@ -54,7 +54,7 @@ final class HeldDecisions {
     }
 
     /** Leaves {@code stage}'s rules from {@code from} on for RCPT. */
-    synchronized void leave(Stage stage, int from, Evaluation.Memo memo) {
+    synchronized void leave(Stage stage, int from, StageContext.Memo memo) {
         pending.put(stage, new Pending(from, memo));
     }
 

@@ -12,14 +12,14 @@ import java.util.function.Supplier;
 final class HeloIdentity {
 
     final String name;
-    private CompletableFuture<SpfCheck> spf;
-    private volatile SpfCheck known;
+    private CompletableFuture<SpfAnswer> spf;
+    private volatile SpfAnswer known;
 
     HeloIdentity(String name) {
         this.name = name;
     }
 
-    synchronized CompletionStage<SpfCheck> spf(Supplier<CompletionStage<SpfCheck>> ask) {
+    synchronized CompletionStage<SpfAnswer> spf(Supplier<CompletionStage<SpfAnswer>> ask) {
         if (spf == null) {
             spf = ask.get().toCompletableFuture().thenApply(s -> {
                 known = s;
@@ -30,7 +30,7 @@ final class HeloIdentity {
     }
 
     /** The SPF answer, once there is one; null before. */
-    SpfCheck knownSpf() {
+    SpfAnswer knownSpf() {
         return known;
     }
 }

@@ -58,7 +58,7 @@ final class Placement {
     private static Condition remembered(Condition c) {
         return new Placed(c) {
             @Override
-            public CompletionStage<Match> match(Evaluation ev) {
+            public CompletionStage<Match> match(StageContext ev) {
                 return ev.remembered(this, () -> c.match(ev));
             }
         };
@@ -75,7 +75,7 @@ final class Placement {
         Condition.Match waiting = Condition.Match.pending(datum.what() + " is not known yet (" + datum.known() + ")");
         return new Placed(c) {
             @Override
-            public CompletionStage<Match> match(Evaluation ev) {
+            public CompletionStage<Match> match(StageContext ev) {
                 return datum.knownAt(ev.now) ? c.match(ev) : CompletableFuture.completedFuture(waiting);
             }
         };

@@ -27,7 +27,7 @@ final class PlainAction implements RuleAction {
     }
 
     @Override
-    public CompletionStage<PolicyDecision> apply(Evaluation ev) {
+    public CompletionStage<PolicyDecision> apply(StageContext ev) {
         return CompletableFuture.completedFuture(decision);
     }
 

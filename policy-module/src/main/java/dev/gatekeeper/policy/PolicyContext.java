@@ -50,11 +50,11 @@ public interface PolicyContext {
     DnsResolver resolver();
 
     /** SPF for MAIL FROM; asked at most once per transaction. */
-    CompletionStage<SpfCheck> mailFromSpf();
+    CompletionStage<SpfAnswer> mailFromSpf();
 
     /** SPF for HELO; asked at most once per HELO name. */
-    CompletionStage<SpfCheck> heloSpf();
+    CompletionStage<SpfAnswer> heloSpf();
 
     /** Callout of an address; asked at most once per transaction and address. */
-    CompletionStage<CalloutCheck> callout(Mailbox address);
+    CompletionStage<CalloutAnswer> callout(Mailbox address);
 }

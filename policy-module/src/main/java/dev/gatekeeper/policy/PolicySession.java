@@ -115,7 +115,7 @@ public final class PolicySession {
         } catch (IllegalArgumentException e) {
             TransactionState tx = new TransactionState(null, declaredSize);
             transaction = tx;
-            ReplyValues values = new Evaluation(this, tx, Stage.MAIL, null).replyValues()
+            ReplyValues values = new StageContext(this, tx, Stage.MAIL, null).replyValues()
                     .with("sender", reversePath.replaceAll("^<|>$", ""));
             return syntaxError(Stage.MAIL, "mail: sender " + reversePath + " is not an RFC 5321 path: " + e.getMessage(),
                     engine.config().catalog().senderSyntax(values), tx);
@@ -134,7 +134,7 @@ public final class PolicySession {
                 throw new IllegalArgumentException("the null path is not a recipient");
             }
         } catch (IllegalArgumentException e) {
-            ReplyValues values = new Evaluation(this, tx, Stage.RCPT, null).replyValues()
+            ReplyValues values = new StageContext(this, tx, Stage.RCPT, null).replyValues()
                     .with("recipient", forwardPath.replaceAll("^<|>$", ""));
             return syntaxError(Stage.RCPT, "rcpt: recipient " + forwardPath + " is not an RFC 5321 path: " + e.getMessage(),
                     engine.config().catalog().recipientSyntax(values), tx);
@@ -202,16 +202,16 @@ public final class PolicySession {
         if (held != null && stage != Stage.DATA) {
             trace.add(stage.keyword() + ": " + held.reply + " decided at " + held.origin.keyword() + ", held until the first RCPT");
             return CompletableFuture.completedFuture(
-                    new Verdict(stage, Verdict.Outcome.DUNNO, null, held.reply, false, tags(tx), trace.warnings, trace.lines));
+                    new Verdict(stage, Verdict.Answer.DUNNO, null, held.reply, false, tags(tx), trace.warnings, trace.lines));
         }
         // Under delayed rejection a stage with rules that wait for later data keeps its conditions'
         // answers, for RCPT to decide the rest of its rules again.
-        Evaluation.Memo memo = stage != Stage.DATA && config.delayReject() && config.waitsForLaterData(stage)
-                ? new Evaluation.Memo() : null;
+        StageContext.Memo memo = stage != Stage.DATA && config.delayReject() && config.waitsForLaterData(stage)
+                ? new StageContext.Memo() : null;
         if (memo != null) {
             decisions(stage, tx).forget(stage);
         }
-        Evaluation ev = new Evaluation(this, tx, stage, null, stage, memo);
+        StageContext ev = new StageContext(this, tx, stage, null, stage, memo);
         return RuleList.decide(config.rules(stage), 0, ev, trace, stage.keyword()).thenApply(r -> {
             if (r.pendingFrom >= 0) {
                 decisions(stage, tx).leave(stage, r.pendingFrom, memo);
@@ -226,7 +226,7 @@ public final class PolicySession {
     private CompletionStage<Verdict> rcpt(Mailbox recipient, TransactionState tx) {
         PolicyConfig config = engine.config();
         PolicyTrace trace = new PolicyTrace(Stage.RCPT);
-        Evaluation ev = new Evaluation(this, tx, Stage.RCPT, recipient);
+        StageContext ev = new StageContext(this, tx, Stage.RCPT, recipient);
         return earlier(0, recipient, tx, trace).thenCompose(early -> {
             if (early != null) {
                 return CompletableFuture.completedFuture(early);
@@ -268,7 +268,7 @@ public final class PolicySession {
         HeldDecisions.Held held = d.heldFrom(stage);
         if (held != null) {
             trace.add("rcpt: " + held.reply + " decided at " + held.origin.keyword() + ", given now");
-            Verdict.Outcome o = held.reply.isPermanent() ? Verdict.Outcome.REJECT : Verdict.Outcome.DEFER;
+            Verdict.Answer o = held.reply.isPermanent() ? Verdict.Answer.REJECT : Verdict.Answer.DEFER;
             return CompletableFuture.completedFuture(finish(trace, new RuleList.Result(o, held.reply), tx, false, true));
         }
         HeldDecisions.Pending p = d.left(stage);
@@ -276,7 +276,7 @@ public final class PolicySession {
             return earlier(i + 1, recipient, tx, trace);
         }
         PolicyConfig config = engine.config();
-        Evaluation ev = new Evaluation(this, tx, stage, recipient, Stage.RCPT, p.memo);
+        StageContext ev = new StageContext(this, tx, stage, recipient, Stage.RCPT, p.memo);
         return RuleList.decide(config.rules(stage), p.from, ev, trace, stage.keyword() + " at rcpt").thenCompose(r -> {
             if (!r.refuses()) {
                 return earlier(i + 1, recipient, tx, trace);
@@ -302,9 +302,9 @@ public final class PolicySession {
             return CompletableFuture.completedFuture(false);
         }
         PolicyTrace trace = new PolicyTrace(Stage.RCPT);
-        Evaluation ev = new Evaluation(this, transaction, Stage.RCPT, recipient);
+        StageContext ev = new StageContext(this, transaction, Stage.RCPT, recipient);
         return RuleList.decide(engine.config().relayRules(), 0, ev, trace, "relay").thenApply(r -> {
-            boolean permitted = r.outcome == Verdict.Outcome.PERMIT;
+            boolean permitted = r.answer == Verdict.Answer.PERMIT;
             if (LOG.isDebugEnabled()) {
                 LOG.debug("relay to {} {}: {}", recipient, permitted ? "permitted" : "not permitted", trace.lines);
             }
@@ -321,19 +321,19 @@ public final class PolicySession {
         PolicyConfig config = engine.config();
         Stage stage = trace.stage;
         RuleList.Result shaped = softBounced(trace, r, fromHold);
-        Verdict.Outcome o = shaped.outcome;
+        Verdict.Answer o = shaped.answer;
         SmtpReply reply = shaped.reply;
         SmtpReply held = null;
         if (reply != null && config.warnOnly() && !r.syntaxError) {
             warnOnly(trace, shaped);
-            o = Verdict.Outcome.DUNNO;
+            o = Verdict.Answer.DUNNO;
             reply = null;
-        } else if ((o == Verdict.Outcome.REJECT || o == Verdict.Outcome.DEFER) && config.delayReject() && !r.syntaxError
+        } else if ((o == Verdict.Answer.REJECT || o == Verdict.Answer.DEFER) && config.delayReject() && !r.syntaxError
                 && (stage == Stage.CONNECT || stage == Stage.HELO || stage == Stage.MAIL)) {
             decisions(stage, tx).hold(reply, stage);
             trace.add(stage.keyword() + ": " + reply + " held until the first RCPT (delay-reject)");
             held = reply;
-            o = Verdict.Outcome.DUNNO;
+            o = Verdict.Answer.DUNNO;
             reply = null;
         } else if (stage == Stage.CONNECT && reply != null) {
             // RFC 5321 §4.3.2: the greeting is 220 or 554; a temporary refusal can only be 421 and close.
@@ -341,10 +341,10 @@ public final class PolicySession {
                 reply = reply.withCode(554);
             } else if (reply.isTemporary() && reply.code() != 421) {
                 reply = reply.withCode(421);
-                o = Verdict.Outcome.DISCONNECT;
+                o = Verdict.Answer.DISCONNECT;
             }
         }
-        return new Verdict(stage, o, reply, held, relayGranted && o != Verdict.Outcome.REJECT && o != Verdict.Outcome.DEFER,
+        return new Verdict(stage, o, reply, held, relayGranted && o != Verdict.Answer.REJECT && o != Verdict.Answer.DEFER,
                 tags(tx), trace.warnings, trace.lines);
     }
 
@@ -356,7 +356,7 @@ public final class PolicySession {
         }
         SmtpReply soft = reply.softBounced();
         trace.add("soft-bounce: " + reply.code() + " becomes " + soft.code());
-        return new RuleList.Result(r.outcome == Verdict.Outcome.REJECT ? Verdict.Outcome.DEFER : r.outcome, soft);
+        return new RuleList.Result(r.answer == Verdict.Answer.REJECT ? Verdict.Answer.DEFER : r.answer, soft);
     }
 
     /** Warn-only: the refusal is noted, not given. */

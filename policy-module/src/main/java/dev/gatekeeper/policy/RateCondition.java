@@ -203,7 +203,7 @@ final class RateCondition extends Condition.Base {
     }
 
     @Override
-    public CompletionStage<Match> match(Evaluation ev) {
+    public CompletionStage<Match> match(StageContext ev) {
         Optional<String> key = key(ev);
         if (key.isEmpty()) {
             return CompletableFuture.completedFuture(Match.no("rate: no " + keys.stream().map(Key::keyword)
@@ -251,7 +251,7 @@ final class RateCondition extends Condition.Base {
         return Match.no("rate: counter store unavailable, limit not enforced");
     }
 
-    private long amount(Evaluation ev) {
+    private long amount(StageContext ev) {
         switch (measure) {
             case RECIPIENTS:
                 return ev.stage == Stage.DATA ? ev.recipientCount() : 1;
@@ -262,7 +262,7 @@ final class RateCondition extends Condition.Base {
         }
     }
 
-    private Optional<String> key(Evaluation ev) {
+    private Optional<String> key(StageContext ev) {
         List<String> parts = new ArrayList<>();
         for (Key k : keys) {
             Optional<String> p;

@@ -113,7 +113,7 @@ final class ReplyAction implements RuleAction {
     }
 
     @Override
-    public CompletionStage<PolicyDecision> apply(Evaluation ev) {
+    public CompletionStage<PolicyDecision> apply(StageContext ev) {
         SmtpReply r = render(ev.replyValues());
         return CompletableFuture.completedFuture(kind == Kind.REJECT ? PolicyDecision.reject(r)
                 : kind == Kind.DEFER ? PolicyDecision.defer(r) : PolicyDecision.disconnect(r));

@@ -13,22 +13,22 @@ import java.util.concurrent.CompletionStage;
  */
 interface RuleAction extends PolicyAction {
 
-    CompletionStage<PolicyDecision> apply(Evaluation ev);
+    CompletionStage<PolicyDecision> apply(StageContext ev);
 
     /** The trace's words for what it decided: {@code accept}, {@code reject 550 5.7.1 ...}, {@code tag guest}. */
     String traced(PolicyDecision decision);
 
-    /** As an extension sees it; the engine, the only caller, always hands an {@link Evaluation}. */
+    /** As an extension sees it; the engine, the only caller, always hands an {@link StageContext}. */
     @Override
     default CompletionStage<PolicyDecision> decide(PolicyContext context) {
-        return apply((Evaluation) context);
+        return apply((StageContext) context);
     }
 
     /** An extension's action ({@code action="custom"}). */
     static RuleAction of(PolicyAction custom) {
         return new RuleAction() {
             @Override
-            public CompletionStage<PolicyDecision> apply(Evaluation ev) {
+            public CompletionStage<PolicyDecision> apply(StageContext ev) {
                 return custom.decide(ev);
             }
 

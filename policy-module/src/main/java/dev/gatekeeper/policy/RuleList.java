@@ -19,37 +19,37 @@ final class RuleList {
 
     /** What a list decided. */
     static final class Result {
-        static final Result NONE = new Result(Verdict.Outcome.DUNNO, null);
+        static final Result NONE = new Result(Verdict.Answer.DUNNO, null);
 
-        final Verdict.Outcome outcome;
+        final Verdict.Answer answer;
         final SmtpReply reply;
         /** A malformed command is answered at once (RFC 5321 §4.2.2 501), never held. */
         final boolean syntaxError;
         /** The rule from which the stage is decided at RCPT (its condition waits for later data); -1 when decided. */
         final int pendingFrom;
 
-        Result(Verdict.Outcome outcome, SmtpReply reply) {
-            this(outcome, reply, false, -1);
+        Result(Verdict.Answer answer, SmtpReply reply) {
+            this(answer, reply, false, -1);
         }
 
-        private Result(Verdict.Outcome outcome, SmtpReply reply, boolean syntaxError, int pendingFrom) {
-            this.outcome = outcome;
+        private Result(Verdict.Answer answer, SmtpReply reply, boolean syntaxError, int pendingFrom) {
+            this.answer = answer;
             this.reply = reply;
             this.syntaxError = syntaxError;
             this.pendingFrom = pendingFrom;
         }
 
         static Result syntaxError(SmtpReply reply) {
-            return new Result(Verdict.Outcome.REJECT, reply, true, -1);
+            return new Result(Verdict.Answer.REJECT, reply, true, -1);
         }
 
         /** Nothing decided now: rule {@code from} and those after it wait for RCPT. */
         static Result pending(int from) {
-            return new Result(Verdict.Outcome.DUNNO, null, false, from);
+            return new Result(Verdict.Answer.DUNNO, null, false, from);
         }
 
         boolean refuses() {
-            return outcome == Verdict.Outcome.REJECT || outcome == Verdict.Outcome.DEFER || outcome == Verdict.Outcome.DISCONNECT;
+            return answer == Verdict.Answer.REJECT || answer == Verdict.Answer.DEFER || answer == Verdict.Answer.DISCONNECT;
         }
     }
 
@@ -62,7 +62,7 @@ final class RuleList {
      *
      * @param label how the trace names the list: {@code rcpt}, {@code relay}, {@code connect at rcpt}
      */
-    static CompletionStage<Result> decide(List<Rule> rules, int from, Evaluation ev, PolicyTrace trace, String label) {
+    static CompletionStage<Result> decide(List<Rule> rules, int from, StageContext ev, PolicyTrace trace, String label) {
         CompletionStage<Result> stage;
         try {
             stage = run(rules, from, ev, trace, label);
@@ -81,12 +81,12 @@ final class RuleList {
                 LOG.warn("policy evaluation failed at {} for {}", trace.stage.keyword(), client, cause);
             }
             trace.add(trace.stage.keyword() + ": evaluation failed (" + cause + "): temporary failure");
-            ReplyValues values = new Evaluation(ev.session, ev.transaction, trace.stage, null).replyValues();
-            return new Result(Verdict.Outcome.DEFER, ev.config().catalog().temporaryFailure(values));
+            ReplyValues values = new StageContext(ev.session, ev.transaction, trace.stage, null).replyValues();
+            return new Result(Verdict.Answer.DEFER, ev.config().catalog().temporaryFailure(values));
         });
     }
 
-    private static CompletionStage<Result> run(List<Rule> rules, int i, Evaluation ev, PolicyTrace trace, String label) {
+    private static CompletionStage<Result> run(List<Rule> rules, int i, StageContext ev, PolicyTrace trace, String label) {
         if (i == rules.size()) {
             if (!rules.isEmpty()) {
                 trace.add(label + ": no rule decided");
@@ -119,18 +119,18 @@ final class RuleList {
     }
 
     /** The action's result, or null to go on with the next rule. */
-    private static CompletionStage<Result> apply(RuleAction a, Rule rule, Evaluation ev, PolicyTrace trace, String label, String detail) {
+    private static CompletionStage<Result> apply(RuleAction a, Rule rule, StageContext ev, PolicyTrace trace, String label, String detail) {
         return a.apply(ev).thenApply(d -> {
             trace.add(label + " " + rule + ": " + detail + " -> " + a.traced(d));
             switch (d.kind()) {
                 case ACCEPT:
-                    return new Result(Verdict.Outcome.PERMIT, null);
+                    return new Result(Verdict.Answer.PERMIT, null);
                 case REJECT:
-                    return new Result(Verdict.Outcome.REJECT, d.reply().orElseThrow());
+                    return new Result(Verdict.Answer.REJECT, d.reply().orElseThrow());
                 case DEFER:
-                    return new Result(Verdict.Outcome.DEFER, d.reply().orElseThrow());
+                    return new Result(Verdict.Answer.DEFER, d.reply().orElseThrow());
                 case DISCONNECT:
-                    return new Result(Verdict.Outcome.DISCONNECT, d.reply().orElseThrow());
+                    return new Result(Verdict.Answer.DISCONNECT, d.reply().orElseThrow());
                 case WARN:
                     trace.warn(rule + ": " + d.text());
                     return null;

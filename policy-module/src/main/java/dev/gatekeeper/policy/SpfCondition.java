@@ -44,7 +44,7 @@ final class SpfCondition extends Condition.Base {
     }
 
     @Override
-    public CompletionStage<Match> match(Evaluation ev) {
+    public CompletionStage<Match> match(StageContext ev) {
         if (helo && ev.helo().isEmpty() || !helo && ev.sender().isEmpty()) {
             return CompletableFuture.completedFuture(Match.NO);
         }

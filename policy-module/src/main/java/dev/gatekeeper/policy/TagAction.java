@@ -34,7 +34,7 @@ final class TagAction implements RuleAction {
     }
 
     @Override
-    public CompletionStage<PolicyDecision> apply(Evaluation ev) {
+    public CompletionStage<PolicyDecision> apply(StageContext ev) {
         return CompletableFuture.completedFuture(PolicyDecision.tag(label));
     }
 

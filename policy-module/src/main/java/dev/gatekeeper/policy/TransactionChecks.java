@@ -1,6 +1,6 @@
 package dev.gatekeeper.policy;
 
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.spf.SpfResult;
 import java.net.InetAddress;
@@ -16,30 +16,30 @@ import java.util.concurrent.CompletionStage;
 public interface TransactionChecks {
 
     /** SPF (RFC 7208 §2.4) for the MAIL FROM identity; for the null sender, {@code postmaster@helo}. */
-    CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String helo, Mailbox sender);
+    CompletionStage<SpfAnswer> mailFromSpf(InetAddress client, String helo, Mailbox sender);
 
     /** SPF (RFC 7208 §2.3) for the HELO identity. */
-    CompletionStage<SpfCheck> heloSpf(InetAddress client, String helo);
+    CompletionStage<SpfAnswer> heloSpf(InetAddress client, String helo);
 
     /** A callout verification of one address, asked on behalf of {@code client} (probe limits are per client). */
-    CompletionStage<CalloutCheck> callout(InetAddress client, Mailbox address);
+    CompletionStage<CalloutAnswer> callout(InetAddress client, Mailbox address);
 
     /** Checks that answer SPF {@code none} and callout {@code skipped}: for builds without those engines, and tests. */
     static TransactionChecks none() {
         return new TransactionChecks() {
             @Override
-            public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String helo, Mailbox sender) {
-                return CompletableFuture.completedFuture(SpfCheck.of(SpfResult.NONE, "not evaluated in this build"));
+            public CompletionStage<SpfAnswer> mailFromSpf(InetAddress client, String helo, Mailbox sender) {
+                return CompletableFuture.completedFuture(SpfAnswer.of(SpfResult.NONE, "not evaluated in this build"));
             }
 
             @Override
-            public CompletionStage<SpfCheck> heloSpf(InetAddress client, String helo) {
-                return CompletableFuture.completedFuture(SpfCheck.of(SpfResult.NONE, "not evaluated in this build"));
+            public CompletionStage<SpfAnswer> heloSpf(InetAddress client, String helo) {
+                return CompletableFuture.completedFuture(SpfAnswer.of(SpfResult.NONE, "not evaluated in this build"));
             }
 
             @Override
-            public CompletionStage<CalloutCheck> callout(InetAddress client, Mailbox address) {
-                return CompletableFuture.completedFuture(CalloutCheck.of(CalloutStatus.SKIPPED, "not evaluated in this build"));
+            public CompletionStage<CalloutAnswer> callout(InetAddress client, Mailbox address) {
+                return CompletableFuture.completedFuture(CalloutAnswer.of(CalloutResult.SKIPPED, "not evaluated in this build"));
             }
         };
     }

@@ -30,9 +30,9 @@ final class TransactionState {
     private volatile long messageSize;
     private final AtomicInteger recipients = new AtomicInteger();
     private final Set<String> tags = ConcurrentHashMap.newKeySet();
-    private final Map<String, CompletableFuture<CalloutCheck>> callouts = new HashMap<>();
-    private CompletableFuture<SpfCheck> mailFromSpf;
-    private volatile SpfCheck knownMailFromSpf;
+    private final Map<String, CompletableFuture<CalloutAnswer>> callouts = new HashMap<>();
+    private CompletableFuture<SpfAnswer> mailFromSpf;
+    private volatile SpfAnswer knownMailFromSpf;
 
     /** The transaction not begun yet. */
     TransactionState() {
@@ -72,7 +72,7 @@ final class TransactionState {
     }
 
     /** SPF for MAIL FROM, asked the first time a rule needs it. */
-    synchronized CompletionStage<SpfCheck> mailFromSpf(Supplier<CompletionStage<SpfCheck>> ask) {
+    synchronized CompletionStage<SpfAnswer> mailFromSpf(Supplier<CompletionStage<SpfAnswer>> ask) {
         if (mailFromSpf == null) {
             // Recorded before any rule sees the answer, so that the reply shows ${spf_explanation}.
             mailFromSpf = ask.get().toCompletableFuture().thenApply(s -> {
@@ -84,12 +84,12 @@ final class TransactionState {
     }
 
     /** The MAIL FROM SPF answer, once there is one; null before. */
-    SpfCheck knownMailFromSpf() {
+    SpfAnswer knownMailFromSpf() {
         return knownMailFromSpf;
     }
 
     /** A callout of {@code address}, asked the first time a rule needs it. */
-    synchronized CompletionStage<CalloutCheck> callout(Mailbox address, Supplier<CompletionStage<CalloutCheck>> ask) {
+    synchronized CompletionStage<CalloutAnswer> callout(Mailbox address, Supplier<CompletionStage<CalloutAnswer>> ask) {
         return callouts.computeIfAbsent(address.key(), k -> ask.get().toCompletableFuture());
     }
 }

@@ -8,14 +8,14 @@ import java.util.Set;
  * The policy's answer at one stage: what the adapter answers now, what is held for the first RCPT,
  * the tags, the warnings to log and the trace of the rules that led here. Immutable.
  *
- * <p>Mapping to James: {@link Outcome#DUNNO} is {@code HookResult.DECLINED} (James goes on with its
- * own checks); {@link Outcome#PERMIT} is {@code OK}; {@code REJECT}, {@code DEFER} and
+ * <p>Mapping to James: {@link Answer#DUNNO} is {@code HookResult.DECLINED} (James goes on with its
+ * own checks); {@link Answer#PERMIT} is {@code OK}; {@code REJECT}, {@code DEFER} and
  * {@code DISCONNECT} give {@link #reply()}, the last closing the connection.
  */
 public final class Verdict {
 
     /** What to answer now. */
-    public enum Outcome {
+    public enum Answer {
         /** No rule decided (or the decision is held): let the server answer as it would. */
         DUNNO,
         /** A rule accepted explicitly. */
@@ -29,7 +29,7 @@ public final class Verdict {
     }
 
     private final Stage stage;
-    private final Outcome outcome;
+    private final Answer answer;
     private final SmtpReply reply;
     private final SmtpReply held;
     private final boolean relayGranted;
@@ -37,10 +37,10 @@ public final class Verdict {
     private final List<String> warnings;
     private final List<String> trace;
 
-    Verdict(Stage stage, Outcome outcome, SmtpReply reply, SmtpReply held, boolean relayGranted, Set<String> tags,
+    Verdict(Stage stage, Answer answer, SmtpReply reply, SmtpReply held, boolean relayGranted, Set<String> tags,
             List<String> warnings, List<String> trace) {
         this.stage = stage;
-        this.outcome = outcome;
+        this.answer = answer;
         this.reply = reply;
         this.held = held;
         this.relayGranted = relayGranted;
@@ -53,8 +53,8 @@ public final class Verdict {
         return stage;
     }
 
-    public Outcome outcome() {
-        return outcome;
+    public Answer answer() {
+        return answer;
     }
 
     /** The reply for REJECT, DEFER and DISCONNECT; empty otherwise. */
@@ -64,7 +64,7 @@ public final class Verdict {
 
     /**
      * A decision taken at this stage (connect, HELO or MAIL) and held, because of delayed
-     * rejection, until the first RCPT, where it will be the answer. The outcome now is DUNNO.
+     * rejection, until the first RCPT, where it will be the answer. The answer now is DUNNO.
      */
     public Optional<SmtpReply> held() {
         return Optional.ofNullable(held);
@@ -73,7 +73,7 @@ public final class Verdict {
     /**
      * At RCPT: the relay rules let this client relay to a recipient that is not in our local or
      * relay domains (trusted network, authenticated, ...). An adapter whose server would refuse
-     * such relaying on its own answers OK rather than DECLINED when the outcome is DUNNO.
+     * such relaying on its own answers OK rather than DECLINED when the answer is DUNNO.
      */
     public boolean relayGranted() {
         return relayGranted;
@@ -96,11 +96,11 @@ public final class Verdict {
 
     /** Whether the client is refused now (REJECT, DEFER or DISCONNECT). */
     public boolean refuses() {
-        return outcome == Outcome.REJECT || outcome == Outcome.DEFER || outcome == Outcome.DISCONNECT;
+        return answer == Answer.REJECT || answer == Answer.DEFER || answer == Answer.DISCONNECT;
     }
 
     @Override
     public String toString() {
-        return stage.keyword() + " " + outcome + (reply != null ? " " + reply : "") + (held != null ? " held " + held : "");
+        return stage.keyword() + " " + answer + (reply != null ? " " + reply : "") + (held != null ? " held " + held : "");
     }
 }

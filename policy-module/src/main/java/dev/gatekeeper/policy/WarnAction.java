@@ -28,7 +28,7 @@ final class WarnAction implements RuleAction {
     }
 
     @Override
-    public CompletionStage<PolicyDecision> apply(Evaluation ev) {
+    public CompletionStage<PolicyDecision> apply(StageContext ev) {
         String would = wouldGive == null ? "" : " (would answer " + wouldGive.render(ev.replyValues().with("reason", text).asMap()) + ")";
         return CompletableFuture.completedFuture(PolicyDecision.warn(text + would));
     }

@@ -67,7 +67,7 @@ class DelayedRejectionTest {
         Policies.Transaction t = tx(roaming()).ip(LISTED).to("<bob@example.org>", "<carol@example.org>");
         assertThat(t.run()).containsExactly("connect pass", "helo pass", "mail pass", REFUSED, REFUSED, "data pass");
         Verdict connect = t.verdicts.get(0);
-        assertThat(connect.outcome()).isEqualTo(Verdict.Outcome.DUNNO);
+        assertThat(connect.answer()).isEqualTo(Verdict.Answer.DUNNO);
         assertThat(connect.held()).as("nothing is decided at connect, so nothing is held").isEmpty();
         assertThat(connect.trace()).containsExactly(
                 "connect rule 'blocked' (policy.xml:6): the SMTP AUTH user is not known yet (known from mail on)"
@@ -171,8 +171,8 @@ class DelayedRejectionTest {
         Policies.Transaction guest = tx(c).ip(LISTED).to("<bob@example.org>", "<friend@elsewhere.example>");
         assertThat(guest.run()).containsExactly("connect pass", "helo pass", "mail pass", "rcpt pass",
                 "rcpt 550 5.7.1 <friend@elsewhere.example>: Relay access denied", "data pass");
-        assertThat(guest.verdicts.get(0).outcome()).as("nothing is accepted at connect").isEqualTo(Verdict.Outcome.DUNNO);
-        assertThat(guest.verdicts.get(3).outcome()).as("the connect accept does not accept the RCPT").isEqualTo(Verdict.Outcome.DUNNO);
+        assertThat(guest.verdicts.get(0).answer()).as("nothing is accepted at connect").isEqualTo(Verdict.Answer.DUNNO);
+        assertThat(guest.verdicts.get(3).answer()).as("the connect accept does not accept the RCPT").isEqualTo(Verdict.Answer.DUNNO);
         assertThat(guest.verdicts.get(3).trace()).contains("connect at rcpt rule 'guests' (policy.xml:4): client 198.51.100.7 in table"
                 + " blocked at blocked.cidr:2: 198.51.100.0/24 and not(authenticated) -> accept");
         assertThat(tx(c).ip(LISTED).auth("alice").to("<bob@example.org>").run()).contains("rcpt 550 5.7.1 Not from there");
@@ -210,14 +210,14 @@ class DelayedRejectionTest {
                 + "<client-address cidr=\"198.51.100.7\"/></rule></stage>"));
         Policies.Transaction t = tx(c).ip(LISTED).auth("alice").to("<bob@example.org>");
         assertThat(t.run()).contains("connect pass", "rcpt 421 4.7.0 Go away, closing connection");
-        assertThat(t.last(Stage.RCPT).outcome()).isEqualTo(Verdict.Outcome.DISCONNECT);
+        assertThat(t.last(Stage.RCPT).answer()).isEqualTo(Verdict.Answer.DISCONNECT);
     }
 
     @Test
     void softBounceAndWarnOnlyApplyToTheDecisionAtRcpt() {
         Policies.Transaction soft = tx(config("soft-bounce=\"true\"", ROAMING)).ip(LISTED).to("<bob@example.org>");
         assertThat(soft.run()).contains("rcpt 450 4.7.1 Client host rejected: authenticate first");
-        assertThat(soft.last(Stage.RCPT).outcome()).isEqualTo(Verdict.Outcome.DEFER);
+        assertThat(soft.last(Stage.RCPT).answer()).isEqualTo(Verdict.Answer.DEFER);
 
         // 192.0.2.9 is listed and in my-networks: warn-only warns and the relay rules still let it relay.
         Policies.Transaction warn = tx(config("warn-only=\"true\"", ROAMING)).ip("192.0.2.9").to("<friend@elsewhere.example>");

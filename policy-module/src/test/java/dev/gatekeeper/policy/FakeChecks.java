@@ -1,6 +1,6 @@
 package dev.gatekeeper.policy;
 
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.spf.SpfResult;
 import java.net.InetAddress;
@@ -13,38 +13,38 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Answers set by the test, and counts how often each question was asked. */
 final class FakeChecks implements TransactionChecks {
 
-    SpfCheck mailFrom = SpfCheck.of(SpfResult.NONE, "");
-    SpfCheck helo = SpfCheck.of(SpfResult.NONE, "");
-    final Map<String, CalloutCheck> callouts = new HashMap<>();
+    SpfAnswer mailFrom = SpfAnswer.of(SpfResult.NONE, "");
+    SpfAnswer helo = SpfAnswer.of(SpfResult.NONE, "");
+    final Map<String, CalloutAnswer> callouts = new HashMap<>();
     /** Callouts answered when the test completes them. */
-    final Map<String, CompletableFuture<CalloutCheck>> calloutsLater = new HashMap<>();
+    final Map<String, CompletableFuture<CalloutAnswer>> calloutsLater = new HashMap<>();
     RuntimeException failure;
     final AtomicInteger mailFromAsked = new AtomicInteger();
     final AtomicInteger heloAsked = new AtomicInteger();
     final AtomicInteger calloutAsked = new AtomicInteger();
 
     FakeChecks mailFrom(SpfResult result, String explanation) {
-        mailFrom = SpfCheck.of(result, explanation);
+        mailFrom = SpfAnswer.of(result, explanation);
         return this;
     }
 
     FakeChecks helo(SpfResult result) {
-        helo = SpfCheck.of(result, "");
+        helo = SpfAnswer.of(result, "");
         return this;
     }
 
-    FakeChecks callout(String address, CalloutStatus status) {
-        callouts.put(address, CalloutCheck.of(status, status == CalloutStatus.REJECTED ? "550 5.1.1 no such user" : ""));
+    FakeChecks callout(String address, CalloutResult status) {
+        callouts.put(address, CalloutAnswer.of(status, status == CalloutResult.REJECTED ? "550 5.1.1 no such user" : ""));
         return this;
     }
 
     /** The callout of {@code address} is answered when the test completes the stage this returns. */
-    CompletableFuture<CalloutCheck> calloutLater(String address) {
+    CompletableFuture<CalloutAnswer> calloutLater(String address) {
         return calloutsLater.computeIfAbsent(address, a -> new CompletableFuture<>());
     }
 
     @Override
-    public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String heloName, Mailbox sender) {
+    public CompletionStage<SpfAnswer> mailFromSpf(InetAddress client, String heloName, Mailbox sender) {
         mailFromAsked.incrementAndGet();
         if (failure != null) {
             return CompletableFuture.failedFuture(failure);
@@ -54,18 +54,18 @@ final class FakeChecks implements TransactionChecks {
     }
 
     @Override
-    public CompletionStage<SpfCheck> heloSpf(InetAddress client, String heloName) {
+    public CompletionStage<SpfAnswer> heloSpf(InetAddress client, String heloName) {
         heloAsked.incrementAndGet();
         return CompletableFuture.completedFuture(helo);
     }
 
     @Override
-    public CompletionStage<CalloutCheck> callout(InetAddress client, Mailbox address) {
+    public CompletionStage<CalloutAnswer> callout(InetAddress client, Mailbox address) {
         calloutAsked.incrementAndGet();
-        CompletableFuture<CalloutCheck> later = calloutsLater.get(address.key());
+        CompletableFuture<CalloutAnswer> later = calloutsLater.get(address.key());
         if (later != null) {
             return later;
         }
-        return CompletableFuture.completedFuture(callouts.getOrDefault(address.key(), CalloutCheck.of(CalloutStatus.ACCEPTED, "")));
+        return CompletableFuture.completedFuture(callouts.getOrDefault(address.key(), CalloutAnswer.of(CalloutResult.ACCEPTED, "")));
     }
 }

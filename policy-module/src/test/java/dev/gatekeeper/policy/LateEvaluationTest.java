@@ -4,7 +4,7 @@ import static dev.gatekeeper.policy.Policies.await;
 import static dev.gatekeeper.policy.Policies.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.dns.ZoneResolver;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +29,7 @@ class LateEvaluationTest {
 
     private final FakeChecks checks = new FakeChecks();
     /** Answers the callout of slow@sender.example when the test says so; every other one is answered at once. */
-    private final CompletableFuture<CalloutCheck> slow = checks.calloutLater("slow@sender.example");
+    private final CompletableFuture<CalloutAnswer> slow = checks.calloutLater("slow@sender.example");
 
     @Test
     void aMailVerdictThatComesAfterRsetNeitherRefusesNorTagsTheNextTransaction() {
@@ -42,7 +42,7 @@ class LateEvaluationTest {
 
         s.reset();
         assertThat(line(await(s.mail("<fast@sender.example>")))).isEqualTo("mail pass");
-        slow.complete(CalloutCheck.of(CalloutStatus.REJECTED, "550 5.1.1 no such user"));
+        slow.complete(CalloutAnswer.of(CalloutResult.REJECTED, "550 5.1.1 no such user"));
         Verdict abandoned = await(late);
         assertThat(line(abandoned)).as("decided with what its own transaction knew")
                 .isEqualTo("mail pass (held: 550 5.1.7 <slow@sender.example>: Sender address rejected: undeliverable address)");

@@ -52,7 +52,7 @@ final class Policies {
 
     /** One line per stage, as the command line prints it: {@code rcpt 550 5.7.1 <x>: Relay access denied}. */
     static String line(Verdict v) {
-        switch (v.outcome()) {
+        switch (v.answer()) {
             case DUNNO:
             case PERMIT:
                 return v.stage().keyword() + " pass" + v.held().map(h -> " (held: " + h + ")").orElse("");

@@ -4,7 +4,7 @@ import static dev.gatekeeper.policy.Policies.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.spf.SpfResult;
 import java.io.StringReader;
 import java.net.URISyntaxException;
@@ -145,7 +145,7 @@ class PolicyConfigTest {
                 "rcpt 550 5.7.23 SPF check failed for alice@sender.example from 198.51.100.7: see http://spf.example/why",
                 "rcpt pass", "data pass");
 
-        FakeChecks tempfail = new FakeChecks().callout("alice@sender.example", CalloutStatus.TEMPFAIL);
+        FakeChecks tempfail = new FakeChecks().callout("alice@sender.example", CalloutResult.TEMPFAIL);
         assertThat(new Policies.Transaction(c, tempfail).to("<bob@example.org>").run())
                 .contains("rcpt 450 4.1.7 <alice@sender.example>: Sender address rejected: address verification in progress, try again later");
 

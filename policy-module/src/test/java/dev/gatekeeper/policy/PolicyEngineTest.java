@@ -3,7 +3,7 @@ package dev.gatekeeper.policy;
 import static dev.gatekeeper.policy.Policies.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.spf.SpfResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,7 +59,7 @@ class PolicyEngineTest {
         Policies.Transaction t = tx(c).to(rcpt);
         t.run();
         Verdict v = t.last(Stage.RCPT);
-        assertThat(v.outcome()).isEqualTo(Verdict.Outcome.REJECT);
+        assertThat(v.answer()).isEqualTo(Verdict.Answer.REJECT);
         assertThat(v.reply().orElseThrow().toString()).startsWith("550 5.7.1 <").endsWith(">: Relay access denied");
     }
 
@@ -105,7 +105,7 @@ class PolicyEngineTest {
                 "<stage name=\"connect\"><rule action=\"defer\"><client-address cidr=\"198.51.100.0/24\"/></rule></stage>");
         Policies.Transaction t = tx(d);
         assertThat(t.run().get(0)).isEqualTo("connect 421 4.7.1 Try again later");
-        assertThat(t.last(Stage.CONNECT).outcome()).isEqualTo(Verdict.Outcome.DISCONNECT);
+        assertThat(t.last(Stage.CONNECT).answer()).isEqualTo(Verdict.Answer.DISCONNECT);
     }
 
     @Test
@@ -142,7 +142,7 @@ class PolicyEngineTest {
         PolicyConfig c = config(dir, "soft-bounce=\"true\"", "");
         Policies.Transaction t = tx(c).to("<x@elsewhere.example>");
         assertThat(t.run()).contains("rcpt 450 4.7.1 <x@elsewhere.example>: Relay access denied");
-        assertThat(t.last(Stage.RCPT).outcome()).isEqualTo(Verdict.Outcome.DEFER);
+        assertThat(t.last(Stage.RCPT).answer()).isEqualTo(Verdict.Answer.DEFER);
     }
 
     @Test
@@ -220,16 +220,16 @@ class PolicyEngineTest {
                 + "<rule action=\"defer\" reason=\"callout-tempfail\"><callout outcome=\"tempfail\"/></rule>"
                 + "<rule action=\"reject\" reason=\"unknown-recipient\"><recipient domain=\"partner.example\"/>"
                 + "<callout address=\"recipient\" outcome=\"rejected\"/></rule></stage>");
-        FakeChecks checks = new FakeChecks().callout("alice@sender.example", CalloutStatus.REJECTED);
+        FakeChecks checks = new FakeChecks().callout("alice@sender.example", CalloutResult.REJECTED);
         Policies.Transaction t = new Policies.Transaction(c, checks).to("<bob@example.org>", "<carol@example.org>");
         assertThat(t.run()).contains("rcpt 550 5.1.7 <alice@sender.example>: Sender address rejected: undeliverable address");
         assertThat(checks.calloutAsked).hasValue(1);
 
-        FakeChecks nullMx = new FakeChecks().callout("a@nullmx.example", CalloutStatus.NULL_MX);
+        FakeChecks nullMx = new FakeChecks().callout("a@nullmx.example", CalloutResult.NULL_MX);
         assertThat(new Policies.Transaction(c, nullMx).from("<a@nullmx.example>").to("<bob@example.org>").run())
                 .contains("rcpt 550 5.7.27 <a@nullmx.example>: Sender address rejected: domain accepts no mail (null MX)");
 
-        FakeChecks rcpt = new FakeChecks().callout("nobody@partner.example", CalloutStatus.REJECTED);
+        FakeChecks rcpt = new FakeChecks().callout("nobody@partner.example", CalloutResult.REJECTED);
         assertThat(new Policies.Transaction(c, rcpt).to("<nobody@partner.example>").run())
                 .contains("rcpt 550 5.1.1 <nobody@partner.example>: Recipient address rejected: User unknown");
     }
@@ -258,7 +258,7 @@ class PolicyEngineTest {
         assertThat(t.run()).containsExactly("connect pass", "helo pass", "mail pass", "rcpt pass",
                 "rcpt 550 5.7.1 Too many recipients", "data pass");
         Verdict first = t.verdicts.get(3);
-        assertThat(first.outcome()).isEqualTo(Verdict.Outcome.PERMIT);
+        assertThat(first.answer()).isEqualTo(Verdict.Answer.PERMIT);
         assertThat(first.tags()).containsExactly("from-docnet");
         assertThat(first.warnings()).containsExactly("rule 'note' (policy.xml:4): postmaster mail (would answer 550 5.7.1 postmaster mail)");
     }

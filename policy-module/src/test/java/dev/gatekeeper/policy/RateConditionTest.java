@@ -57,7 +57,7 @@ class RateConditionTest {
             assertThat(reply(await(s.rcpt("<r" + i + "@example.net>")))).isEqualTo("pass");
         }
         Verdict v = await(s.rcpt("<r4@example.net>"));
-        assertThat(v.outcome()).isEqualTo(Verdict.Outcome.DEFER);
+        assertThat(v.answer()).isEqualTo(Verdict.Answer.DEFER);
         // Three recipients at the start of a 10-minute bucket leave the window 800 s from now, pro rata.
         assertThat(reply(v)).isEqualTo("450 4.7.1 Rate limit exceeded, try again in 800 seconds");
         assertThat(v.trace()).anyMatch(l -> l.contains("rate of alice"));
@@ -111,7 +111,7 @@ class RateConditionTest {
                 + "<rate key=\"client-address\" measure=\"connections\" limit=\"1\" per=\"1m\" mode=\"strict\"/></rule></stage>");
         assertThat(reply(await(e.openSession(ClientFacts.of(ip("198.51.100.7"), null, false)).connect()))).isEqualTo("pass");
         Verdict v = await(e.openSession(ClientFacts.of(ip("198.51.100.7"), null, false)).connect());
-        assertThat(v.outcome()).isEqualTo(Verdict.Outcome.DISCONNECT);
+        assertThat(v.answer()).isEqualTo(Verdict.Answer.DISCONNECT);
         assertThat(reply(v)).isEqualTo("421 4.7.0 Rate limit exceeded, try again in 120 seconds, closing connection");
     }
 

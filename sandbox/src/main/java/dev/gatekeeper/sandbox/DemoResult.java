@@ -18,11 +18,11 @@ public final class DemoResult {
 
     private final Demo demo;
     private final boolean gatekeeperInstalled;
-    private final List<SmtpReply> replies;
+    private final List<ServerReply> replies;
     private final List<String> transcript;
     private final String failure;
 
-    private DemoResult(Demo demo, boolean gatekeeperInstalled, List<SmtpReply> replies, List<String> transcript,
+    private DemoResult(Demo demo, boolean gatekeeperInstalled, List<ServerReply> replies, List<String> transcript,
                        String failure) {
         this.demo = demo;
         this.gatekeeperInstalled = gatekeeperInstalled;
@@ -33,7 +33,7 @@ public final class DemoResult {
 
     /** Runs a demo from its client address against an SMTP server. */
     public static DemoResult run(Demo demo, InetSocketAddress server, boolean gatekeeperInstalled) {
-        List<SmtpReply> replies = new ArrayList<>();
+        List<ServerReply> replies = new ArrayList<>();
         SmtpClient smtp;
         try {
             smtp = SmtpClient.connect(server, JamesSandbox.loopback(demo.clientAddress()), TIMEOUT);
@@ -45,7 +45,7 @@ public final class DemoResult {
             try {
                 if (smtp.greeting().isPositive()) {
                     for (DemoStep step : demo.steps()) {
-                        SmtpReply reply = step.send(smtp);
+                        ServerReply reply = step.send(smtp);
                         replies.add(reply);
                         if (!reply.isPositive()) {
                             break;
@@ -65,7 +65,7 @@ public final class DemoResult {
     }
 
     /** The replies to the steps sent, in order; fewer than the steps when one was refused. */
-    public List<SmtpReply> replies() {
+    public List<ServerReply> replies() {
         return replies;
     }
 

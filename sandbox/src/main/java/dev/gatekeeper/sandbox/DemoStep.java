@@ -64,7 +64,7 @@ public final class DemoStep {
     }
 
     /** Sends the step and returns the reply. */
-    SmtpReply send(SmtpClient smtp) {
+    ServerReply send(SmtpClient smtp) {
         switch (kind) {
             case EHLO:
                 return smtp.ehlo(argument);

@@ -33,7 +33,7 @@ public final class SmtpClient implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final List<String> transcript = new ArrayList<>();
-    private final SmtpReply greeting;
+    private final ServerReply greeting;
 
     private SmtpClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -69,30 +69,30 @@ public final class SmtpClient implements AutoCloseable {
         return connect(server, null, Duration.ofSeconds(10));
     }
 
-    public SmtpReply greeting() {
+    public ServerReply greeting() {
         return greeting;
     }
 
-    public SmtpReply ehlo(String domain) {
+    public ServerReply ehlo(String domain) {
         return command("EHLO " + domain);
     }
 
-    public SmtpReply helo(String domain) {
+    public ServerReply helo(String domain) {
         return command("HELO " + domain);
     }
 
     /** AUTH PLAIN with the initial response (RFC 4616), no authorization identity. */
-    public SmtpReply authPlain(String user, String password) {
+    public ServerReply authPlain(String user, String password) {
         String token = "\0" + user + "\0" + password;
         return command("AUTH PLAIN " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** {@code MAIL FROM:<sender>}; an empty sender is the null reverse-path. */
-    public SmtpReply mailFrom(String sender) {
+    public ServerReply mailFrom(String sender) {
         return command("MAIL FROM:<" + sender + ">");
     }
 
-    public SmtpReply rcptTo(String recipient) {
+    public ServerReply rcptTo(String recipient) {
         return command("RCPT TO:<" + recipient + ">");
     }
 
@@ -102,8 +102,8 @@ public final class SmtpClient implements AutoCloseable {
      *
      * @return the reply to DATA if it was not 354, otherwise the reply after the final "."
      */
-    public SmtpReply data(String message) {
-        SmtpReply go = command("DATA");
+    public ServerReply data(String message) {
+        ServerReply go = command("DATA");
         if (go.code() != 354) {
             return go;
         }
@@ -127,16 +127,16 @@ public final class SmtpClient implements AutoCloseable {
         }
     }
 
-    public SmtpReply rset() {
+    public ServerReply rset() {
         return command("RSET");
     }
 
-    public SmtpReply quit() {
+    public ServerReply quit() {
         return command("QUIT");
     }
 
     /** Sends one command line (without CRLF) and reads its reply. */
-    public SmtpReply command(String line) {
+    public ServerReply command(String line) {
         if (line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("CR or LF inside an SMTP command: " + line.replace("\r", "\\r").replace("\n", "\\n"));
         }
@@ -159,7 +159,7 @@ public final class SmtpClient implements AutoCloseable {
         return String.join("\n", transcript);
     }
 
-    private SmtpReply readReply() throws IOException {
+    private ServerReply readReply() throws IOException {
         List<String> lines = new ArrayList<>();
         while (lines.size() < MAX_REPLY_LINES) {
             String line = readLine();
@@ -170,7 +170,7 @@ public final class SmtpClient implements AutoCloseable {
             }
             lines.add(line);
             if (line.length() == 3 || line.charAt(3) == ' ') {
-                return new SmtpReply(Integer.parseInt(line.substring(0, 3)), lines);
+                return new ServerReply(Integer.parseInt(line.substring(0, 3)), lines);
             }
         }
         throw new IOException("more than " + MAX_REPLY_LINES + " lines in one SMTP reply");

@@ -98,7 +98,7 @@ class ExtensionLoadingIT {
             smtp.ehlo("client.example");
             smtp.mailFrom("sender@remote.example");
 
-            SmtpReply refused = smtp.rcptTo("blocked@gatekeeper.test");
+            ServerReply refused = smtp.rcptTo("blocked@gatekeeper.test");
 
             // James writes "<smtpReturnCode> <smtpDescription>": the enhanced code is
             // simply the first word of the description.

@@ -45,7 +45,7 @@ class JamesSandboxIT {
         try (SmtpClient smtp = james.smtpClientFrom(OUTSIDE)) {
             assertThat(smtp.greeting().lastLine()).isEqualTo("220 mx.gatekeeper.test ESMTP Apache James with Gatekeeper");
 
-            SmtpReply ehlo = smtp.ehlo("client.example");
+            ServerReply ehlo = smtp.ehlo("client.example");
 
             // James 3.8.1 really ends its EHLO line with "])".
             assertThat(ehlo.rawLines()).containsExactly(
@@ -67,7 +67,7 @@ class JamesSandboxIT {
             assertThat(smtp.mailFrom("sender@remote.example").lastLine())
                 .isEqualTo("250 2.1.0 Sender <sender@remote.example> OK");
             assertThat(smtp.rcptTo(BOB).lastLine()).isEqualTo("250 2.1.5 Recipient <bob@gatekeeper.test> OK");
-            SmtpReply queued = smtp.data("From: sender@remote.example\r\nTo: " + BOB
+            ServerReply queued = smtp.data("From: sender@remote.example\r\nTo: " + BOB
                 + "\r\nSubject: sandbox delivery\r\n\r\nHello Bob.\r\n.leading dot\r\n");
             assertThat(queued.lastLine()).isEqualTo("250 2.6.0 Message received");
             assertThat(smtp.quit().lastLine()).isEqualTo("221 2.0.0 mx.gatekeeper.test Service closing transmission channel");
@@ -131,7 +131,7 @@ class JamesSandboxIT {
     @Test
     void acceptsARelayRecipientFromAnAuthorizedAddressWithoutAuth() {
         try (SmtpClient smtp = james.smtpClient()) {
-            SmtpReply ehlo = smtp.ehlo("client.example");
+            ServerReply ehlo = smtp.ehlo("client.example");
             assertThat(ehlo.text()).doesNotContain("AUTH");
             smtp.mailFrom("sender@remote.example");
 

@@ -212,7 +212,7 @@ class JamesSpfSideBySideIT {
         List<String> replies = new java.util.ArrayList<>();
         try (SmtpClient smtp = james.smtpClientFrom(client)) {
             smtp.ehlo(helo);
-            SmtpReply reply = smtp.mailFrom(sender);
+            ServerReply reply = smtp.mailFrom(sender);
             replies.add(reply.lastLine());
             if (reply.isPositive()) {
                 reply = smtp.rcptTo(CHECKED);

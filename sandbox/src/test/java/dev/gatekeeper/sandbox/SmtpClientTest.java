@@ -86,7 +86,7 @@ class SmtpClientTest {
         try (SmtpClient smtp = client()) {
             assertThat(smtp.greeting().lastLine()).isEqualTo("220 peer.test ESMTP");
 
-            SmtpReply ehlo = smtp.ehlo("client.test");
+            ServerReply ehlo = smtp.ehlo("client.test");
 
             assertThat(ehlo.code()).isEqualTo(250);
             assertThat(ehlo.rawLines()).containsExactly("250-peer.test", "250-PIPELINING", "250 ENHANCEDSTATUSCODES");
@@ -102,7 +102,7 @@ class SmtpClientTest {
     @Test
     void dotStuffsTheMessageAndEndsWithCrlfDot() {
         try (SmtpClient smtp = client()) {
-            SmtpReply reply = smtp.data("Subject: t\n\n.hidden\nend\n");
+            ServerReply reply = smtp.data("Subject: t\n\n.hidden\nend\n");
 
             assertThat(reply.lastLine()).isEqualTo("250 2.0.0 queued");
             assertThat(received).containsExactly("DATA", "Subject: t", "", "..hidden", "end", ".");

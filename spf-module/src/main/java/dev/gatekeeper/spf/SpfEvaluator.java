@@ -118,25 +118,25 @@ public final class SpfEvaluator {
                 return CompletableFuture.completedFuture(new SpfVerdict(SpfResult.NONE, identity, domain, sender,
                         evaluatedIp, helo, null, null, null, 0, 0));
             }
-            Evaluation ev = new Evaluation(this, resolver, settings, ip, sender, local, domain, helo);
+            CheckHostRun ev = new CheckHostRun(this, resolver, settings, ip, sender, local, domain, helo);
             return run(ev, identity, domain, evaluatedIp, helo);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failed(identity, client, helo, "internal error: " + e));
         }
     }
 
-    private CompletionStage<SpfVerdict> run(Evaluation ev, SpfIdentity identity, String domain, InetAddress ip, String helo) {
+    private CompletionStage<SpfVerdict> run(CheckHostRun ev, SpfIdentity identity, String domain, InetAddress ip, String helo) {
         CompletableFuture<SpfVerdict> verdict = new CompletableFuture<>();
-        CompletionStage<Outcome> outcome;
+        CompletionStage<CheckHostResult> outcome;
         try {
             outcome = ev.checkHost(domain, false);
         } catch (RuntimeException e) {
-            outcome = CompletableFuture.completedFuture(Outcome.temperror("internal error: " + e));
+            outcome = CompletableFuture.completedFuture(CheckHostResult.temperror("internal error: " + e));
         }
         outcome.whenComplete((o, error) -> {
-            Outcome result = o;
+            CheckHostResult result = o;
             if (error != null || o == null) {
-                result = Outcome.temperror("internal error: " + error);
+                result = CheckHostResult.temperror("internal error: " + error);
             } else if (ev.budgetSpent && ev.decided == null) {
                 result = budgetSpent(ev);
             }
@@ -153,11 +153,11 @@ public final class SpfEvaluator {
                 : toVerdict(ev, ev.decided != null ? ev.decided : budgetSpent(ev), identity, domain, ip, helo));
     }
 
-    private Outcome budgetSpent(Evaluation ev) {
-        return Outcome.temperror("time budget of " + settings.timeBudget().toMillis() + " ms exceeded (RFC 7208 §4.6.4)");
+    private CheckHostResult budgetSpent(CheckHostRun ev) {
+        return CheckHostResult.temperror("time budget of " + settings.timeBudget().toMillis() + " ms exceeded (RFC 7208 §4.6.4)");
     }
 
-    private SpfVerdict toVerdict(Evaluation ev, Outcome o, SpfIdentity identity, String domain, InetAddress ip, String helo) {
+    private SpfVerdict toVerdict(CheckHostRun ev, CheckHostResult o, SpfIdentity identity, String domain, InetAddress ip, String helo) {
         String explanation = null;
         if (o.result == SpfResult.FAIL) {
             explanation = o.explanation;
@@ -194,14 +194,14 @@ public final class SpfEvaluator {
      */
     static boolean isCheckableDomain(String domain) {
         int len = domain.length();
-        if (len == 0 || len > Evaluation.MAX_DOMAIN_LENGTH || domain.indexOf('.') < 0) {
+        if (len == 0 || len > CheckHostRun.MAX_DOMAIN_LENGTH || domain.indexOf('.') < 0) {
             return false;
         }
         int labelStart = 0;
         for (int i = 0; i <= len; i++) {
             if (i == len || domain.charAt(i) == '.') {
                 int l = i - labelStart;
-                if (l == 0 || l > Evaluation.MAX_LABEL_LENGTH) {
+                if (l == 0 || l > CheckHostRun.MAX_LABEL_LENGTH) {
                     return false;
                 }
                 labelStart = i + 1;

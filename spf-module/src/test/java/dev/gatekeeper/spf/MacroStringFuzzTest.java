@@ -48,14 +48,14 @@ class MacroStringFuzzTest {
         if (ms.isLiteral()) {
             assertThat(expanded).isEqualTo(ms.literal());
         }
-        String name = Evaluation.checkedName(expanded);
+        String name = CheckHostRun.checkedName(expanded);
         if (name != null) {
-            assertThat(name.length()).isBetween(1, Evaluation.MAX_DOMAIN_LENGTH);
+            assertThat(name.length()).isBetween(1, CheckHostRun.MAX_DOMAIN_LENGTH);
             for (String label : name.split("\\.", -1)) {
                 assertThat(label.length()).isBetween(1, 63);
             }
         }
-        String shown = Evaluation.sanitize(expanded);
+        String shown = CheckHostRun.sanitize(expanded);
         assertThat(shown.chars().allMatch(c -> c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0))).isTrue();
     }
 }

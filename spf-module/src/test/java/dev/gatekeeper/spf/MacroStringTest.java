@@ -125,13 +125,13 @@ class MacroStringTest {
     void truncatesLongNamesFromTheLeftAndRefusesImpossibleLabels() {
         String label = "abcdefghi";
         String longName = (label + ".").repeat(30) + "example.com";
-        String checked = Evaluation.checkedName(longName);
+        String checked = CheckHostRun.checkedName(longName);
         assertThat(checked).hasSizeLessThanOrEqualTo(253).endsWith(".example.com").startsWith(label + ".");
         assertThat(longName).endsWith(checked);
-        assertThat(Evaluation.checkedName("example.com.")).isEqualTo("example.com");
-        assertThat(Evaluation.checkedName("mail.example...com")).isNull();
-        assertThat(Evaluation.checkedName("x".repeat(64) + ".example.com")).isNull();
-        assertThat(Evaluation.checkedName("x".repeat(300))).isNull();
-        assertThat(Evaluation.checkedName("")).isNull();
+        assertThat(CheckHostRun.checkedName("example.com.")).isEqualTo("example.com");
+        assertThat(CheckHostRun.checkedName("mail.example...com")).isNull();
+        assertThat(CheckHostRun.checkedName("x".repeat(64) + ".example.com")).isNull();
+        assertThat(CheckHostRun.checkedName("x".repeat(300))).isNull();
+        assertThat(CheckHostRun.checkedName("")).isNull();
     }
 }

@@ -1,7 +1,7 @@
 package dev.gatekeeper.benchmarks.load;
 
 import dev.gatekeeper.sandbox.SmtpClient;
-import dev.gatekeeper.sandbox.SmtpReply;
+import dev.gatekeeper.sandbox.ServerReply;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -80,7 +80,7 @@ public final class SmtpLoad {
                     continue;
                 }
                 long t0 = System.nanoTime();
-                SmtpReply rcpt = client.rcptTo(recipient);
+                ServerReply rcpt = client.rcptTo(recipient);
                 tally.rcptNanos.add(System.nanoTime() - t0);
                 if (rcpt.code() != 250) {
                     tally.refused++;

@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.mailets;
 
-import dev.gatekeeper.callout.CalloutOutcome;
+import dev.gatekeeper.callout.CalloutVerdict;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.dns.Setting;
 import dev.gatekeeper.james.common.GatekeeperAttributes;
@@ -67,7 +67,7 @@ public class CalloutVerify extends GatekeeperMailet {
     @Override
     public void service(Mail mail) {
         InetAddress client = MailSpf.client(mail).orElse(null);
-        Map<String, CompletableFuture<CalloutOutcome>> probes = new LinkedHashMap<>();
+        Map<String, CompletableFuture<CalloutVerdict>> probes = new LinkedHashMap<>();
         if (recipients) {
             for (MailAddress r : mail.getRecipients()) {
                 probes.put(r.asString(), verifier.verify(r.asString(), client).toCompletableFuture());
@@ -83,8 +83,8 @@ public class CalloutVerify extends GatekeeperMailet {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, String> outcomes = GatekeeperAttributes.map(mail, GatekeeperAttributes.CALLOUT_OUTCOMES);
         String senderOutcome = null;
-        for (Map.Entry<String, CompletableFuture<CalloutOutcome>> p : probes.entrySet()) {
-            CalloutOutcome o = await(p.getValue(), deadline);
+        for (Map.Entry<String, CompletableFuture<CalloutVerdict>> p : probes.entrySet()) {
+            CalloutVerdict o = await(p.getValue(), deadline);
             log.debug("{} {}: callout {} -> {}", getMailetName(), mail.getName(), p.getKey().isEmpty() ? "<>" : p.getKey(), o);
             if (!p.getKey().isEmpty()) {
                 outcomes.put(p.getKey(), o.status().keyword());
@@ -99,17 +99,17 @@ public class CalloutVerify extends GatekeeperMailet {
         }
     }
 
-    private CalloutOutcome await(CompletableFuture<CalloutOutcome> probe, long deadline) {
+    private CalloutVerdict await(CompletableFuture<CalloutVerdict> probe, long deadline) {
         try {
             return probe.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // The probe goes on in the engine and its answer is cached for the next mail.
-            return CalloutOutcome.tempfail("no answer within " + timeout);
+            return CalloutVerdict.tempfail("no answer within " + timeout);
         } catch (ExecutionException e) {
-            return CalloutOutcome.tempfail("callout failed: " + e.getCause());
+            return CalloutVerdict.tempfail("callout failed: " + e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CalloutOutcome.tempfail("interrupted");
+            return CalloutVerdict.tempfail("interrupted");
         }
     }
 

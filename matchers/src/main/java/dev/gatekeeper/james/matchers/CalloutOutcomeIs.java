@@ -1,6 +1,6 @@
 package dev.gatekeeper.james.matchers;
 
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.james.common.GatekeeperAttributes;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -19,15 +19,15 @@ import org.apache.mailet.Mail;
  */
 public class CalloutOutcomeIs extends GatekeeperMatcher {
 
-    private Set<CalloutStatus> outcomes;
+    private Set<CalloutResult> outcomes;
 
     @Override
     void configure(MatcherCondition condition) {
         condition.engineSettings(getMatcherName(), List.of());
-        Set<CalloutStatus> set = EnumSet.noneOf(CalloutStatus.class);
+        Set<CalloutResult> set = EnumSet.noneOf(CalloutResult.class);
         for (String word : condition.list()) {
             try {
-                set.add(CalloutStatus.fromKeyword(word));
+                set.add(CalloutResult.fromKeyword(word));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(getMatcherName() + ": unknown callout outcome '" + word
                         + "' (accepted, rejected, catch-all, tempfail, null-mx, no-mail-host, probe-refused, invalid, skipped)");
@@ -44,7 +44,7 @@ public class CalloutOutcomeIs extends GatekeeperMatcher {
         }
         boolean hit;
         try {
-            hit = outcomes.contains(CalloutStatus.fromKeyword(recorded.get()));
+            hit = outcomes.contains(CalloutResult.fromKeyword(recorded.get()));
         } catch (IllegalArgumentException e) {
             hit = false;
         }

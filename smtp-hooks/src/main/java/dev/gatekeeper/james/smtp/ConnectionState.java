@@ -66,8 +66,8 @@ final class ConnectionState {
         boolean session = v.stage() == Stage.CONNECT || v.stage() == Stage.HELO;
         List<String> verdicts = session ? sessionVerdicts : transactionVerdicts;
         List<String> warnings = session ? sessionWarnings : transactionWarnings;
-        verdicts.add(v.stage().keyword() + ":" + (v.outcome() == Verdict.Outcome.DUNNO && !v.warnings().isEmpty()
-                ? "warn" : v.outcome().name().toLowerCase(java.util.Locale.ROOT)));
+        verdicts.add(v.stage().keyword() + ":" + (v.answer() == Verdict.Answer.DUNNO && !v.warnings().isEmpty()
+                ? "warn" : v.answer().name().toLowerCase(java.util.Locale.ROOT)));
         warnings.addAll(v.warnings());
     }
 

@@ -33,7 +33,7 @@ final class HookResults {
     /** The hook answer for a verdict at HELO, MAIL, RCPT or the end of DATA. */
     static HookResult of(Verdict verdict) {
         Stage stage = verdict.stage();
-        switch (verdict.outcome()) {
+        switch (verdict.answer()) {
             case PERMIT:
                 return stage == Stage.RCPT ? HookResult.OK : HookResult.DECLINED;
             case REJECT:

@@ -1,11 +1,11 @@
 package dev.gatekeeper.james.smtp;
 
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.mail.Mailbox;
-import dev.gatekeeper.policy.CalloutCheck;
+import dev.gatekeeper.policy.CalloutAnswer;
 import dev.gatekeeper.policy.EngineChecks;
-import dev.gatekeeper.policy.SpfCheck;
+import dev.gatekeeper.policy.SpfAnswer;
 import dev.gatekeeper.policy.TransactionChecks;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfResult;
@@ -57,28 +57,28 @@ final class SessionChecks implements TransactionChecks {
     }
 
     @Override
-    public CompletionStage<SpfCheck> mailFromSpf(InetAddress client, String heloName, Mailbox sender) {
+    public CompletionStage<SpfAnswer> mailFromSpf(InetAddress client, String heloName, Mailbox sender) {
         return bounded(mailFromVerdict(client, heloName, sender));
     }
 
     @Override
-    public CompletionStage<SpfCheck> heloSpf(InetAddress client, String heloName) {
+    public CompletionStage<SpfAnswer> heloSpf(InetAddress client, String heloName) {
         return bounded(heloVerdict(client, heloName));
     }
 
     /** A derived stage: completing it on time-out leaves the evaluation itself running. */
-    private CompletionStage<SpfCheck> bounded(CompletableFuture<SpfVerdict> verdict) {
+    private CompletionStage<SpfAnswer> bounded(CompletableFuture<SpfVerdict> verdict) {
         return verdict.thenApply(SessionChecks::spfCheck).completeOnTimeout(
-                SpfCheck.of(SpfResult.TEMPERROR, "no SPF answer within " + spfWait.toMillis() + " ms"),
+                SpfAnswer.of(SpfResult.TEMPERROR, "no SPF answer within " + spfWait.toMillis() + " ms"),
                 spfWait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
-    public CompletionStage<CalloutCheck> callout(InetAddress client, Mailbox address) {
+    public CompletionStage<CalloutAnswer> callout(InetAddress client, Mailbox address) {
         // The verifier's probe does not depend on this derived stage: it goes on after the wait and
         // caches its answer (shared with other nodes through the shared state, if any).
-        CompletableFuture<CalloutCheck> answer = engines.callout(client, address).toCompletableFuture()
-                .completeOnTimeout(CalloutCheck.of(CalloutStatus.TEMPFAIL, IN_PROGRESS),
+        CompletableFuture<CalloutAnswer> answer = engines.callout(client, address).toCompletableFuture()
+                .completeOnTimeout(CalloutAnswer.of(CalloutResult.TEMPFAIL, IN_PROGRESS),
                         calloutWait.toMillis(), TimeUnit.MILLISECONDS);
         return answer.thenApply(c -> {
             synchronized (this) {
@@ -124,7 +124,7 @@ final class SessionChecks implements TransactionChecks {
         calloutOutcomes.clear();
     }
 
-    private static SpfCheck spfCheck(SpfVerdict v) {
-        return SpfCheck.of(v.result(), v.explanation().orElse(v.problem().orElse("")));
+    private static SpfAnswer spfCheck(SpfVerdict v) {
+        return SpfAnswer.of(v.result(), v.explanation().orElse(v.problem().orElse("")));
     }
 }

@@ -72,7 +72,7 @@ class HookResultsTest {
         assertThat(HookResults.of(s.rcpt("<vip@example.org>").toCompletableFuture().get())).isEqualTo(HookResult.OK);
         assertThat(HookResults.of(s.rcpt("<other@example.org>").toCompletableFuture().get())).isEqualTo(HookResult.DECLINED);
         Verdict data = s.data().toCompletableFuture().get();
-        assertThat(data.outcome()).isEqualTo(Verdict.Outcome.PERMIT);
+        assertThat(data.answer()).isEqualTo(Verdict.Answer.PERMIT);
         assertThat(HookResults.of(data)).isEqualTo(HookResult.DECLINED);
     }
 

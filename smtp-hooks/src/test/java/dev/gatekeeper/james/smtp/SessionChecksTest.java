@@ -3,15 +3,15 @@ package dev.gatekeeper.james.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.callout.CalloutSettings;
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.dns.DnsAnswer;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.dns.RecordType;
 import dev.gatekeeper.dns.ZoneResolver;
 import dev.gatekeeper.mail.Mailbox;
-import dev.gatekeeper.policy.CalloutCheck;
-import dev.gatekeeper.policy.SpfCheck;
+import dev.gatekeeper.policy.CalloutAnswer;
+import dev.gatekeeper.policy.SpfAnswer;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfResult;
 import dev.gatekeeper.spf.SpfSettings;
@@ -56,29 +56,29 @@ class SessionChecksTest {
     void aCalloutStillRunningIsInProgressAndItsAnswerServesTheRetry() throws Exception {
         Mailbox sender = Mailbox.parse("<alice@nomail.example.org>");
         SessionChecks first = checks();
-        CalloutCheck waited = first.callout(CLIENT, sender).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(waited.status()).isEqualTo(CalloutStatus.TEMPFAIL);
+        CalloutAnswer waited = first.callout(CLIENT, sender).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(waited.status()).isEqualTo(CalloutResult.TEMPFAIL);
         assertThat(waited.peerReply()).isEqualTo("verification in progress");
         assertThat(first.calloutOutcomes()).containsEntry("alice@nomail.example.org", "tempfail");
 
         gate.complete(null); // the DNS answers: the probe that went on concludes and caches its outcome
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        CalloutCheck retry = waited;
-        while (retry.status() == CalloutStatus.TEMPFAIL && System.nanoTime() < deadline) {
+        CalloutAnswer retry = waited;
+        while (retry.status() == CalloutResult.TEMPFAIL && System.nanoTime() < deadline) {
             Thread.sleep(20);
             retry = checks().callout(CLIENT, sender).toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-        assertThat(retry.status()).isEqualTo(CalloutStatus.NO_MAIL_HOST);
+        assertThat(retry.status()).isEqualTo(CalloutResult.NO_MAIL_HOST);
         assertThat(callouts.probesStarted()).isEqualTo(1);
     }
 
     @Test
     void spfStillRunningIsATemperrorNamingTheWait() throws Exception {
-        SpfCheck check = checks().mailFromSpf(CLIENT, "client.example.org", Mailbox.parse("<alice@nomail.example.org>"))
+        SpfAnswer check = checks().mailFromSpf(CLIENT, "client.example.org", Mailbox.parse("<alice@nomail.example.org>"))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(check.result()).isEqualTo(SpfResult.TEMPERROR);
         assertThat(check.explanation()).isEqualTo("no SPF answer within 100 ms");
-        SpfCheck helo = checks().heloSpf(CLIENT, "client.example.org").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        SpfAnswer helo = checks().heloSpf(CLIENT, "client.example.org").toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(helo.result()).isEqualTo(SpfResult.TEMPERROR);
     }
 
@@ -87,7 +87,7 @@ class SessionChecksTest {
         gate.complete(null);
         SessionChecks checks = new SessionChecks(spf, callouts, Duration.ofSeconds(30), Duration.ofSeconds(30));
         assertThat(checks.callout(CLIENT, Mailbox.parse("<alice@nomail.example.org>")).toCompletableFuture()
-                .get(10, TimeUnit.SECONDS).status()).isEqualTo(CalloutStatus.NO_MAIL_HOST);
+                .get(10, TimeUnit.SECONDS).status()).isEqualTo(CalloutResult.NO_MAIL_HOST);
         assertThat(checks.mailFromSpf(CLIENT, "client.example.org", Mailbox.parse("<alice@nomail.example.org>"))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS).result()).isEqualTo(SpfResult.NONE);
     }

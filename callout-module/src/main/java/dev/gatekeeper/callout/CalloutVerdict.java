@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one callout verification concluded: a {@link CalloutStatus} and what backs it. Immutable.
+ * What one callout verification concluded: a {@link CalloutResult} and what backs it. Immutable.
  *
  * <ul>
  *   <li>{@code rejected}: the peer's {@linkplain #replyCode() code}, {@linkplain #enhancedCode() enhanced
@@ -17,9 +17,9 @@ import java.util.Objects;
  * Texts coming from peers have had control characters removed, so they are safe in a log line or
  * an SMTP reply.
  */
-public final class CalloutOutcome {
+public final class CalloutVerdict {
 
-    private final CalloutStatus status;
+    private final CalloutResult status;
     private final int replyCode;
     private final String enhancedCode;
     private final String replyText;
@@ -28,7 +28,7 @@ public final class CalloutOutcome {
     private final List<String> transcript;
     private final boolean cached;
 
-    private CalloutOutcome(CalloutStatus status, int replyCode, String enhancedCode, String replyText, String host,
+    private CalloutVerdict(CalloutResult status, int replyCode, String enhancedCode, String replyText, String host,
             String reason, List<String> transcript, boolean cached) {
         this.status = Objects.requireNonNull(status, "status");
         this.replyCode = replyCode;
@@ -40,33 +40,33 @@ public final class CalloutOutcome {
         this.cached = cached;
     }
 
-    static CalloutOutcome of(CalloutStatus status, String reason) {
-        return new CalloutOutcome(status, 0, "", "", "", reason, List.of(), false);
+    static CalloutVerdict of(CalloutResult status, String reason) {
+        return new CalloutVerdict(status, 0, "", "", "", reason, List.of(), false);
     }
 
     /** An outcome decided by a peer's reply. */
-    static CalloutOutcome fromReply(CalloutStatus status, SmtpReply reply, String host, String reason) {
-        return new CalloutOutcome(status, reply.code(), reply.enhancedCode(), reply.text(), host, reason, List.of(),
+    static CalloutVerdict fromReply(CalloutResult status, PeerReply reply, String host, String reason) {
+        return new CalloutVerdict(status, reply.code(), reply.enhancedCode(), reply.text(), host, reason, List.of(),
                 false);
     }
 
     /** An outcome read back from the shared store (without its transcript). */
-    static CalloutOutcome restored(CalloutStatus status, int replyCode, String enhancedCode, String replyText, String host,
+    static CalloutVerdict restored(CalloutResult status, int replyCode, String enhancedCode, String replyText, String host,
             String reason) {
-        return new CalloutOutcome(status, replyCode, enhancedCode, replyText, host, reason, List.of(), false);
+        return new CalloutVerdict(status, replyCode, enhancedCode, replyText, host, reason, List.of(), false);
     }
 
     /** A temporary failure: nothing definite learned. */
-    public static CalloutOutcome tempfail(String reason) {
-        return of(CalloutStatus.TEMPFAIL, reason);
+    public static CalloutVerdict tempfail(String reason) {
+        return of(CalloutResult.TEMPFAIL, reason);
     }
 
     /** Not probed because a rule said so. */
-    public static CalloutOutcome skipped(String reason) {
-        return of(CalloutStatus.SKIPPED, reason);
+    public static CalloutVerdict skipped(String reason) {
+        return of(CalloutResult.SKIPPED, reason);
     }
 
-    public CalloutStatus status() {
+    public CalloutResult status() {
         return status;
     }
 
@@ -105,21 +105,21 @@ public final class CalloutOutcome {
         return cached;
     }
 
-    CalloutOutcome withTranscript(List<String> lines) {
-        return new CalloutOutcome(status, replyCode, enhancedCode, replyText, host, reason, lines, cached);
+    CalloutVerdict withTranscript(List<String> lines) {
+        return new CalloutVerdict(status, replyCode, enhancedCode, replyText, host, reason, lines, cached);
     }
 
-    CalloutOutcome asCached() {
-        return cached ? this : new CalloutOutcome(status, replyCode, enhancedCode, replyText, host, reason,
+    CalloutVerdict asCached() {
+        return cached ? this : new CalloutVerdict(status, replyCode, enhancedCode, replyText, host, reason,
                 transcript, true);
     }
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof CalloutOutcome)) {
+        if (!(o instanceof CalloutVerdict)) {
             return false;
         }
-        CalloutOutcome other = (CalloutOutcome) o;
+        CalloutVerdict other = (CalloutVerdict) o;
         return status == other.status && replyCode == other.replyCode && enhancedCode.equals(other.enhancedCode)
                 && replyText.equals(other.replyText) && host.equals(other.host) && reason.equals(other.reason)
                 && transcript.equals(other.transcript) && cached == other.cached;

@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One SMTP reply (RFC 5321 §4.2), possibly multi-line, as read from a peer. */
-final class SmtpReply {
+final class PeerReply {
 
     /** RFC 3463 §2: class.subject.detail, the class matching the reply's first digit. */
     private static final Pattern ENHANCED = Pattern.compile("^([245])\\.(\\d{1,3})\\.(\\d{1,3})(?:\\s+|$)");
@@ -15,7 +15,7 @@ final class SmtpReply {
     private final String text;
     private final List<String> lines;
 
-    SmtpReply(int code, List<String> lines) {
+    PeerReply(int code, List<String> lines) {
         this.code = code;
         this.lines = List.copyOf(lines);
         String enhanced = "";

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * and writes only its own), and the recipient being decided. One per stage call (or per stage
  * decided again at RCPT).
  */
-final class Evaluation implements PolicyContext {
+final class StageContext implements PolicyContext {
 
     final PolicySession session;
     final TransactionState transaction;
@@ -34,11 +34,11 @@ final class Evaluation implements PolicyContext {
     /** Set by a rate condition that matched: the seconds shown as {@code ${retry_after}}; -1 when none did. */
     volatile long retryAfterSeconds = -1;
 
-    Evaluation(PolicySession session, TransactionState transaction, Stage stage, Mailbox recipient) {
+    StageContext(PolicySession session, TransactionState transaction, Stage stage, Mailbox recipient) {
         this(session, transaction, stage, recipient, stage, null);
     }
 
-    Evaluation(PolicySession session, TransactionState transaction, Stage stage, Mailbox recipient, Stage now, Memo memo) {
+    StageContext(PolicySession session, TransactionState transaction, Stage stage, Mailbox recipient, Stage now, Memo memo) {
         this.session = session;
         this.transaction = transaction;
         this.stage = stage;
@@ -121,19 +121,19 @@ final class Evaluation implements PolicyContext {
     }
 
     @Override
-    public CompletionStage<SpfCheck> mailFromSpf() {
+    public CompletionStage<SpfAnswer> mailFromSpf() {
         String helo = helo().orElse("");
         return transaction.mailFromSpf(() -> session.engine.checks().mailFromSpf(clientAddress(), helo, transaction.sender));
     }
 
     @Override
-    public CompletionStage<SpfCheck> heloSpf() {
+    public CompletionStage<SpfAnswer> heloSpf() {
         HeloIdentity helo = session.heloIdentity();
         return helo.spf(() -> session.engine.checks().heloSpf(clientAddress(), helo.name));
     }
 
     @Override
-    public CompletionStage<CalloutCheck> callout(Mailbox address) {
+    public CompletionStage<CalloutAnswer> callout(Mailbox address) {
         return transaction.callout(address, () -> session.engine.checks().callout(clientAddress(), address));
     }
 
@@ -152,8 +152,8 @@ final class Evaluation implements PolicyContext {
         }
         // MAIL FROM's SPF when known, else HELO's: and the identity it checked (RFC 7208 §2.4), the
         // sender, postmaster@HELO for the null sender, or the HELO name.
-        SpfCheck mailFrom = transaction.knownMailFromSpf();
-        SpfCheck heloSpf = helo == null ? null : helo.knownSpf();
+        SpfAnswer mailFrom = transaction.knownMailFromSpf();
+        SpfAnswer heloSpf = helo == null ? null : helo.knownSpf();
         if (mailFrom != null) {
             String identity = sender != null && !sender.isNullPath() ? sender.original() : helo == null ? "" : "postmaster@" + helo.name;
             v = spf(v, mailFrom, identity);
@@ -163,7 +163,7 @@ final class Evaluation implements PolicyContext {
         return v;
     }
 
-    private static ReplyValues spf(ReplyValues v, SpfCheck spf, String identity) {
+    private static ReplyValues spf(ReplyValues v, SpfAnswer spf, String identity) {
         return v.with("spf_result", spf.result().keyword()).with("spf_explanation", spf.explanation()).with("spf_identity", identity);
     }
 
@@ -173,10 +173,10 @@ final class Evaluation implements PolicyContext {
      * kept: it is asked again. Thread-safe.
      */
     static final class Memo {
-        private final Map<Condition, CompletableFuture<Answer>> answers = new IdentityHashMap<>();
+        private final Map<Condition, CompletableFuture<KnownMatch>> answers = new IdentityHashMap<>();
 
-        CompletionStage<Condition.Match> answer(Condition key, Evaluation ev, Supplier<CompletionStage<Condition.Match>> test) {
-            CompletableFuture<Answer> known;
+        CompletionStage<Condition.Match> answer(Condition key, StageContext ev, Supplier<CompletionStage<Condition.Match>> test) {
+            CompletableFuture<KnownMatch> known;
             boolean ask;
             synchronized (this) {
                 known = answers.get(key);
@@ -187,7 +187,7 @@ final class Evaluation implements PolicyContext {
                 }
             }
             if (ask) {
-                CompletableFuture<Answer> slot = known;
+                CompletableFuture<KnownMatch> slot = known;
                 long before = ev.retryAfterSeconds;
                 CompletionStage<Condition.Match> asked;
                 try {
@@ -202,7 +202,7 @@ final class Evaluation implements PolicyContext {
                         }
                         slot.completeExceptionally(e);
                     } else {
-                        slot.complete(new Answer(m, ev.retryAfterSeconds != before ? ev.retryAfterSeconds : -1));
+                        slot.complete(new KnownMatch(m, ev.retryAfterSeconds != before ? ev.retryAfterSeconds : -1));
                     }
                 });
             }
@@ -215,11 +215,11 @@ final class Evaluation implements PolicyContext {
         }
 
         /** A match, with the {@code ${retry_after}} a rate condition set when it matched (-1: none). */
-        private static final class Answer {
+        private static final class KnownMatch {
             final Condition.Match match;
             final long retryAfterSeconds;
 
-            Answer(Condition.Match match, long retryAfterSeconds) {
+            KnownMatch(Condition.Match match, long retryAfterSeconds) {
                 this.match = match;
                 this.retryAfterSeconds = retryAfterSeconds;
             }

@@ -8,11 +8,11 @@ import java.util.Objects;
  * (RFC 5321 §4.2). For James, the enhanced status code (RFC 3463) is the first word
  * of the text when the server announces ENHANCEDSTATUSCODES.
  */
-public final class SmtpReply {
+public final class ServerReply {
     private final int code;
     private final List<String> rawLines;
 
-    SmtpReply(int code, List<String> rawLines) {
+    ServerReply(int code, List<String> rawLines) {
         if (rawLines.isEmpty()) {
             throw new IllegalArgumentException("a reply has at least one line");
         }
@@ -53,9 +53,9 @@ public final class SmtpReply {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof SmtpReply
-            && ((SmtpReply) other).code == code
-            && ((SmtpReply) other).rawLines.equals(rawLines);
+        return other instanceof ServerReply
+            && ((ServerReply) other).code == code
+            && ((ServerReply) other).rawLines.equals(rawLines);
     }
 
     @Override

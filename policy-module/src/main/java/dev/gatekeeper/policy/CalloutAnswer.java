@@ -1,24 +1,24 @@
 package dev.gatekeeper.policy;
 
-import dev.gatekeeper.callout.CalloutStatus;
+import dev.gatekeeper.callout.CalloutResult;
 import java.util.Objects;
 
 /** What a callout answered, as the policy sees it: the outcome and the peer's reply text ("" when none). */
-public final class CalloutCheck {
+public final class CalloutAnswer {
 
-    private final CalloutStatus status;
+    private final CalloutResult status;
     private final String peerReply;
 
-    private CalloutCheck(CalloutStatus status, String peerReply) {
+    private CalloutAnswer(CalloutResult status, String peerReply) {
         this.status = Objects.requireNonNull(status, "status");
         this.peerReply = Objects.requireNonNull(peerReply, "peerReply");
     }
 
-    public static CalloutCheck of(CalloutStatus status, String peerReply) {
-        return new CalloutCheck(status, peerReply);
+    public static CalloutAnswer of(CalloutResult status, String peerReply) {
+        return new CalloutAnswer(status, peerReply);
     }
 
-    public CalloutStatus status() {
+    public CalloutResult status() {
         return status;
     }
 

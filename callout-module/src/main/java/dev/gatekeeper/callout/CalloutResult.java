@@ -3,7 +3,7 @@ package dev.gatekeeper.callout;
 import java.util.Locale;
 
 /** What a callout verification concluded about an address. */
-public enum CalloutStatus {
+public enum CalloutResult {
     /** The mail host accepted RCPT TO for the address. */
     ACCEPTED("accepted"),
     /** The mail host refused the address with a 5xx to RCPT TO. */
@@ -25,7 +25,7 @@ public enum CalloutStatus {
 
     private final String keyword;
 
-    CalloutStatus(String keyword) {
+    CalloutResult(String keyword) {
         this.keyword = keyword;
     }
 
@@ -35,9 +35,9 @@ public enum CalloutStatus {
     }
 
     /** Parses an outcome word, case-insensitively. */
-    public static CalloutStatus fromKeyword(String word) {
+    public static CalloutResult fromKeyword(String word) {
         String w = word.trim().toLowerCase(Locale.ROOT);
-        for (CalloutStatus s : values()) {
+        for (CalloutResult s : values()) {
             if (s.keyword.equals(w)) {
                 return s;
             }

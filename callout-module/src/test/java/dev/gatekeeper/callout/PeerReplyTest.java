@@ -9,18 +9,18 @@ class SmtpReplyTest {
 
     @Test
     void enhancedCodeOnlyWhenItsClassMatchesTheReply() {
-        SmtpReply r = new SmtpReply(550, List.of("550-5.1.1 no such", "550 5.1.1 user"));
+        PeerReply r = new PeerReply(550, List.of("550-5.1.1 no such", "550 5.1.1 user"));
         assertThat(r.enhancedCode()).isEqualTo("5.1.1");
         assertThat(r.text()).isEqualTo("no such user");
-        SmtpReply odd = new SmtpReply(550, List.of("550 2.1.5 confused peer"));
+        PeerReply odd = new PeerReply(550, List.of("550 2.1.5 confused peer"));
         assertThat(odd.enhancedCode()).isEmpty();
         assertThat(odd.text()).isEqualTo("2.1.5 confused peer");
-        assertThat(new SmtpReply(250, List.of("250")).summary()).isEqualTo("250");
+        assertThat(new PeerReply(250, List.of("250")).summary()).isEqualTo("250");
     }
 
     @Test
     void ehloKeywords() {
-        SmtpReply ehlo = new SmtpReply(250, List.of("250-mx.test hello", "250-SIZE 1000", "250 starttls"));
+        PeerReply ehlo = new PeerReply(250, List.of("250-mx.test hello", "250-SIZE 1000", "250 starttls"));
         assertThat(ehlo.advertises("STARTTLS")).isTrue();
         assertThat(ehlo.advertises("SIZE")).isTrue();
         assertThat(ehlo.advertises("mx.test")).isFalse();

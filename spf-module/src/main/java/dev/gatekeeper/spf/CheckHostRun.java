@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * completion stages; a step runs only after the previous one completed, so the counters need no
  * locking. Once the verdict is out (or the time budget is spent) no further query is sent.
  */
-final class Evaluation implements MacroSource {
+final class CheckHostRun implements MacroSource {
 
     /** RFC 7208 §4.3 and §4.8: a domain name is at most 253 octets, a label at most 63. */
     static final int MAX_DOMAIN_LENGTH = 253;
@@ -53,13 +53,13 @@ final class Evaluation implements MacroSource {
      * explanation is still being looked up: from then on the result is decided (RFC 7208 §6.2),
      * whatever becomes of that lookup or the budget.
      */
-    volatile Outcome decided;
+    volatile CheckHostResult decided;
 
     private String dottedIp;
     private String pDomain;
     private String pValue;
 
-    Evaluation(SpfEvaluator engine, DnsResolver resolver, SpfSettings settings, byte[] ip, String sender,
+    CheckHostRun(SpfEvaluator engine, DnsResolver resolver, SpfSettings settings, byte[] ip, String sender,
                String localPart, String senderDomain, String helo) {
         this.engine = engine;
         this.resolver = resolver;
@@ -91,20 +91,20 @@ final class Evaluation implements MacroSource {
         return resolver.lookup(name, type);
     }
 
-    private static CompletionStage<Outcome> done(Outcome o) {
+    private static CompletionStage<CheckHostResult> done(CheckHostResult o) {
         return CompletableFuture.completedFuture(o);
     }
 
     // ---- check_host() ----
 
     /** §4: fetch and select the record of a domain, then evaluate it. */
-    CompletionStage<Outcome> checkHost(String domain, boolean nested) {
+    CompletionStage<CheckHostResult> checkHost(String domain, boolean nested) {
         return lookup(domain, RecordType.TXT).thenCompose(answer -> evaluateRecord(domain, answer, nested));
     }
 
-    private CompletionStage<Outcome> evaluateRecord(String domain, DnsAnswer answer, boolean nested) {
+    private CompletionStage<CheckHostResult> evaluateRecord(String domain, DnsAnswer answer, boolean nested) {
         if (answer.isTempfail()) {
-            return done(Outcome.temperror("DNS failure looking up TXT of " + domain + ": " + answer.problem()));
+            return done(CheckHostResult.temperror("DNS failure looking up TXT of " + domain + ": " + answer.problem()));
         }
         String found = null;
         int count = 0;
@@ -118,20 +118,20 @@ final class Evaluation implements MacroSource {
             }
         }
         if (count == 0) {
-            return done(Outcome.none("no SPF record at " + domain));
+            return done(CheckHostResult.none("no SPF record at " + domain));
         }
         if (count > 1) {
-            return done(Outcome.permerror("more than one SPF record at " + domain + " (RFC 7208 §4.5)"));
+            return done(CheckHostResult.permerror("more than one SPF record at " + domain + " (RFC 7208 §4.5)"));
         }
         SpfRecord record = engine.parsed(found);
         if (record.error != null) {
-            return done(Outcome.permerror(record.error + " (SPF record of " + domain + ")"));
+            return done(CheckHostResult.permerror(record.error + " (SPF record of " + domain + ")"));
         }
         return evaluateFrom(record, domain, 0, nested);
     }
 
     /** §4.6.2: mechanisms left to right, the first match decides; then redirect, then neutral (§4.7). */
-    private CompletionStage<Outcome> evaluateFrom(SpfRecord record, String domain, int index, boolean nested) {
+    private CompletionStage<CheckHostResult> evaluateFrom(SpfRecord record, String domain, int index, boolean nested) {
         Mechanism[] ms = record.mechanisms;
         for (int i = index; i < ms.length; i++) {
             Mechanism m = ms[i];
@@ -150,10 +150,10 @@ final class Evaluation implements MacroSource {
                     }
                     final int next = i + 1;
                     return evaluateDnsMechanism(m, domain).thenCompose(r -> {
-                        if (r == Outcome.MATCH) {
+                        if (r == CheckHostResult.MATCH) {
                             return matched(record, m, domain, nested);
                         }
-                        if (r == Outcome.NO_MATCH) {
+                        if (r == CheckHostResult.NO_MATCH) {
                             return evaluateFrom(record, domain, next, nested);
                         }
                         return done(r);
@@ -161,38 +161,38 @@ final class Evaluation implements MacroSource {
             }
         }
         if (record.redirect == null) {
-            return done(Outcome.NEUTRAL_DEFAULT);
+            return done(CheckHostResult.NEUTRAL_DEFAULT);
         }
         if (++dnsTerms > settings.maxDnsTerms()) {
             return done(tooManyTerms());
         }
         return targetName(record.redirect, domain).thenCompose(target -> {
             if (target == null) {
-                return done(Outcome.permerror("redirect target of " + domain + " is not a valid domain name"));
+                return done(CheckHostResult.permerror("redirect target of " + domain + " is not a valid domain name"));
             }
             // §6.1: the redirect target's result is the result, its own exp= applies
             return checkHost(target, nested).thenApply(o -> o.result == SpfResult.NONE
-                    ? Outcome.permerror("redirect=" + target + " has no SPF record (RFC 7208 §6.1)") : o);
+                    ? CheckHostResult.permerror("redirect=" + target + " has no SPF record (RFC 7208 §6.1)") : o);
         });
     }
 
-    private Outcome tooManyTerms() {
-        return Outcome.permerror("more than " + settings.maxDnsTerms()
+    private CheckHostResult tooManyTerms() {
+        return CheckHostResult.permerror("more than " + settings.maxDnsTerms()
                 + " DNS-querying mechanisms and modifiers (RFC 7208 §4.6.4)");
     }
 
-    private CompletionStage<Outcome> matched(SpfRecord record, Mechanism m, String domain, boolean nested) {
-        Outcome outcome = Outcome.matched(m.result, m.text, null);
+    private CompletionStage<CheckHostResult> matched(SpfRecord record, Mechanism m, String domain, boolean nested) {
+        CheckHostResult outcome = CheckHostResult.matched(m.result, m.text, null);
         // Not nested: an include's fail is only a no-match (§5.2); a redirect's target result is final (§6.1).
         if (m.result != SpfResult.FAIL || nested || record.exp == null || budgetSpent) {
             return done(outcome);
         }
         decided = outcome;
         return boundedExplanation(record.exp, domain)
-                .thenApply(text -> text == null ? outcome : Outcome.matched(SpfResult.FAIL, m.text, text));
+                .thenApply(text -> text == null ? outcome : CheckHostResult.matched(SpfResult.FAIL, m.text, text));
     }
 
-    private CompletionStage<Outcome> evaluateDnsMechanism(Mechanism m, String domain) {
+    private CompletionStage<CheckHostResult> evaluateDnsMechanism(Mechanism m, String domain) {
         if (m.domain == null) {
             return evaluateAt(m, domain, domain);
         }
@@ -202,66 +202,66 @@ final class Evaluation implements MacroSource {
         return evaluateAt(m, checkedName(m.domain.expand(this, domain)), domain);
     }
 
-    private CompletionStage<Outcome> evaluateAt(Mechanism m, String target, String domain) {
+    private CompletionStage<CheckHostResult> evaluateAt(Mechanism m, String target, String domain) {
         switch (m.kind) {
             case INCLUDE:
                 return include(target);
             case A:
                 if (target == null) {
-                    return done(Outcome.NO_MATCH);
+                    return done(CheckHostResult.NO_MATCH);
                 }
                 return lookup(target, addressType).thenApply(answer -> {
                     if (answer.isTempfail()) {
-                        return Outcome.temperror("DNS failure looking up " + addressType + " of " + target + ": "
+                        return CheckHostResult.temperror("DNS failure looking up " + addressType + " of " + target + ": "
                                 + answer.problem());
                     }
                     if (answer.isEmpty()) {
                         return voidLookup(target);
                     }
-                    return anyAddressMatches(answer, ipv4 ? m.cidr4 : m.cidr6) ? Outcome.MATCH : Outcome.NO_MATCH;
+                    return anyAddressMatches(answer, ipv4 ? m.cidr4 : m.cidr6) ? CheckHostResult.MATCH : CheckHostResult.NO_MATCH;
                 });
             case MX:
-                return target == null ? done(Outcome.NO_MATCH) : mx(m, target);
+                return target == null ? done(CheckHostResult.NO_MATCH) : mx(m, target);
             case PTR:
-                return target == null ? done(Outcome.NO_MATCH) : ptr(target);
+                return target == null ? done(CheckHostResult.NO_MATCH) : ptr(target);
             case EXISTS:
             default:
                 if (target == null) {
-                    return done(Outcome.NO_MATCH);
+                    return done(CheckHostResult.NO_MATCH);
                 }
                 // §5.7: always an A query, whatever the client's address family
                 return lookup(target, RecordType.A).thenApply(answer -> {
                     if (answer.isTempfail()) {
-                        return Outcome.temperror("DNS failure looking up A of " + target + ": " + answer.problem());
+                        return CheckHostResult.temperror("DNS failure looking up A of " + target + ": " + answer.problem());
                     }
-                    return answer.isEmpty() ? voidLookup(target) : Outcome.MATCH;
+                    return answer.isEmpty() ? voidLookup(target) : CheckHostResult.MATCH;
                 });
         }
     }
 
-    private Outcome voidLookup(String name) {
+    private CheckHostResult voidLookup(String name) {
         if (++voidLookups > settings.maxVoidLookups()) {
-            return Outcome.permerror("more than " + settings.maxVoidLookups() + " void lookups (RFC 7208 §4.6.4), last at "
+            return CheckHostResult.permerror("more than " + settings.maxVoidLookups() + " void lookups (RFC 7208 §4.6.4), last at "
                     + name);
         }
-        return Outcome.NO_MATCH;
+        return CheckHostResult.NO_MATCH;
     }
 
     /** §5.2: pass matches; fail, softfail and neutral do not; none is a permerror. */
-    private CompletionStage<Outcome> include(String target) {
+    private CompletionStage<CheckHostResult> include(String target) {
         if (target == null) {
-            return done(Outcome.permerror("include target is not a valid domain name"));
+            return done(CheckHostResult.permerror("include target is not a valid domain name"));
         }
         return checkHost(target, true).thenApply(o -> {
             switch (o.result) {
                 case PASS:
-                    return Outcome.MATCH;
+                    return CheckHostResult.MATCH;
                 case FAIL:
                 case SOFTFAIL:
                 case NEUTRAL:
-                    return Outcome.NO_MATCH;
+                    return CheckHostResult.NO_MATCH;
                 case NONE:
-                    return Outcome.permerror("include:" + target + " has no SPF record (RFC 7208 §5.2)");
+                    return CheckHostResult.permerror("include:" + target + " has no SPF record (RFC 7208 §5.2)");
                 default:
                     return o;
             }
@@ -279,10 +279,10 @@ final class Evaluation implements MacroSource {
     }
 
     /** §5.4: the MX names' addresses, at most 10 names (§4.6.4), the null MX (RFC 7505) skipped. */
-    private CompletionStage<Outcome> mx(Mechanism m, String target) {
+    private CompletionStage<CheckHostResult> mx(Mechanism m, String target) {
         return lookup(target, RecordType.MX).thenCompose(answer -> {
             if (answer.isTempfail()) {
-                return done(Outcome.temperror("DNS failure looking up MX of " + target + ": " + answer.problem()));
+                return done(CheckHostResult.temperror("DNS failure looking up MX of " + target + ": " + answer.problem()));
             }
             if (answer.isEmpty()) {
                 return done(voidLookup(target));
@@ -294,7 +294,7 @@ final class Evaluation implements MacroSource {
                 }
             }
             if (hosts.size() > settings.maxMxNames()) {
-                return done(Outcome.permerror("mx:" + target + " has more than " + settings.maxMxNames()
+                return done(CheckHostResult.permerror("mx:" + target + " has more than " + settings.maxMxNames()
                         + " MX names (RFC 7208 §4.6.4)"));
             }
             return anyHostMatches(hosts, ipv4 ? m.cidr4 : m.cidr6, true);
@@ -302,10 +302,10 @@ final class Evaluation implements MacroSource {
     }
 
     /** §5.5: validated reverse names equal to or under the target; DNS errors make a name not match. */
-    private CompletionStage<Outcome> ptr(String target) {
+    private CompletionStage<CheckHostResult> ptr(String target) {
         return reverseNames().thenCompose(names -> {
             if (names == null) {
-                return done(Outcome.NO_MATCH);
+                return done(CheckHostResult.NO_MATCH);
             }
             if (names.isEmpty()) {
                 return done(voidLookup("reverse name of " + IpAddresses.readable(ip)));
@@ -318,7 +318,7 @@ final class Evaluation implements MacroSource {
                 }
             }
             if (candidates.isEmpty()) {
-                return done(Outcome.NO_MATCH);
+                return done(CheckHostResult.NO_MATCH);
             }
             return anyHostMatches(candidates, ipv4 ? 32 : 128, false);
         });
@@ -345,11 +345,11 @@ final class Evaluation implements MacroSource {
      * Looks up the hosts' addresses together and answers MATCH as soon as one is in the network.
      * A DNS failure is a temperror when {@code failuresCount}, otherwise the host is skipped.
      */
-    private CompletionStage<Outcome> anyHostMatches(List<String> hosts, int bits, boolean failuresCount) {
+    private CompletionStage<CheckHostResult> anyHostMatches(List<String> hosts, int bits, boolean failuresCount) {
         if (hosts.isEmpty()) {
-            return done(Outcome.NO_MATCH);
+            return done(CheckHostResult.NO_MATCH);
         }
-        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        CompletableFuture<CheckHostResult> result = new CompletableFuture<>();
         AtomicInteger remaining = new AtomicInteger(hosts.size());
         AtomicReference<String> failure = new AtomicReference<>();
         for (String host : hosts) {
@@ -358,14 +358,14 @@ final class Evaluation implements MacroSource {
             }
             lookup(host, addressType).whenComplete((answer, error) -> {
                 if (answer != null && answer.status() == DnsAnswer.Status.RECORDS && anyAddressMatches(answer, bits)) {
-                    result.complete(Outcome.MATCH);
+                    result.complete(CheckHostResult.MATCH);
                 } else if (answer == null || answer.isTempfail()) {
                     failure.compareAndSet(null, "DNS failure looking up " + addressType + " of " + host + ": "
                             + (answer == null ? String.valueOf(error) : answer.problem()));
                 }
                 if (remaining.decrementAndGet() == 0) {
                     String f = failure.get();
-                    result.complete(f != null && failuresCount ? Outcome.temperror(f) : Outcome.NO_MATCH);
+                    result.complete(f != null && failuresCount ? CheckHostResult.temperror(f) : CheckHostResult.NO_MATCH);
                 }
             });
         }

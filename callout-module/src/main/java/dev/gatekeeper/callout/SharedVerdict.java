@@ -10,26 +10,26 @@ import java.util.Optional;
  * reason}, each text URL-encoded. The transcript is not shared. A line this version cannot read is
  * a miss, so nodes of two versions can share one Redis during an upgrade.
  */
-final class SharedOutcome {
+final class SharedVerdict {
 
     private static final String VERSION = "v1";
 
-    private SharedOutcome() {
+    private SharedVerdict() {
     }
 
-    static String encode(CalloutOutcome o) {
+    static String encode(CalloutVerdict o) {
         return String.join(" ", VERSION, o.status().keyword(), Integer.toString(o.replyCode()), enc(o.enhancedCode()),
                 enc(o.replyText()), enc(o.host()), enc(o.reason()));
     }
 
-    static Optional<CalloutOutcome> decode(String line) {
+    static Optional<CalloutVerdict> decode(String line) {
         String[] p = line.split(" ", -1);
         if (p.length != 7 || !p[0].equals(VERSION)) {
             return Optional.empty();
         }
         try {
-            CalloutStatus status = CalloutStatus.fromKeyword(p[1]);
-            return Optional.of(CalloutOutcome.restored(status, Integer.parseInt(p[2]), dec(p[3]), dec(p[4]), dec(p[5]),
+            CalloutResult status = CalloutResult.fromKeyword(p[1]);
+            return Optional.of(CalloutVerdict.restored(status, Integer.parseInt(p[2]), dec(p[3]), dec(p[4]), dec(p[5]),
                     dec(p[6])));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
