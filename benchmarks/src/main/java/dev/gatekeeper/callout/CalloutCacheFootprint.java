@@ -1,6 +1,7 @@
 package dev.gatekeeper.callout;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.gatekeeper.mail.Mailbox;
 import java.lang.management.ManagementFactory;
 
 /**
