@@ -12,11 +12,16 @@ import java.util.List;
  */
 final class BodyCanonicalizer {
 
+    /** Where canonical octets go: a {@link BodyHash}, or a test's recorder. */
+    interface Sink {
+        void update(byte[] b, int off, int len);
+    }
+
     private static final int BUFFER_SIZE = 8192;
     private static final byte[] CRLF = {'\r', '\n'};
 
     private final Canonicalization algorithm;
-    private final List<BodyHash> sinks = new ArrayList<>();
+    private final List<Sink> sinks = new ArrayList<>();
     private final byte[] out = new byte[BUFFER_SIZE];
     private int outLength;
 
@@ -35,7 +40,7 @@ final class BodyCanonicalizer {
         return algorithm;
     }
 
-    void addSink(BodyHash sink) {
+    void addSink(Sink sink) {
         sinks.add(sink);
     }
 
@@ -130,7 +135,7 @@ final class BodyCanonicalizer {
 
     private void flush() {
         if (outLength > 0) {
-            for (BodyHash sink : sinks) {
+            for (Sink sink : sinks) {
                 sink.update(out, 0, outLength);
             }
             outLength = 0;

@@ -8,7 +8,7 @@ import java.util.Objects;
  * The hash of a canonical body, up to an l= count when there is one. One per distinct
  * (canonicalisation, l=, hash algorithm) in a message, however many signatures share it.
  */
-final class BodyHash {
+final class BodyHash implements BodyCanonicalizer.Sink {
 
     /** What makes two signatures' body hashes the same computation. */
     static final class Key {
@@ -52,7 +52,8 @@ final class BodyHash {
         this.limit = key.limit;
     }
 
-    void update(byte[] b, int off, int len) {
+    @Override
+    public void update(byte[] b, int off, int len) {
         long room = limit < 0 ? len : Math.max(0, Math.min(len, limit - total));
         if (room > 0) {
             digest.update(b, off, (int) room);
