@@ -1,0 +1,144 @@
+package dev.gatekeeper.dkim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Canonicalises a body as it streams past (RFC 6376 §3.4.3 and §3.4.4) and hands the canonical
+ * octets to every {@link BodyHash} of its algorithm. Memory stays bounded whatever the body: the
+ * only state kept across chunks is a CR awaiting its LF, one pending space, and a count of empty
+ * lines that may turn out to be the body's end (both algorithms drop trailing empty lines, so they
+ * cannot be emitted until content follows them).
+ */
+final class BodyCanonicalizer {
+
+    /** Where canonical octets go: a {@link BodyHash}, or a test's recorder. */
+    interface Sink {
+        void update(byte[] b, int off, int len);
+    }
+
+    private static final int BUFFER_SIZE = 8192;
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final Canonicalization algorithm;
+    private final List<Sink> sinks = new ArrayList<>();
+    private final byte[] out = new byte[BUFFER_SIZE];
+    private int outLength;
+
+    private boolean pendingCr;
+    private boolean pendingSpace;
+    private boolean lineHasContent;
+    private long pendingEmptyLines;
+    private boolean emittedAnything;
+    private boolean finished;
+
+    BodyCanonicalizer(Canonicalization algorithm) {
+        this.algorithm = algorithm;
+    }
+
+    Canonicalization algorithm() {
+        return algorithm;
+    }
+
+    void addSink(Sink sink) {
+        sinks.add(sink);
+    }
+
+    void update(byte[] b, int off, int len) {
+        if (finished) {
+            throw new IllegalStateException("body already finished");
+        }
+        int end = off + len;
+        for (int i = off; i < end; i++) {
+            byte c = b[i];
+            if (pendingCr) {
+                pendingCr = false;
+                if (c == '\n') {
+                    endOfLine();
+                    continue;
+                }
+                // A CR not followed by LF is an ordinary octet of the line.
+                content((byte) '\r');
+            }
+            if (c == '\r') {
+                pendingCr = true;
+            } else if (c == '\n') {
+                // A bare LF ends a line: the message came with Unix line ends and the signer
+                // saw CRLF (RFC 5321 §2.3.8 forbids bare LF on the wire).
+                endOfLine();
+            } else if (algorithm == Canonicalization.RELAXED && (c == ' ' || c == '\t')) {
+                pendingSpace = true;
+            } else {
+                content(c);
+            }
+        }
+    }
+
+    /** Ends the body: flushes what is owed and applies the empty-body rules. */
+    void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (pendingCr) {
+            pendingCr = false;
+            content((byte) '\r');
+        }
+        if (lineHasContent) {
+            // §3.4.3 and §3.4.4: a last line without CRLF gets one.
+            emit(CRLF);
+        } else if (algorithm == Canonicalization.SIMPLE && !emittedAnything) {
+            // §3.4.3: an empty body (or only empty lines) is canonicalised as one CRLF;
+            // relaxed leaves it empty (§3.4.4, as corrected by erratum 1384).
+            emit(CRLF);
+        }
+        flush();
+    }
+
+    private void content(byte c) {
+        while (pendingEmptyLines > 0) {
+            emit(CRLF);
+            pendingEmptyLines--;
+        }
+        if (pendingSpace) {
+            // §3.4.4: a run of WSP inside a line becomes one SP; at the end of a line it goes.
+            emit((byte) ' ');
+            pendingSpace = false;
+        }
+        emit(c);
+        lineHasContent = true;
+    }
+
+    private void endOfLine() {
+        pendingSpace = false;
+        if (lineHasContent) {
+            emit(CRLF);
+            lineHasContent = false;
+        } else {
+            pendingEmptyLines++;
+        }
+    }
+
+    private void emit(byte c) {
+        if (outLength == out.length) {
+            flush();
+        }
+        out[outLength++] = c;
+        emittedAnything = true;
+    }
+
+    private void emit(byte[] bytes) {
+        for (byte c : bytes) {
+            emit(c);
+        }
+    }
+
+    private void flush() {
+        if (outLength > 0) {
+            for (Sink sink : sinks) {
+                sink.update(out, 0, outLength);
+            }
+            outLength = 0;
+        }
+    }
+}

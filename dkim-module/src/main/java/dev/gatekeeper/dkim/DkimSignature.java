@@ -1,0 +1,210 @@
+package dev.gatekeeper.dkim;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A parsed DKIM-Signature field (RFC 6376 §3.5), checked as §6.1.1 asks before any key is looked
+ * up. Immutable.
+ */
+final class DkimSignature {
+
+    /** RFC 6376 §3.5: l= is 1*76DIGIT; more than 18 digits cannot fit a long and exceeds any body. */
+    static final int MAX_LONG_DIGITS = 18;
+    /** RFC 6376 §3.5: t= and x= are 1*12DIGIT. */
+    static final int MAX_TIME_DIGITS = 12;
+    /** RFC 1035 §2.3.4: a name is at most 255 octets on the wire, 253 as text. */
+    static final int MAX_DOMAIN_LENGTH = 253;
+
+    final TagList tags;
+    final SigningAlgorithm algorithm;
+    /** a= as written, for reports. */
+    final String algorithmText;
+    /** b= with its whitespace removed. */
+    final String signatureBase64;
+    final byte[] signature;
+    final byte[] bodyHash;
+    final Canonicalization headerCanonicalization;
+    final Canonicalization bodyCanonicalization;
+    final String domain;
+    final String selector;
+    /** i= as written, or "@" + d= when absent (§3.5). */
+    final String identity;
+    final boolean identityGiven;
+    /** l=, or -1 when the whole body is signed. */
+    final long bodyLength;
+    /** h= names in order, lower case. */
+    final List<String> signedHeaders;
+    /** t= in seconds since the epoch, or -1. */
+    final long timestamp;
+    /** x= in seconds since the epoch, or -1. */
+    final long expiration;
+
+    private DkimSignature(TagList tags) throws DkimSyntaxException {
+        this.tags = tags;
+        for (String required : new String[] {"v", "a", "b", "bh", "d", "h", "s"}) {
+            if (!tags.has(required)) {
+                throw new DkimSyntaxException("missing required tag " + required + "=");
+            }
+        }
+        if (!"1".equals(tags.get("v"))) {
+            throw new DkimSyntaxException("v= is not 1");
+        }
+        algorithmText = tags.get("a");
+        algorithm = SigningAlgorithm.fromKeyword(algorithmText);
+        signatureBase64 = TagList.withoutFws(tags.get("b"));
+        signature = base64("b", signatureBase64);
+        bodyHash = base64("bh", TagList.withoutFws(tags.get("bh")));
+        String c = tags.has("c") ? tags.get("c") : "simple/simple";
+        int slash = c.indexOf('/');
+        headerCanonicalization = Canonicalization.fromKeyword(
+                (slash < 0 ? c : c.substring(0, slash)).toLowerCase(Locale.ROOT));
+        // §3.5: "If only one algorithm is named, that algorithm is used for the header and
+        // "simple" is used for the body."
+        bodyCanonicalization = slash < 0 ? Canonicalization.SIMPLE
+                : Canonicalization.fromKeyword(c.substring(slash + 1).toLowerCase(Locale.ROOT));
+        domain = checkDomain("d", tags.get("d"));
+        selector = checkDomain("s", tags.get("s"));
+        identityGiven = tags.has("i");
+        identity = identityGiven ? tags.get("i") : "@" + domain;
+        if (identityGiven) {
+            checkIdentity();
+        }
+        signedHeaders = headerList(tags.get("h"));
+        bodyLength = tags.has("l") ? number("l", tags.get("l"), 76) : -1;
+        timestamp = tags.has("t") ? number("t", tags.get("t"), MAX_TIME_DIGITS) : -1;
+        expiration = tags.has("x") ? number("x", tags.get("x"), MAX_TIME_DIGITS) : -1;
+        // §3.5 x=: "the value of the "x=" tag MUST be greater than the value of the "t=" tag".
+        if (timestamp >= 0 && expiration >= 0 && expiration < timestamp) {
+            throw new DkimSyntaxException("x= is before t=");
+        }
+        if (tags.has("q")) {
+            checkQueryMethods(tags.get("q"));
+        }
+    }
+
+    /**
+     * Parses and checks the value of a DKIM-Signature field. An unknown a= does not throw: the
+     * caller reports it as an unsupported algorithm, with d= and s= known.
+     *
+     * @throws DkimSyntaxException when the field is not a valid signature (a permerror)
+     */
+    static DkimSignature parse(String value) throws DkimSyntaxException {
+        return new DkimSignature(TagList.parse(value));
+    }
+
+    /** The name the key record lives at (§3.6.2.1). */
+    String keyName() {
+        return selector + "._domainkey." + domain;
+    }
+
+    /** The domain part of i=, lower case. */
+    String identityDomain() {
+        int at = identity.lastIndexOf('@');
+        return identity.substring(at + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private void checkIdentity() throws DkimSyntaxException {
+        int at = identity.lastIndexOf('@');
+        if (at < 0) {
+            throw new DkimSyntaxException("i= has no '@'");
+        }
+        // §3.5 i=: "The domain part of the address MUST be the same as, or a subdomain of,
+        // the value of the "d=" tag."
+        String id = identityDomain();
+        String d = domain.toLowerCase(Locale.ROOT);
+        if (!id.equals(d) && !id.endsWith("." + d)) {
+            throw new DkimSyntaxException("i= domain is not within d=");
+        }
+    }
+
+    private static byte[] base64(String tag, String text) throws DkimSyntaxException {
+        if (text.isEmpty()) {
+            throw new DkimSyntaxException(tag + "= is empty");
+        }
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new DkimSyntaxException(tag + "= is not valid base64");
+        }
+    }
+
+    /**
+     * d= and s= become a DNS name; anything but letters, digits, hyphens, underscores and dots
+     * (or an empty label) could only make a malformed query.
+     */
+    private static String checkDomain(String tag, String value) throws DkimSyntaxException {
+        if (value.isEmpty() || value.length() > MAX_DOMAIN_LENGTH) {
+            throw new DkimSyntaxException(tag + "= is empty or too long");
+        }
+        String v = value.endsWith(".") && tag.equals("d") ? value.substring(0, value.length() - 1) : value;
+        for (String label : v.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63) {
+                throw new DkimSyntaxException(tag + "= has an empty or too long label");
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char ch = label.charAt(i);
+                boolean ok = ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_';
+                if (!ok) {
+                    throw new DkimSyntaxException(tag + "= is not a domain name");
+                }
+            }
+        }
+        return v;
+    }
+
+    /** h= is a colon-separated list of field names (§3.5), which must include From (§5.4). */
+    private static List<String> headerList(String value) throws DkimSyntaxException {
+        List<String> names = new ArrayList<>();
+        boolean from = false;
+        for (String part : value.split(":", -1)) {
+            String name = TagList.trimFws(part);
+            if (name.isEmpty()) {
+                throw new DkimSyntaxException("h= has an empty field name");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char ch = name.charAt(i);
+                if (ch <= 0x20 || ch >= 0x7f) {
+                    throw new DkimSyntaxException("h= has an invalid field name");
+                }
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            from |= lower.equals("from");
+            names.add(lower);
+        }
+        if (!from) {
+            // §6.1.1: "If the "h=" tag does not include the From header field, the Verifier
+            // MUST ignore the DKIM-Signature header field and return PERMFAIL".
+            throw new DkimSyntaxException("h= does not include From");
+        }
+        return List.copyOf(names);
+    }
+
+    private static long number(String tag, String value, int maxDigits) throws DkimSyntaxException {
+        if (value.isEmpty() || value.length() > maxDigits) {
+            throw new DkimSyntaxException(tag + "= is not a number of at most " + maxDigits + " digits");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                throw new DkimSyntaxException(tag + "= is not a number");
+            }
+        }
+        return value.length() > MAX_LONG_DIGITS ? Long.MAX_VALUE : Long.parseLong(value);
+    }
+
+    /** q= is a colon-separated list; dns/txt is the only method defined (§3.5). */
+    private static void checkQueryMethods(String value) throws DkimSyntaxException {
+        for (String part : value.split(":", -1)) {
+            String method = TagList.trimFws(part);
+            int slash = method.indexOf('/');
+            String type = slash < 0 ? method : method.substring(0, slash);
+            String option = slash < 0 ? "txt" : method.substring(slash + 1);
+            if (type.equalsIgnoreCase("dns") && option.equalsIgnoreCase("txt")) {
+                return;
+            }
+        }
+        throw new DkimSyntaxException("q= offers no dns/txt");
+    }
+}

@@ -1,0 +1,53 @@
+package dev.gatekeeper.dkim;
+
+import dev.gatekeeper.dns.DnsResolver;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Verifies the DKIM signatures of messages (RFC 6376, with RFC 8301's algorithm and key-size
+ * rules and RFC 8463's Ed25519). Thread-safe and reusable; each message gets its own
+ * {@link DkimVerification} from {@link #begin()}, fed as the message arrives:
+ *
+ * <pre>{@code
+ * DkimVerification v = verifier.begin();
+ * v.headers(headerBlock, 0, headerBlock.length);    // starts the key lookups
+ * v.body(chunk, 0, n); ...                            // hashed as it streams, never kept
+ * v.finish().thenAccept(results -> ...);              // one DkimResult per DKIM-Signature field
+ * }</pre>
+ */
+public final class DkimVerifier {
+
+    private final DnsResolver resolver;
+    private final DkimSettings settings;
+
+    public DkimVerifier(DnsResolver resolver, DkimSettings settings) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public DkimVerifier(DnsResolver resolver) {
+        this(resolver, DkimSettings.defaults());
+    }
+
+    public DkimSettings settings() {
+        return settings;
+    }
+
+    /** Starts the verification of one message. */
+    public DkimVerification begin() {
+        return new DkimVerification(resolver, settings);
+    }
+
+    /**
+     * Verifies a whole message held in memory (octets as received, CRLF or LF line ends): for the
+     * command line and tests; a server streams through {@link #begin()} instead.
+     */
+    public CompletionStage<List<DkimResult>> verify(byte[] message) {
+        int bodyStart = HeaderSection.bodyOffset(message, 0, message.length);
+        return begin().headers(message, 0, bodyStart)
+                .body(message, bodyStart, message.length - bodyStart)
+                .finish();
+    }
+}
