@@ -229,7 +229,8 @@ public final class DmarcRecord {
     /** One report URI ({@code dmarc-uri}): an absolute URI with an optional {@code !size}. */
     static boolean isReportUri(String value) {
         String uri = SIZE_LIMIT.matcher(value).replaceFirst("");
-        if (uri.isEmpty()) {
+        // RFC 7489 §6.2: a "!" or "," of the URI itself must be percent-encoded.
+        if (uri.isEmpty() || uri.indexOf('!') >= 0 || uri.indexOf(',') >= 0) {
             return false;
         }
         try {
