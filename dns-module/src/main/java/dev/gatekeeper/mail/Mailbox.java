@@ -104,7 +104,7 @@ public final class Mailbox {
         if (p.isEmpty()) {
             return NULL;
         }
-        if (p.length() + 2 > MAX_PATH) {
+        if (octets(p) + 2 > MAX_PATH) {
             throw new MailSyntaxException("path longer than " + MAX_PATH + " octets");
         }
         EnumSet<Routing> routing = EnumSet.noneOf(Routing.class);
@@ -139,7 +139,7 @@ public final class Mailbox {
                 routing.add(Routing.BANG_PATH);
             }
         }
-        if (written.getBytes(StandardCharsets.UTF_8).length > MAX_LOCAL_PART) {
+        if (octets(written) > MAX_LOCAL_PART) {
             throw new MailSyntaxException("local part longer than " + MAX_LOCAL_PART + " octets");
         }
         if (rest.isEmpty()) {
@@ -165,10 +165,18 @@ public final class Mailbox {
                     Collections.unmodifiableSet(routing), original);
         }
         DomainName name = DomainName.parse(d);
+        // A U-label domain grows when it becomes A-labels; the path must still fit as sent on.
+        if (octets(written) + 1 + name.ascii().length() + 2 > MAX_PATH) {
+            throw new MailSyntaxException("path longer than " + MAX_PATH + " octets with the domain in A-labels");
+        }
         if (name.hadTrailingDot()) {
             routing.add(Routing.TRAILING_DOT);
         }
         return new Mailbox(local, written, quoted, name.ascii(), name, null, Collections.unmodifiableSet(routing), original);
+    }
+
+    private static int octets(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** {@code @a,@b:rest} gives {@code rest}, each hop checked as a domain. */

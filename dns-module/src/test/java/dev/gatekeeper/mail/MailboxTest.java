@@ -155,6 +155,17 @@ class MailboxTest {
     }
 
     @Test
+    void limitsHoldForTheAddressAsSentOn() {
+        // 24 U-labels of "\u00e9\u00e9" are 119 octets written but 215 as "xn--9caa" A-labels:
+        // with a 64-octet local part the A-label path would pass 256 octets (a fuzzer's find).
+        String unicode = String.join(".", java.util.Collections.nCopies(24, "\u00e9\u00e9"));
+        assertThatThrownBy(() -> Mailbox.parse("a".repeat(64) + "@" + unicode))
+                .hasMessageContaining("256 octets with the domain in A-labels");
+        // Octets, not characters: 60 two-octet letters are a 120-octet local part.
+        assertThatThrownBy(() -> Mailbox.parse("\u00e9".repeat(60) + "@example.org")).hasMessageContaining("64 octets");
+    }
+
+    @Test
     void literalIsParsedWithoutDns() {
         assertThat(Mailbox.parse("a@[127.0.0.2]").literal()).isPresent();
         assertThat(Mailbox.parse("a@[127.0.0.2]").domainName()).isEmpty();
