@@ -1,5 +1,7 @@
 package dev.gatekeeper.dkim;
 
+import dev.gatekeeper.mail.DomainName;
+import dev.gatekeeper.mail.MailSyntaxException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -15,8 +17,6 @@ final class DkimSignature {
     static final int MAX_LONG_DIGITS = 18;
     /** RFC 6376 §3.5: t= and x= are 1*12DIGIT. */
     static final int MAX_TIME_DIGITS = 12;
-    /** RFC 1035 §2.3.4: a name is at most 255 octets on the wire, 253 as text. */
-    static final int MAX_DOMAIN_LENGTH = 253;
 
     final TagList tags;
     final SigningAlgorithm algorithm;
@@ -132,27 +132,21 @@ final class DkimSignature {
     }
 
     /**
-     * d= and s= become a DNS name; anything but letters, digits, hyphens, underscores and dots
-     * (or an empty label) could only make a malformed query.
+     * d= and s= become a DNS name (read as {@link DomainName} reads owner names: underscores
+     * allowed, U-labels converted, lower case); anything else could only make a malformed query.
+     * A trailing dot is tolerated on d= alone, where it names the same domain.
      */
     private static String checkDomain(String tag, String value) throws DkimSyntaxException {
-        if (value.isEmpty() || value.length() > MAX_DOMAIN_LENGTH) {
-            throw new DkimSyntaxException(tag + "= is empty or too long");
+        DomainName name;
+        try {
+            name = DomainName.parseOwnerName(value);
+        } catch (MailSyntaxException e) {
+            throw new DkimSyntaxException(tag + "= is not a domain name: " + e.getMessage());
         }
-        String v = value.endsWith(".") && tag.equals("d") ? value.substring(0, value.length() - 1) : value;
-        for (String label : v.split("\\.", -1)) {
-            if (label.isEmpty() || label.length() > 63) {
-                throw new DkimSyntaxException(tag + "= has an empty or too long label");
-            }
-            for (int i = 0; i < label.length(); i++) {
-                char ch = label.charAt(i);
-                boolean ok = ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_';
-                if (!ok) {
-                    throw new DkimSyntaxException(tag + "= is not a domain name");
-                }
-            }
+        if (name.hadTrailingDot() && !tag.equals("d")) {
+            throw new DkimSyntaxException(tag + "= ends with a dot");
         }
-        return v;
+        return name.ascii();
     }
 
     /** h= is a colon-separated list of field names (§3.5), which must include From (§5.4). */

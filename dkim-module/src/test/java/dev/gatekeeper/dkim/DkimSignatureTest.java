@@ -58,8 +58,8 @@ class DkimSignatureTest {
         "v=1; a=rsa-sha256; d=example.org; s=sel; h=From; bh=AAAA; b=AAAA; l=-1         | l= is not a number",
         "v=1; a=rsa-sha256; d=example.org; s=sel; h=From; bh=AAAA; b=AAAA; c=fancy      | unknown canonicalization 'fancy'",
         "v=1; a=rsa-sha256; d=example.org; s=sel; h=From; bh=AAAA; b=AAAA; q=http       | q= offers no dns/txt",
-        "v=1; a=rsa-sha256; d=exa mple.org; s=sel; h=From; bh=AAAA; b=AAAA              | d= is not a domain name",
-        "v=1; a=rsa-sha256; d=example..org; s=sel; h=From; bh=AAAA; b=AAAA              | d= has an empty or too long label",
+        "v=1; a=rsa-sha256; d=exa mple.org; s=sel; h=From; bh=AAAA; b=AAAA              | d= is not a domain name: character ' ' not allowed in domain label",
+        "v=1; a=rsa-sha256; d=example..org; s=sel; h=From; bh=AAAA; b=AAAA              | d= is not a domain name: empty label in domain",
         "v=1; a=rsa-sha256; d=example.org; d=example.org; s=sel; h=From; bh=AAAA; b=AAAA | duplicate tag d=",
     })
     void invalidSignaturesAreSyntaxErrors(String value, String message) {
