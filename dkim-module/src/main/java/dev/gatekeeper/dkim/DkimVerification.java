@@ -69,6 +69,22 @@ public final class DkimVerification {
         return this;
     }
 
+    /**
+     * The values of the header fields named {@code name} (any case), top to bottom, as
+     * {@link #headers} read them: folding kept, without the final CRLF. For the callers that read
+     * other fields of the same header section (DMARC's From), so it is parsed once.
+     */
+    public List<String> fieldValues(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        List<String> values = new ArrayList<>();
+        for (HeaderField f : fields) {
+            if (f.is(lower)) {
+                values.add(f.value());
+            }
+        }
+        return values;
+    }
+
     /** Takes the next chunk of the body, as received. */
     public DkimVerification body(byte[] b, int off, int len) {
         if (state != State.BODY) {

@@ -1,6 +1,9 @@
 package dev.gatekeeper.dkim;
 
 import dev.gatekeeper.dns.DnsResolver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +21,14 @@ import java.util.concurrent.CompletionStage;
  * }</pre>
  */
 public final class DkimVerifier {
+
+    /**
+     * The most of a header section {@link #read} holds (the body is never held). RFC 5322 sets
+     * no limit; a megabyte is a thousand full 998-octet lines, far beyond any real mail.
+     */
+    public static final int MAX_HEADER_SECTION = 1 << 20;
+    private static final int FIRST_READ = 16 * 1024;
+    private static final int BODY_CHUNK = 64 * 1024;
 
     private final DnsResolver resolver;
     private final DkimSettings settings;
@@ -38,6 +49,59 @@ public final class DkimVerifier {
     /** Starts the verification of one message. */
     public DkimVerification begin() {
         return new DkimVerification(resolver, settings);
+    }
+
+    /**
+     * Reads a message from a stream once, as received: the header section is held (at most
+     * {@link #MAX_HEADER_SECTION} octets) and the key lookups start, the body is hashed as it
+     * passes. The caller then asks {@link DkimVerification#fieldValues} and
+     * {@link DkimVerification#finish()}.
+     *
+     * @throws IOException when the stream fails or the header section is longer than the limit
+     */
+    public DkimVerification read(InputStream message) throws IOException {
+        byte[] head = new byte[FIRST_READ];
+        int len = 0;
+        // Each read is scanned from the start of the line it continues, so a trickle of small
+        // reads costs no rescans of the lines already seen.
+        int scanFrom = 0;
+        int bodyStart;
+        while (true) {
+            if (len == head.length) {
+                if (len >= MAX_HEADER_SECTION) {
+                    throw new IOException("header section longer than " + MAX_HEADER_SECTION + " octets");
+                }
+                head = Arrays.copyOf(head, Math.min(len * 2, MAX_HEADER_SECTION));
+            }
+            int n = message.read(head, len, head.length - len);
+            if (n < 0) {
+                // The stream ended: with an empty line, an empty body; without one, no body.
+                bodyStart = HeaderSection.bodyOffset(head, scanFrom, len - scanFrom);
+                break;
+            }
+            len += n;
+            int found = HeaderSection.bodyOffset(head, scanFrom, len - scanFrom);
+            if (found < len) {
+                bodyStart = found;
+                break;
+            }
+            scanFrom = lastLineStart(head, len);
+        }
+        DkimVerification v = begin().headers(head, 0, bodyStart).body(head, bodyStart, len - bodyStart);
+        byte[] chunk = new byte[BODY_CHUNK];
+        for (int n; (n = message.read(chunk)) >= 0; ) {
+            v.body(chunk, 0, n);
+        }
+        return v;
+    }
+
+    /** Where the line holding the last octet starts (an empty line that ends the block included). */
+    private static int lastLineStart(byte[] b, int len) {
+        int i = len - 2;
+        while (i >= 0 && b[i] != '\n') {
+            i--;
+        }
+        return i + 1;
     }
 
     /**

@@ -1,0 +1,86 @@
+package dev.gatekeeper.dmarc;
+
+import dev.gatekeeper.dns.DnsResolver;
+import dev.gatekeeper.dns.Setting;
+import dev.gatekeeper.dns.SettingKeys;
+import dev.gatekeeper.dns.SettingMap;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The DMARC evaluator's settings, immutable: its {@link #KEYS} with their defaults, parsed from
+ * {@code key=value} pairs, which refuses an unknown key or a bad value at once.
+ */
+public final class DmarcSettings {
+
+    /**
+     * A Public Suffix List file the administrator keeps newer than the one shipped (the format of
+     * publicsuffix.org's {@code public_suffix_list.dat}); read once at start-up.
+     */
+    public static final Setting<String> PUBLIC_SUFFIX_LIST = Setting.text("publicSuffixList", null)
+            .absentMeans("the list shipped in the jar (README-dmarc.md)");
+    /** Whether {@code np=} (RFC 9091) is honoured for author domains that do not exist. */
+    public static final Setting<Boolean> NONEXISTENT_POLICY = Setting.bool("nonexistentPolicy", "true");
+
+    /** Every key {@link #parse(Map)} knows. */
+    public static final SettingKeys KEYS = SettingKeys.of(PUBLIC_SUFFIX_LIST, NONEXISTENT_POLICY);
+
+    private final SettingMap values;
+
+    private DmarcSettings(SettingMap values) {
+        this.values = values;
+    }
+
+    public static DmarcSettings defaults() {
+        return new DmarcSettings(KEYS.defaults());
+    }
+
+    /**
+     * Parses {@code key=value} pairs, keys from {@link #KEYS}.
+     *
+     * @throws IllegalArgumentException for an unknown key or a bad value, naming both
+     */
+    public static DmarcSettings parse(Map<String, String> properties) {
+        return new DmarcSettings(KEYS.read(properties));
+    }
+
+    /** The administrator's list, if one is configured. */
+    public Optional<Path> publicSuffixList() {
+        return Optional.ofNullable(values.get(PUBLIC_SUFFIX_LIST)).map(Path::of);
+    }
+
+    public boolean nonexistentPolicy() {
+        return values.get(NONEXISTENT_POLICY);
+    }
+
+    /**
+     * An evaluator with these settings.
+     *
+     * @throws IOException when the configured list cannot be read (at start-up, not at the first mail)
+     */
+    public DmarcEvaluator evaluator(DnsResolver resolver) throws IOException {
+        DmarcEvaluator.Builder b = DmarcEvaluator.builder(resolver).nonexistentPolicy(nonexistentPolicy());
+        Optional<Path> list = publicSuffixList();
+        if (list.isPresent()) {
+            b.publicSuffixList(list.get());
+        }
+        return b.build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DmarcSettings && values.equals(((DmarcSettings) o).values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "DmarcSettings{" + values + '}';
+    }
+}

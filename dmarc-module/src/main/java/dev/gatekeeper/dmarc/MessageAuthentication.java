@@ -1,0 +1,70 @@
+package dev.gatekeeper.dmarc;
+
+import dev.gatekeeper.dkim.DkimResult;
+import dev.gatekeeper.dkim.DkimStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the message itself proves about its author: one {@link DkimResult} per DKIM-Signature
+ * field, top to bottom, and the {@link DmarcResult} they and SPF give. Immutable.
+ */
+public final class MessageAuthentication {
+
+    private final List<DkimResult> dkim;
+    private final DmarcResult dmarc;
+
+    private MessageAuthentication(List<DkimResult> dkim, DmarcResult dmarc) {
+        this.dkim = List.copyOf(dkim);
+        this.dmarc = Objects.requireNonNull(dmarc, "dmarc");
+    }
+
+    public static MessageAuthentication of(List<DkimResult> dkim, DmarcResult dmarc) {
+        return new MessageAuthentication(dkim, dmarc);
+    }
+
+    /** No message was checked (verification off, or a build without it): no signatures, DMARC none. */
+    public static MessageAuthentication notChecked(String reason) {
+        return new MessageAuthentication(List.of(), DmarcResult.none("", reason));
+    }
+
+    /** The message could not be read to the end: nothing verified, every outcome temporary. */
+    public static MessageAuthentication unreadable(String reason) {
+        return new MessageAuthentication(List.of(), DmarcResult.temperror("", reason));
+    }
+
+    public List<DkimResult> dkim() {
+        return dkim;
+    }
+
+    public DmarcResult dmarc() {
+        return dmarc;
+    }
+
+    /** Whether some signature has one of {@code statuses}. */
+    public boolean anyDkim(DkimStatus status) {
+        return dkim.stream().anyMatch(r -> r.status() == status);
+    }
+
+    /**
+     * The resinfos of the Authentication-Results field (RFC 8601 §2.2): every signature's
+     * {@code dkim=}, or {@code dkim=none} for an unsigned message (§2.7.1), then {@code dmarc=}.
+     */
+    public List<String> resinfos() {
+        List<String> out = new ArrayList<>(dkim.size() + 1);
+        if (dkim.isEmpty()) {
+            out.add("dkim=none");
+        }
+        for (DkimResult r : dkim) {
+            out.add(r.resinfo());
+        }
+        out.add(dmarc.authenticationResults());
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return String.join("; ", resinfos());
+    }
+}
