@@ -24,6 +24,8 @@ final class Datum {
     static final Datum SENDER = new Datum("the sender", Stage.MAIL, Stage.DATA);
     /** One RCPT's address: the end of DATA has several and decides none of them. */
     static final Datum RECIPIENT = new Datum("the recipient", Stage.RCPT, Stage.RCPT);
+    /** The message itself (its header fields, signatures, From): known once DATA has ended. */
+    static final Datum MESSAGE = new Datum("the message", Stage.DATA, Stage.DATA);
     static final Datum RECIPIENT_COUNT = new Datum("the recipient count", Stage.RCPT, Stage.DATA);
 
     private final String what;

@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.mail.Mailbox;
 import java.net.InetAddress;
@@ -57,4 +58,7 @@ public interface PolicyContext {
 
     /** Callout of an address; asked at most once per transaction and address. */
     CompletionStage<CalloutAnswer> callout(Mailbox address);
+
+    /** DKIM and DMARC of the message, at the end of DATA; asked at most once per message. */
+    CompletionStage<MessageAuthentication> message();
 }

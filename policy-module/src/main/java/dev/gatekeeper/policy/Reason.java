@@ -37,6 +37,15 @@ public enum Reason {
     SPF_TEMPERROR("451 4.7.24 SPF check temporarily failed, try again later"),
     /** 550 5.7.24 (RFC 7372 §3.2, RFC 7208 §8.7). */
     SPF_PERMERROR("550 5.7.24 SPF record of the sender's domain is invalid"),
+    /**
+     * 550 5.7.26 (RFC 7372 §3.3 "multiple authentication checks failed": neither SPF nor DKIM
+     * gave an aligned pass), as large receivers answer a DMARC p=reject (RFC 7489 §6.6.4).
+     */
+    DMARC_REJECT("550 5.7.26 Unauthenticated mail from ${dmarc_domain} is refused by its domain's DMARC policy"),
+    /** 451 4.7.26: the DMARC policy could not be read for now (RFC 7489 §6.6.3: temporary DNS failure). */
+    DMARC_TEMPERROR("451 4.7.26 DMARC policy of ${dmarc_domain} temporarily unavailable, try again later"),
+    /** 550 5.7.20 (RFC 7372 §3.1: no passing DKIM signature found), for mail that must be signed. */
+    DKIM_REQUIRED("550 5.7.20 No passing DKIM signature found"),
     /** 501 5.5.2, as Postfix's {@code reject_invalid_helo_hostname}. */
     HELO_SYNTAX("501 5.5.2 <${helo}>: Helo command rejected: Invalid name"),
     /** 550 5.7.1: a HELO name refused by policy (one claiming to be us, an IP literal, ...). */

@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.mail.Mailbox;
 import java.net.InetAddress;
@@ -137,6 +138,11 @@ final class StageContext implements PolicyContext {
         return transaction.callout(address, () -> session.engine.checks().callout(clientAddress(), address));
     }
 
+    @Override
+    public CompletionStage<MessageAuthentication> message() {
+        return transaction.message(() -> session.engine.checks().message());
+    }
+
     /** The values reply templates show, as far as they are known now. */
     ReplyValues replyValues() {
         HeloIdentity helo = session.heloIdentity();
@@ -159,6 +165,10 @@ final class StageContext implements PolicyContext {
             v = spf(v, mailFrom, identity);
         } else if (heloSpf != null) {
             v = spf(v, heloSpf, helo.name);
+        }
+        MessageAuthentication message = transaction.knownMessage();
+        if (message != null) {
+            v = v.with("dmarc_domain", message.dmarc().authorDomain()).with("dmarc_result", message.dmarc().outcome().keyword());
         }
         return v;
     }

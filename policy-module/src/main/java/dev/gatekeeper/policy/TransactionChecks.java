@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.spf.SpfResult;
@@ -23,6 +24,14 @@ public interface TransactionChecks {
 
     /** A callout verification of one address, asked on behalf of {@code client} (probe limits are per client). */
     CompletionStage<CalloutAnswer> callout(InetAddress client, Mailbox address);
+
+    /**
+     * DKIM and DMARC of the message just received, at the end of DATA: the adapter reads the
+     * octets as received. By default nothing is checked (no signatures, DMARC none).
+     */
+    default CompletionStage<MessageAuthentication> message() {
+        return CompletableFuture.completedFuture(MessageAuthentication.notChecked("not evaluated in this build"));
+    }
 
     /** Checks that answer SPF {@code none} and callout {@code skipped}: for builds without those engines, and tests. */
     static TransactionChecks none() {

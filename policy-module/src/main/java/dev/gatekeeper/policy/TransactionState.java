@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.mail.Mailbox;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,6 +33,8 @@ final class TransactionState {
     private final Set<String> tags = ConcurrentHashMap.newKeySet();
     private final Map<String, CompletableFuture<CalloutAnswer>> callouts = new HashMap<>();
     private CompletableFuture<SpfAnswer> mailFromSpf;
+    private CompletableFuture<MessageAuthentication> message;
+    private volatile MessageAuthentication knownMessage;
     private volatile SpfAnswer knownMailFromSpf;
 
     /** The transaction not begun yet. */
@@ -81,6 +84,23 @@ final class TransactionState {
             });
         }
         return mailFromSpf;
+    }
+
+    /** DKIM and DMARC of the message, asked the first time a rule needs them. */
+    synchronized CompletionStage<MessageAuthentication> message(Supplier<CompletionStage<MessageAuthentication>> ask) {
+        if (message == null) {
+            // Recorded before any rule sees the answer, so that the reply shows ${dmarc_domain}.
+            message = ask.get().toCompletableFuture().thenApply(m -> {
+                knownMessage = m;
+                return m;
+            });
+        }
+        return message;
+    }
+
+    /** The message's DKIM and DMARC answer, once there is one; null before. */
+    MessageAuthentication knownMessage() {
+        return knownMessage;
     }
 
     /** The MAIL FROM SPF answer, once there is one; null before. */

@@ -27,6 +27,8 @@ final class Vocabulary {
             RecipientCountCondition.TYPE,
             SpfCondition.TYPE,
             CalloutCondition.TYPE,
+            DkimCondition.TYPE,
+            DmarcCondition.TYPE,
             RateCondition.TYPE,
             CombinedCondition.ALL_OF,
             CombinedCondition.ANY_OF,

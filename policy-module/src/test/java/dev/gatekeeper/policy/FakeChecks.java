@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.spf.SpfResult;
@@ -18,7 +19,9 @@ final class FakeChecks implements TransactionChecks {
     final Map<String, CalloutAnswer> callouts = new HashMap<>();
     /** Callouts answered when the test completes them. */
     final Map<String, CompletableFuture<CalloutAnswer>> calloutsLater = new HashMap<>();
+    MessageAuthentication message = MessageAuthentication.notChecked("not set by the test");
     RuntimeException failure;
+    final AtomicInteger messageAsked = new AtomicInteger();
     final AtomicInteger mailFromAsked = new AtomicInteger();
     final AtomicInteger heloAsked = new AtomicInteger();
     final AtomicInteger calloutAsked = new AtomicInteger();
@@ -51,6 +54,12 @@ final class FakeChecks implements TransactionChecks {
         }
         // Completes later, on another thread, as a real engine would.
         return CompletableFuture.supplyAsync(() -> mailFrom);
+    }
+
+    @Override
+    public CompletionStage<MessageAuthentication> message() {
+        messageAsked.incrementAndGet();
+        return CompletableFuture.supplyAsync(() -> message);
     }
 
     @Override
