@@ -28,9 +28,21 @@ public final class DmarcSettings {
     public static final SettingKeys KEYS = SettingKeys.of(PUBLIC_SUFFIX_LIST, NONEXISTENT_POLICY);
 
     private final SettingMap values;
+    /** Read when the settings are, so that a missing or broken file stops James at start-up. */
+    private final PublicSuffixList suffixes;
 
     private DmarcSettings(SettingMap values) {
         this.values = values;
+        String file = values.get(PUBLIC_SUFFIX_LIST);
+        if (file == null) {
+            this.suffixes = PublicSuffixList.bundled();
+        } else {
+            try {
+                this.suffixes = PublicSuffixList.load(Path.of(file));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException(PUBLIC_SUFFIX_LIST.name() + ": cannot read '" + file + "': " + e.getMessage(), e);
+            }
+        }
     }
 
     public static DmarcSettings defaults() {
@@ -38,9 +50,10 @@ public final class DmarcSettings {
     }
 
     /**
-     * Parses {@code key=value} pairs, keys from {@link #KEYS}.
+     * Parses {@code key=value} pairs, keys from {@link #KEYS}, and reads the list a
+     * {@code publicSuffixList} names.
      *
-     * @throws IllegalArgumentException for an unknown key or a bad value, naming both
+     * @throws IllegalArgumentException for an unknown key, a bad value or an unreadable list, naming it
      */
     public static DmarcSettings parse(Map<String, String> properties) {
         return new DmarcSettings(KEYS.read(properties));
@@ -55,18 +68,9 @@ public final class DmarcSettings {
         return values.get(NONEXISTENT_POLICY);
     }
 
-    /**
-     * An evaluator with these settings.
-     *
-     * @throws IOException when the configured list cannot be read (at start-up, not at the first mail)
-     */
-    public DmarcEvaluator evaluator(DnsResolver resolver) throws IOException {
-        DmarcEvaluator.Builder b = DmarcEvaluator.builder(resolver).nonexistentPolicy(nonexistentPolicy());
-        Optional<Path> list = publicSuffixList();
-        if (list.isPresent()) {
-            b.publicSuffixList(list.get());
-        }
-        return b.build();
+    /** An evaluator with these settings. */
+    public DmarcEvaluator evaluator(DnsResolver resolver) {
+        return DmarcEvaluator.builder(resolver).nonexistentPolicy(nonexistentPolicy()).publicSuffixList(suffixes).build();
     }
 
     @Override

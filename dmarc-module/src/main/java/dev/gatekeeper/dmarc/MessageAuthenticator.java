@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -36,10 +37,20 @@ public final class MessageAuthenticator {
      *     {@link DkimVerifier#MAX_HEADER_SECTION}
      */
     public CompletionStage<MessageAuthentication> authenticate(InputStream octets, SpfEvidence spf) throws IOException {
+        return authenticate(octets, CompletableFuture.completedFuture(spf));
+    }
+
+    /**
+     * As {@link #authenticate(InputStream, SpfEvidence)}, with SPF's answer still on its way (an
+     * SMTP server starts it at MAIL FROM): the signatures are verified meanwhile. {@code spf}
+     * must complete (normally), bounded by its caller.
+     */
+    public CompletionStage<MessageAuthentication> authenticate(InputStream octets, CompletionStage<SpfEvidence> spf) throws IOException {
         DkimVerification verification = dkim.read(octets);
         List<String> from = verification.fieldValues("From");
-        return verification.finish().thenCompose(signatures -> dmarc.evaluate(from, spf, evidence(signatures))
-                .thenApply(result -> MessageAuthentication.of(signatures, result)));
+        return verification.finish().thenCombine(spf, (signatures, evidence) -> dmarc.evaluate(from, evidence, evidence(signatures))
+                .thenApply(result -> MessageAuthentication.of(signatures, result)))
+                .thenCompose(stage -> stage);
     }
 
     /** RFC 7489 §4.2: each signature's d= and whether it verified (a testing key, t=y, still counts). */

@@ -38,6 +38,15 @@ import org.apache.mailet.Mail;
  *     {@code stage:warn} where a rule only warned (warn actions and warn-only mode)</td></tr>
  * <tr><td>{@code dev.gatekeeper.policy.warnings}</td><td>list of the warnings logged for the
  *     transaction</td></tr>
+ * <tr><td>{@code dev.gatekeeper.dkim.results}</td><td>list of one RFC 8601 resinfo per
+ *     DKIM-Signature field, top to bottom, for example
+ *     {@code dkim=pass header.d=example.com header.s=sel header.b=AbCdEfGh}; empty when unsigned</td></tr>
+ * <tr><td>{@code dev.gatekeeper.dmarc.result}</td><td>the DMARC result of the From domain:
+ *     {@code none}, {@code pass}, {@code fail}, {@code temperror}, {@code permerror}</td></tr>
+ * <tr><td>{@code dev.gatekeeper.dmarc.policy}</td><td>what the From domain asks done with this
+ *     message (after {@code pct} sampling): {@code none}, {@code quarantine}, {@code reject}</td></tr>
+ * <tr><td>{@code dev.gatekeeper.dmarc.domain}</td><td>the author domain DMARC evaluated (empty
+ *     when the From field had none)</td></tr>
  * </table>
  */
 public final class GatekeeperAttributes {
@@ -50,6 +59,10 @@ public final class GatekeeperAttributes {
     public static final AttributeName TAGS = AttributeName.of("dev.gatekeeper.tags");
     public static final AttributeName POLICY_VERDICTS = AttributeName.of("dev.gatekeeper.policy.verdicts");
     public static final AttributeName POLICY_WARNINGS = AttributeName.of("dev.gatekeeper.policy.warnings");
+    public static final AttributeName DKIM_RESULTS = AttributeName.of("dev.gatekeeper.dkim.results");
+    public static final AttributeName DMARC_RESULT = AttributeName.of("dev.gatekeeper.dmarc.result");
+    public static final AttributeName DMARC_POLICY = AttributeName.of("dev.gatekeeper.dmarc.policy");
+    public static final AttributeName DMARC_DOMAIN = AttributeName.of("dev.gatekeeper.dmarc.domain");
 
     private GatekeeperAttributes() {
     }

@@ -51,6 +51,22 @@ public final class MessageRewrite {
         return throughApi(mail.getMessage(), top, forged);
     }
 
+    /**
+     * The message's octets as James received them (and as stored since), without a parse of
+     * the header block that {@code writeTo} would make; for any other message, its serialised
+     * form. The caller closes the stream.
+     */
+    public static InputStream receivedOctets(Mail mail) throws MessagingException, IOException {
+        MimeMessage message = mail.getMessage();
+        if (message instanceof MimeMessageWrapper) {
+            return ((MimeMessageWrapper) message).getMessageInputStream();
+        }
+        // Rare (a mail built by a mailet): serialised once into memory.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        message.writeTo(out);
+        return new java.io.ByteArrayInputStream(out.toByteArray());
+    }
+
     static int toSource(MailImpl mail, List<String> top, Optional<ForgedAuthenticationResults> forged)
             throws MessagingException, IOException {
         MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create(mail.getName() + "-gatekeeper");
@@ -64,14 +80,8 @@ public final class MessageRewrite {
                 // Only the header section of the received octets is scanned, and only when asked.
                 ForgedAuthenticationResults.HeaderSectionFilter filter = forged.map(f -> f.filter(out)).orElse(null);
                 OutputStream rest = filter == null ? out : filter;
-                MimeMessage message = mail.getMessage();
-                if (message instanceof MimeMessageWrapper) {
-                    // The received octets as they are: writeTo would parse the header block first.
-                    try (InputStream in = ((MimeMessageWrapper) message).getMessageInputStream()) {
-                        in.transferTo(rest);
-                    }
-                } else {
-                    message.writeTo(rest);
+                try (InputStream in = receivedOctets(mail)) {
+                    in.transferTo(rest);
                 }
                 if (filter != null) {
                     filter.finish();

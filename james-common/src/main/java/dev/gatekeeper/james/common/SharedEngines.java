@@ -1,5 +1,9 @@
 package dev.gatekeeper.james.common;
 
+import dev.gatekeeper.dkim.DkimSettings;
+import dev.gatekeeper.dkim.DkimVerifier;
+import dev.gatekeeper.dmarc.DmarcSettings;
+import dev.gatekeeper.dmarc.MessageAuthenticator;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.dns.DnsjavaResolver;
@@ -28,6 +32,7 @@ public final class SharedEngines {
     private static final Map<List<Object>, SpfEvaluator> SPF = new ConcurrentHashMap<>();
     private static final Map<List<Object>, CalloutVerifier> CALLOUTS = new ConcurrentHashMap<>();
     private static final Map<StateSettings, SharedState> STATES = new ConcurrentHashMap<>();
+    private static final Map<List<Object>, MessageAuthenticator> MESSAGES = new ConcurrentHashMap<>();
 
     private SharedEngines() {
     }
@@ -56,6 +61,13 @@ public final class SharedEngines {
             CalloutVerifier.Builder b = CalloutVerifier.builder(settings.callout(), resolver);
             return (shared == null ? b : b.sharedState(shared)).build();
         });
+    }
+
+    /** DKIM and DMARC over {@link #resolver}, one per equal DNS, DKIM and DMARC settings. */
+    public static MessageAuthenticator messages(EngineSettings settings, DkimSettings dkim, DmarcSettings dmarc) {
+        DnsResolver resolver = resolver(settings);
+        return MESSAGES.computeIfAbsent(List.of(settings.dns(), dkim, dmarc),
+                k -> new MessageAuthenticator(new DkimVerifier(resolver, dkim), dmarc.evaluator(resolver)));
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.gatekeeper.james.smtp;
 
 import dev.gatekeeper.callout.CalloutVerifier;
+import dev.gatekeeper.dmarc.MessageAuthentication;
+import dev.gatekeeper.dmarc.MessageAuthenticator;
+import dev.gatekeeper.dmarc.SpfEvidence;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.james.common.EngineSettings;
 import dev.gatekeeper.james.common.ForgedAuthenticationResults;
@@ -17,6 +20,8 @@ import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
 import dev.gatekeeper.state.SharedState;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -189,6 +194,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
         long size = MessageStamp.messageSize(session.getSessionID(), mail);
+        state(session).ifPresent(state -> startVerification(session, state, mail));
         HookResult result = stage(session, Stage.DATA, state -> size < 0 ? state.policy.data() : state.policy.data(size));
         if (result.getResult().getAction() != HookResult.DECLINED.getResult().getAction()) {
             return result;
@@ -291,9 +297,39 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         state.checks.mailFromVerdict(state.client, helo, Mailbox.parse(path));
     }
 
+    /**
+     * Starts DKIM and DMARC over the octets as received, before a rule or the headers need them
+     * (both share the one answer). DMARC waits for SPF's answer (started at MAIL) at most
+     * {@code <spfWait>}; the whole is bounded by the DKIM time budget and a margin. A message that
+     * cannot be read is a temperror, never a lost mail.
+     */
+    private void startVerification(SMTPSession session, ConnectionState state, Mail mail) {
+        if (!config.verifyMessages) {
+            return;
+        }
+        CompletableFuture<MessageAuthentication> verification;
+        try {
+            CompletableFuture<SpfEvidence> spf = state.checks.mailFromVerdict(state.client, state.helo(), sender(mail))
+                    .thenApply(v -> SpfEvidence.of(v.domain(), v.result().keyword()))
+                    .exceptionally(e -> SpfEvidence.none())
+                    .completeOnTimeout(SpfEvidence.none(), config.spfWait.toMillis(), TimeUnit.MILLISECONDS);
+            Duration bound = config.dkim.timeBudget().plus(HandlerConfig.WAIT_MARGIN);
+            verification = MessageStamp.authenticate(engines(state.helloName).messages, mail, spf).toCompletableFuture()
+                    .completeOnTimeout(MessageAuthentication.unreadable("no DKIM and DMARC answer within " + bound.toSeconds() + "s"),
+                            bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("{}: DKIM and DMARC not verified, the message could not be read: {}", session.getSessionID(), e.toString());
+            verification = CompletableFuture.completedFuture(MessageAuthentication.unreadable("message not readable"));
+        }
+        state.checks.message(verification);
+    }
+
+    private static Mailbox sender(Mail mail) {
+        return Mailbox.parse(mail.getMaybeSender().isNullSender() ? "<>" : "<" + mail.getMaybeSender().asString() + ">");
+    }
+
     private void stamp(SMTPSession session, ConnectionState state, Mail mail) throws Exception {
-        String path = mail.getMaybeSender().isNullSender() ? "<>" : "<" + mail.getMaybeSender().asString() + ">";
-        Mailbox sender = Mailbox.parse(path);
+        Mailbox sender = sender(mail);
         String helo = state.helo();
         SpfVerdict mailFrom = await(state.checks.mailFromVerdict(state.client, helo, sender));
         SpfVerdict heloVerdict = null;
@@ -306,7 +342,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         // RFC 8601 §5: what an outside client wrote in our name goes; an inside one's fields are its own business.
         Optional<ForgedAuthenticationResults> forged = state.policy.fromInside() ? Optional.empty()
                 : Optional.of(new ForgedAuthenticationResults(authservId, config.forgedAuthenticationResults));
-        int removed = MessageStamp.prependHeaders(mail, receiver, authservId, mailFrom, forged);
+        MessageAuthentication message = config.verifyMessages ? await(state.checks.message()) : null;
+        int removed = MessageStamp.prependHeaders(mail, receiver, authservId, mailFrom, message, forged);
         if (removed > 0) {
             LOG.info("{}: {} Authentication-Results field(s) in the name of {} from client {} {}", session.getSessionID(), removed,
                     authservId, state.client.getHostAddress(), config.forgedAuthenticationResults == ForgedAuthenticationResults.Handling.REMOVE
@@ -314,6 +351,9 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         }
         MessageStamp.setAttributes(mail, mailFrom, heloVerdict, sender.isNullPath() ? "" : sender.original(),
                 state.checks.calloutOutcomes(), state.policy.tags(), state.verdicts(), state.warnings());
+        if (message != null) {
+            MessageStamp.setAttributes(mail, message);
+        }
     }
 
     private <T> T await(CompletionStage<T> stage) throws Exception {
@@ -351,7 +391,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                 if (e == null) {
                     EngineSettings settings = config.engines.namedFor(helloName);
                     e = new Engines(SharedEngines.resolver(settings), SharedEngines.spf(settings), SharedEngines.callouts(settings),
-                            SharedEngines.state(settings), settings.spf().receiver());
+                            SharedEngines.state(settings), SharedEngines.messages(settings, config.dkim, config.dmarc),
+                            settings.spf().receiver());
                     engines = e;
                 }
             }
@@ -364,10 +405,13 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         final SpfEvaluator spf;
         final CalloutVerifier callouts;
         final SharedState state;
+        final MessageAuthenticator messages;
         final String receiver;
 
-        Engines(DnsResolver resolver, SpfEvaluator spf, CalloutVerifier callouts, SharedState state, String receiver) {
+        Engines(DnsResolver resolver, SpfEvaluator spf, CalloutVerifier callouts, SharedState state, MessageAuthenticator messages,
+                String receiver) {
             this.state = state;
+            this.messages = messages;
             this.resolver = resolver;
             this.spf = spf;
             this.callouts = callouts;

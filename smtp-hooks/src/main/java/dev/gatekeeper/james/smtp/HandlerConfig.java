@@ -5,6 +5,8 @@ import dev.gatekeeper.dns.ResolverSettings;
 import dev.gatekeeper.dns.Setting;
 import dev.gatekeeper.dns.SettingKeys;
 import dev.gatekeeper.dns.SettingMap;
+import dev.gatekeeper.dkim.DkimSettings;
+import dev.gatekeeper.dmarc.DmarcSettings;
 import dev.gatekeeper.james.common.EngineSettings;
 import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.policy.PolicyConfig;
@@ -43,7 +45,7 @@ final class HandlerConfig {
 
     /** The children a Gatekeeper {@code <handler>} may have. */
     static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "clientName", "calloutWait", "spfWait", "state", "policy",
-            "authservId", "forgedAuthenticationResults", "internalError", "rewrite");
+            "authservId", "forgedAuthenticationResults", "internalError", "rewrite", "verifyMessages", "dkim", "dmarc");
 
     /**
      * How every start-up error begins: the file James read the handler from (James's SMTP server
@@ -87,9 +89,16 @@ final class HandlerConfig {
     static final Setting<SmtpReply> INTERNAL_ERROR = Setting.parsed("internalError", HandlerConfig::internalError,
             SmtpReply::toString, "451 4.3.0 Temporary server error, try again later");
 
+    /**
+     * Whether every accepted message's DKIM signatures and DMARC are verified at the end of DATA
+     * (results in Authentication-Results, the attributes, and the {@code <dkim>}/{@code <dmarc>}
+     * conditions). Off, those conditions see an unsigned message with DMARC {@code none}.
+     */
+    static final Setting<Boolean> VERIFY_MESSAGES = Setting.bool("verifyMessages", "true");
+
     /** The handler's own settings that are one element each, as README-hooks.md's table gives them. */
     static final List<Setting<?>> SCALARS = List.of(CALLOUT_WAIT, SPF_WAIT, AUTHSERV_ID, ForgedAuthenticationResults.HANDLING,
-            INTERNAL_ERROR);
+            INTERNAL_ERROR, VERIFY_MESSAGES);
 
     /** Beyond the engines' own budgets, so that their temperror/tempfail answer wins over our timeout. */
     static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
@@ -111,10 +120,15 @@ final class HandlerConfig {
     final Duration calloutWait;
     /** The longest a stage waits for one SPF evaluation. */
     final Duration spfWait;
+    /** Whether DKIM and DMARC are verified at the end of DATA. */
+    final boolean verifyMessages;
+    final DkimSettings dkim;
+    final DmarcSettings dmarc;
 
     private HandlerConfig(EngineSettings engines, PolicyConfig policy, Optional<String> authservId,
             ForgedAuthenticationResults.Handling forgedAuthenticationResults, SmtpReply internalError, List<ReplyRewrite> rewrites,
-            SettingMap clientName, Duration calloutWait, Duration spfWait) {
+            SettingMap clientName, Duration calloutWait, Duration spfWait, boolean verifyMessages, DkimSettings dkim,
+            DmarcSettings dmarc) {
         this.engines = engines;
         this.policy = policy;
         this.authservId = authservId;
@@ -125,8 +139,14 @@ final class HandlerConfig {
         this.clientNameTimeout = clientName.get(CLIENT_NAME_TIMEOUT);
         this.calloutWait = calloutWait;
         this.spfWait = spfWait;
+        this.verifyMessages = verifyMessages;
+        this.dkim = dkim;
+        this.dmarc = dmarc;
         Duration longest = engines.spf().timeBudget().compareTo(engines.callout().overallTimeout()) > 0
                 ? engines.spf().timeBudget() : engines.callout().overallTimeout();
+        if (dkim.timeBudget().compareTo(longest) > 0) {
+            longest = dkim.timeBudget();
+        }
         this.waitLimit = longest.plus(WAIT_MARGIN);
     }
 
@@ -149,7 +169,11 @@ final class HandlerConfig {
         ForgedAuthenticationResults.Handling forged = scalar(config, ForgedAuthenticationResults.HANDLING);
         SmtpReply internalError = scalar(config, INTERNAL_ERROR);
         List<ReplyRewrite> rewrites = rewrites(config);
-        return new HandlerConfig(engines, policy, authservId, forged, internalError, rewrites, clientName, calloutWait, spfWait);
+        boolean verifyMessages = scalar(config, VERIFY_MESSAGES);
+        DkimSettings dkim = element(config, "dkim", DkimSettings::parse);
+        DmarcSettings dmarc = element(config, "dmarc", DmarcSettings::parse);
+        return new HandlerConfig(engines, policy, authservId, forged, internalError, rewrites, clientName, calloutWait, spfWait,
+                verifyMessages, dkim, dmarc);
     }
 
     /** The settings of {@code <name>}'s child elements, read by {@code reader}; a problem is named {@code <name>: ...}. */

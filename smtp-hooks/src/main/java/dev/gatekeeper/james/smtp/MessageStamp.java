@@ -1,5 +1,8 @@
 package dev.gatekeeper.james.smtp;
 
+import dev.gatekeeper.dmarc.MessageAuthentication;
+import dev.gatekeeper.dmarc.MessageAuthenticator;
+import dev.gatekeeper.dmarc.SpfEvidence;
 import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.james.common.GatekeeperAttributes;
 import dev.gatekeeper.james.common.MailSpf;
@@ -8,11 +11,13 @@ import dev.gatekeeper.spf.AuthenticationResultsSpf;
 import dev.gatekeeper.spf.ReceivedSpfHeader;
 import dev.gatekeeper.spf.SpfVerdict;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import javax.mail.MessagingException;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
@@ -40,11 +45,39 @@ final class MessageStamp {
      * @param forged how to treat fields in our name, or empty for a client inside (they stay)
      * @return how many forged fields were removed or renamed
      */
-    static int prependHeaders(Mail mail, String receiver, String authservId, SpfVerdict mailFrom,
+    static int prependHeaders(Mail mail, String receiver, String authservId, SpfVerdict mailFrom, MessageAuthentication message,
             Optional<ForgedAuthenticationResults> forged) throws MessagingException, IOException {
         return MessageRewrite.prepend(mail, List.of(
                 ReceivedSpfHeader.NAME + ": " + ReceivedSpfHeader.of(mailFrom, receiver).value(),
-                AuthenticationResultsSpf.header(authservId, mailFrom)), forged);
+                authenticationResults(authservId, mailFrom, message)), forged);
+    }
+
+    /**
+     * One Authentication-Results field for every method (RFC 8601 §2.2 allows several resinfos
+     * in one): SPF, then each DKIM signature and DMARC when the message was verified, one per
+     * folded line (RFC 5322 §2.2.3).
+     */
+    static String authenticationResults(String authservId, SpfVerdict mailFrom, MessageAuthentication message) {
+        String spf = AuthenticationResultsSpf.header(authservId, mailFrom);
+        return message == null ? spf : spf + ";\r\n\t" + String.join(";\r\n\t", message.resinfos());
+    }
+
+    /** DKIM and DMARC over the message's octets as received ({@link MessageRewrite#receivedOctets}). */
+    static CompletionStage<MessageAuthentication> authenticate(MessageAuthenticator authenticator, Mail mail,
+            CompletionStage<SpfEvidence> spf) throws MessagingException, IOException {
+        try (InputStream octets = MessageRewrite.receivedOctets(mail)) {
+            return authenticator.authenticate(octets, spf);
+        }
+    }
+
+    /** The DKIM and DMARC attributes ({@link GatekeeperAttributes}). */
+    static void setAttributes(Mail mail, MessageAuthentication message) {
+        List<String> dkim = new ArrayList<>();
+        message.dkim().forEach(r -> dkim.add(r.resinfo()));
+        GatekeeperAttributes.setStrings(mail, GatekeeperAttributes.DKIM_RESULTS, dkim);
+        GatekeeperAttributes.setString(mail, GatekeeperAttributes.DMARC_RESULT, message.dmarc().outcome().keyword());
+        GatekeeperAttributes.setString(mail, GatekeeperAttributes.DMARC_POLICY, message.dmarc().disposition().keyword());
+        GatekeeperAttributes.setString(mail, GatekeeperAttributes.DMARC_DOMAIN, message.dmarc().authorDomain());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gatekeeper.james.smtp;
 
+import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.mail.Mailbox;
@@ -48,6 +49,7 @@ final class SessionChecks implements TransactionChecks {
     private String heloKey;
     private CompletableFuture<SpfVerdict> helo;
     private final Map<String, String> calloutOutcomes = new LinkedHashMap<>();
+    private CompletableFuture<MessageAuthentication> message;
 
     SessionChecks(SpfEvaluator spf, CalloutVerifier callouts, Duration calloutWait, Duration spfWait) {
         this.spf = Objects.requireNonNull(spf, "spf");
@@ -88,6 +90,17 @@ final class SessionChecks implements TransactionChecks {
         });
     }
 
+    /** The message's DKIM and DMARC, as the end of DATA started them; not checked when it did not. */
+    @Override
+    public synchronized CompletionStage<MessageAuthentication> message() {
+        return message != null ? message : CompletableFuture.completedFuture(MessageAuthentication.notChecked("not verified"));
+    }
+
+    /** The end of DATA started the message's verification: the policy and the headers share it. */
+    synchronized void message(CompletableFuture<MessageAuthentication> verification) {
+        message = verification;
+    }
+
     /** The MAIL FROM verdict, evaluated now unless this very question was asked already. */
     synchronized CompletableFuture<SpfVerdict> mailFromVerdict(InetAddress client, String heloName, Mailbox sender) {
         String key = client.getHostAddress() + " " + heloName + " " + sender.key();
@@ -121,6 +134,7 @@ final class SessionChecks implements TransactionChecks {
     synchronized void newTransaction() {
         mailFrom = null;
         mailFromKey = null;
+        message = null;
         calloutOutcomes.clear();
     }
 

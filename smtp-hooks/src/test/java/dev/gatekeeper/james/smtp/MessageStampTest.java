@@ -1,5 +1,17 @@
 package dev.gatekeeper.james.smtp;
 
+import dev.gatekeeper.dkim.DkimSettings;
+import dev.gatekeeper.dkim.DkimVerifier;
+import dev.gatekeeper.dkim.Rfc8463Example;
+import dev.gatekeeper.dmarc.DmarcEvaluator;
+import dev.gatekeeper.dmarc.MessageAuthentication;
+import dev.gatekeeper.dmarc.MessageAuthenticator;
+import dev.gatekeeper.dmarc.SpfEvidence;
+import dev.gatekeeper.dns.TxtRecord;
+import dev.gatekeeper.dns.ZoneResolver;
+import dev.gatekeeper.james.common.GatekeeperAttributes;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.dns.ZoneFile;
@@ -39,7 +51,7 @@ class MessageStampTest {
     void jamesMailGetsTheHeadersOnTopAndEveryReceivedOctetUnchanged() throws Exception {
         MailImpl mail = jamesMail(RECEIVED);
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, Optional.empty());
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null, Optional.empty());
 
         String written = written(mail.getMessage());
         List<String> lines = written.lines().collect(Collectors.toList());
@@ -61,7 +73,7 @@ class MessageStampTest {
         MailImpl mail = jamesMail(RECEIVED);
         mail.getMessage().addHeader("X-Earlier-Hook", "yes");
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, Optional.empty());
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null, Optional.empty());
 
         String written = written(mail.getMessage());
         assertThat(written).startsWith("Received-SPF: pass ");
@@ -76,7 +88,7 @@ class MessageStampTest {
                 new ByteArrayInputStream(RECEIVED.getBytes(StandardCharsets.UTF_8)));
         FakeMail mail = FakeMail.builder().name("m1").mimeMessage(message).build();
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, Optional.empty());
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null, Optional.empty());
 
         List<String> names = Collections.list(mail.getMessage().getAllHeaderLines()).stream()
                 .map(l -> l.substring(0, l.indexOf(':'))).collect(Collectors.toList());
@@ -93,7 +105,7 @@ class MessageStampTest {
     void anOutsideClientsFieldInOurNameGoesBeforeOursIsAdded() throws Exception {
         MailImpl mail = jamesMail(WITH_FORGED);
 
-        int removed = MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass,
+        int removed = MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null,
                 Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.REMOVE)));
 
         assertThat(removed).isEqualTo(1);
@@ -112,7 +124,7 @@ class MessageStampTest {
     void renamedItStaysForForensics() throws Exception {
         MailImpl mail = jamesMail(WITH_FORGED);
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass,
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null,
                 Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.RENAME)));
 
         String written = written(mail.getMessage());
@@ -126,7 +138,7 @@ class MessageStampTest {
     void anInsideClientsFieldsStayAsTheyAre() throws Exception {
         MailImpl mail = jamesMail(WITH_FORGED);
 
-        assertThat(MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, Optional.empty())).isZero();
+        assertThat(MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null, Optional.empty())).isZero();
 
         assertThat(written(mail.getMessage())).endsWith("\r\n" + WITH_FORGED);
         assertThat(mail.getMessage().getHeader("Authentication-Results")).hasSize(3);
@@ -139,7 +151,7 @@ class MessageStampTest {
                 new ByteArrayInputStream(WITH_FORGED.getBytes(StandardCharsets.UTF_8)));
         FakeMail mail = FakeMail.builder().name("m1").mimeMessage(message).build();
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass,
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null,
                 Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.REMOVE)));
 
         List<String> names = Collections.list(mail.getMessage().getAllHeaderLines()).stream()
@@ -147,6 +159,39 @@ class MessageStampTest {
         assertThat(names).containsExactly("Received-SPF", "Authentication-Results", "Authentication-Results", "Received",
                 "Subject", "From");
         assertThat(mail.getMessage().getHeader("Authentication-Results")[1]).startsWith("other.example.com;");
+    }
+
+    /**
+     * DKIM reads James's stored octets, as received: RFC 8463's example, signed twice, verifies
+     * through a real MailImpl, and its results become one folded Authentication-Results field
+     * under SPF's, above the untouched signed message.
+     */
+    @Test
+    void dkimAndDmarcVerifyTheReceivedOctetsAndJoinSpfInOneField() throws Exception {
+        ZoneResolver zone = Rfc8463Example.zone().add("_dmarc.football.example.com", TxtRecord.of("v=DMARC1; p=reject")).build();
+        MessageAuthenticator authenticator = new MessageAuthenticator(
+                new DkimVerifier(zone, DkimSettings.builder().clock(Rfc8463Example.CLOCK).build()), DmarcEvaluator.builder(zone).build());
+        MailImpl mail = jamesMail(Rfc8463Example.MESSAGE);
+
+        MessageAuthentication verified = MessageStamp.authenticate(authenticator, mail,
+                CompletableFuture.completedFuture(SpfEvidence.none())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, verified, Optional.empty());
+        MessageStamp.setAttributes(mail, verified);
+
+        String written = written(mail.getMessage());
+        assertThat(written).startsWith("Received-SPF: pass ");
+        String field = written.substring(written.indexOf("Authentication-Results:"), written.indexOf("DKIM-Signature:"));
+        assertThat(field.split("\r\n\t")).hasSize(4);
+        assertThat(field).contains("; spf=pass", ";\r\n\tdkim=pass header.d=football.example.com header.s=brisbane",
+                ";\r\n\tdkim=pass header.d=football.example.com header.s=test",
+                ";\r\n\tdmarc=pass (p=reject dis=none) header.from=football.example.com\r\n");
+        assertThat(written).endsWith(Rfc8463Example.MESSAGE);
+        assertThat(mail.getMessage().getHeader("Authentication-Results")).hasSize(1);
+        assertThat(GatekeeperAttributes.strings(mail, GatekeeperAttributes.DKIM_RESULTS)).hasSize(2);
+        assertThat(GatekeeperAttributes.string(mail, GatekeeperAttributes.DMARC_RESULT)).contains("pass");
+        assertThat(GatekeeperAttributes.string(mail, GatekeeperAttributes.DMARC_POLICY)).contains("none");
+        assertThat(GatekeeperAttributes.string(mail, GatekeeperAttributes.DMARC_DOMAIN)).contains("football.example.com");
+        mail.dispose();
     }
 
     private static MailImpl jamesMail(String raw) throws Exception {
