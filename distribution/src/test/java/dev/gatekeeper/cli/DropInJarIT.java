@@ -7,6 +7,8 @@ import dev.gatekeeper.dns.ZoneFile;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +16,12 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +35,10 @@ class DropInJarIT {
     private static final int MAX_CLASS_MAJOR = 55;
     /** Deliberately unrelocated: see the note on slf4j in distribution/pom.xml. */
     private static final String SLF4J = "org/slf4j/";
+    /** Where every third-party library goes (distribution/pom.xml's relocations). */
+    private static final String SHADED = "dev/gatekeeper/shaded/";
+    /** Gatekeeper's own packages: dev/gatekeeper/ and a first segment other than "shaded". */
+    private static final Pattern OWN_PACKAGES = Pattern.compile("dev/gatekeeper/(?!shaded/)[a-z0-9]+/");
 
     private static Path jar() {
         Path jar = Paths.get(System.getProperty("gatekeeper.jar", "target/gatekeeper-james.jar"));
@@ -84,6 +93,73 @@ class DropInJarIT {
             assertThat(jar.stream().map(JarEntry::getName).filter(n -> n.startsWith("META-INF/services/") && !n.endsWith("/")))
                     .containsExactly("META-INF/services/org.slf4j.spi.SLF4JServiceProvider");
             assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("dev.gatekeeper.cli.Main");
+        }
+    }
+
+    @Test
+    void bouncyCastleIsThereRelocatedOnlyAndTheEnginesUseItThere() throws IOException {
+        try (JarFile jar = new JarFile(jar().toFile())) {
+            List<String> names = jar.stream().map(JarEntry::getName).collect(Collectors.toList());
+            assertThat(names).contains(SHADED + "org/bouncycastle/crypto/signers/Ed25519Signer.class",
+                    SHADED + "org/bouncycastle/crypto/params/Ed25519PublicKeyParameters.class",
+                    "dev/gatekeeper/dkim/DkimVerifier.class", "dev/gatekeeper/dmarc/DmarcEvaluator.class",
+                    "dev/gatekeeper/dmarc/public_suffix_list.dat");
+            // Every class is ours, relocated under the prefix, or the deliberate slf4j exception.
+            assertThat(names.stream().filter(n -> n.endsWith(".class") && !n.startsWith(SHADED) && !n.startsWith(SLF4J)
+                    && !OWN_PACKAGES.matcher(n).lookingAt()))
+                    .as("classes outside Gatekeeper's packages and " + SHADED).isEmpty();
+            assertThat(names.stream().filter(n -> n.contains("org/bouncycastle/") && !n.startsWith(SHADED)))
+                    .as("BouncyCastle entries outside " + SHADED).isEmpty();
+            // BC's own manifest checks and JCA provider registration would not survive shading.
+            assertThat(names.stream().filter(n -> n.matches("META-INF/[^/]+\\.(SF|DSA|RSA|EC)")
+                    || n.startsWith("META-INF/versions/") || n.endsWith("module-info.class"))).isEmpty();
+            // The engine's class files name the relocated BC, none the original.
+            String check = new String(jar.getInputStream(jar.getEntry("dev/gatekeeper/dkim/SignatureCheck.class")).readAllBytes(),
+                    StandardCharsets.ISO_8859_1);
+            assertThat(check).contains(SHADED + "org/bouncycastle/crypto/signers/Ed25519Signer");
+            assertThat(check.replace(SHADED + "org/bouncycastle/", "")).doesNotContain("org/bouncycastle/");
+        }
+    }
+
+    /**
+     * RFC 8463 Appendix A (its Ed25519 signature and key), verified by the DKIM engine loaded from
+     * the jar alone, with no class path of ours behind it: the relocated BouncyCastle links and works.
+     */
+    @Test
+    void theJarsDkimEngineVerifiesRfc8463sEd25519Example() throws Exception {
+        String message = "DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;\r\n"
+                + " d=football.example.com; i=@football.example.com;\r\n"
+                + " q=dns/txt; s=brisbane; t=1528637909; h=from : to :\r\n"
+                + " subject : date : message-id : from : subject : date;\r\n"
+                + " bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;\r\n"
+                + " b=/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11Bus\r\n"
+                + " Fa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==\r\n"
+                + "From: Joe SixPack <joe@football.example.com>\r\n"
+                + "To: Suzie Q <suzie@shopping.example.net>\r\n"
+                + "Subject: Is dinner ready?\r\n"
+                + "Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)\r\n"
+                + "Message-ID: <20030712040037.46341.5F8J@football.example.com>\r\n"
+                + "\r\n"
+                + "Hi.\r\n\r\nWe lost the game.  Are you hungry yet?\r\n\r\nJoe.\r\n";
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar().toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> zoneResolver = loader.loadClass("dev.gatekeeper.dns.ZoneResolver");
+            Class<?> dnsRecord = loader.loadClass("dev.gatekeeper.dns.DnsRecord");
+            Object txt = loader.loadClass("dev.gatekeeper.dns.TxtRecord").getMethod("of", String[].class)
+                    .invoke(null, (Object) new String[] {"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="});
+            Object builder = zoneResolver.getMethod("builder").invoke(null);
+            builder.getClass().getMethod("add", String.class, dnsRecord)
+                    .invoke(builder, "brisbane._domainkey.football.example.com", txt);
+            Object resolver = builder.getClass().getMethod("build").invoke(builder);
+            Class<?> verifierClass = loader.loadClass("dev.gatekeeper.dkim.DkimVerifier");
+            assertThat(verifierClass.getClassLoader()).isSameAs(loader);
+            Object verifier = verifierClass.getConstructor(loader.loadClass("dev.gatekeeper.dns.DnsResolver")).newInstance(resolver);
+            CompletionStage<?> stage = (CompletionStage<?>) verifierClass.getMethod("verify", byte[].class)
+                    .invoke(verifier, (Object) message.getBytes(StandardCharsets.US_ASCII));
+            List<?> results = (List<?>) stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(results).hasSize(1);
+            Object result = results.get(0);
+            assertThat(result.getClass().getMethod("resinfo").invoke(result))
+                    .isEqualTo("dkim=pass header.d=football.example.com header.s=brisbane header.b=\"/gCrinpc\"");
         }
     }
 
