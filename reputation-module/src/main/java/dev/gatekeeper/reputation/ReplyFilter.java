@@ -260,6 +260,9 @@ public final class ReplyFilter {
             if (start >= s.length()) {
                 throw new Problem("a number 0..255 expected at the end");
             }
+            if (pos == start && token(start, ",;[]&. ").isEmpty()) {
+                throw new Problem("a number 0..255 expected, found '" + s.charAt(start) + "' (at " + start + ")");
+            }
             if (pos == start || pos - start > 3) {
                 throw new Problem("'" + token(start, ",;[]&. ") + "' is not a number 0..255 (at " + start + ")");
             }
