@@ -146,7 +146,8 @@ public final class Greylist {
         }
         long elapsed = now - first;
         long left = delay - elapsed;
-        long lifetime = left > 0 ? Math.max(1, first + window - now) : expiry;
+        // Alive at first + window itself: a retry exactly then still passes, as in postgrey (now - first > window starts over).
+        long lifetime = left > 0 ? first + window - now + 1 : expiry;
         CompletableFuture<Void> writes = state.put(tripletKey, first + "," + now, Duration.ofMillis(lifetime))
                 .toCompletableFuture();
         if (left <= 0 && !passedBefore && allowAfter > 0 && (awl == null || now >= awl.b + hour || awl.b > now)) {
