@@ -82,6 +82,31 @@ public final class DnsList {
     }
 
     /**
+     * An IP list from one entry of Postfix's {@code postscreen_dnsbl_sites}:
+     * {@code zone[=filter][*weight]}, the weight 1 when not written (as in Postfix), negative for
+     * an allow list: {@code zen.spamhaus.org=127.0.0.[2..11]*3}, {@code list.dnswl.org=127.0.[0..255].[1..3]*-2}.
+     *
+     * @throws IllegalArgumentException naming the entry and what is wrong with it
+     */
+    public static DnsList postscreenEntry(String name, String entry) {
+        String e = Objects.requireNonNull(entry, "entry").strip();
+        int weight = 1;
+        int star = e.lastIndexOf('*');
+        if (star >= 0) {
+            String w = e.substring(star + 1);
+            try {
+                weight = Integer.parseInt(w);
+            } catch (NumberFormatException x) {
+                throw new IllegalArgumentException("postscreen entry '" + e + "': weight '" + w + "' is not a whole number", x);
+            }
+            e = e.substring(0, star);
+        }
+        int eq = e.indexOf('=');
+        DnsList list = addressList(name, eq < 0 ? e : e.substring(0, eq), weight);
+        return eq < 0 ? list : list.filter(ReplyFilter.parse(e.substring(eq + 1)));
+    }
+
+    /**
      * A domain list, asked about the sender's domain, the HELO name and the verified client name
      * (narrow with {@link #subjects(Set)}).
      */
@@ -186,6 +211,22 @@ public final class DnsList {
             return true;
         }
         return errorReplies != null && errorReplies.matches(reply);
+    }
+
+    /** Equal when every part is: equal list configurations make equal checkers. */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof DnsList)) {
+            return false;
+        }
+        DnsList l = (DnsList) o;
+        return name.equals(l.name) && zone.equals(l.zone) && weight == l.weight && filter.equals(l.filter)
+                && Objects.equals(errorReplies, l.errorReplies) && subjects.equals(l.subjects);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, zone, weight, filter, errorReplies, subjects);
     }
 
     @Override

@@ -103,24 +103,37 @@ public final class DnsListChecker {
                 }
                 Slot slot = new Slot(list, subject, name.get());
                 slots.add(slot);
-                byName.computeIfAbsent(slot.queryName, n -> lookup(n, RecordType.A)).whenComplete((answer, failure) ->
-                        read(slot, failure == null ? answer : DnsAnswer.tempfail("resolver error: " + failure)));
+                byName.computeIfAbsent(slot.queryName, n -> lookup(n, RecordType.A)).whenComplete((answer, failure) -> {
+                    try {
+                        read(slot, failure == null ? answer : DnsAnswer.tempfail("resolver error: " + failure));
+                    } catch (RuntimeException e) {
+                        // Our bug must not hold the connection until the timeout, nor list anyone.
+                        LOG.warn("DNS list {}: cannot read the answer for {}", slot.list.name(), slot.queryName, e);
+                        slot.finish(new ListProblem(slot.list, slot.subject, slot.queryName, ListProblem.Kind.TEMPFAIL,
+                                "internal error: " + e));
+                    }
+                });
             }
         }
         if (slots.isEmpty()) {
             return CompletableFuture.completedFuture(new ReputationScore(List.of(), List.of()));
         }
+        CompletableFuture<?>[] all = slots.stream().map(s -> s.outcome).toArray(CompletableFuture[]::new);
         long timeoutMillis = settings.timeout().toMillis();
         ScheduledFuture<?> timer;
-        try {
-            timer = scheduler.schedule(() -> slots.forEach(Slot::expire), timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            LOG.warn("DNS lists: cannot schedule the timeout; answering without waiting", e);
-            slots.forEach(Slot::expire);
+        if (CompletableFuture.allOf(all).isDone()) {
+            // Every answer came from the cache: no timer to start and cancel.
             timer = null;
+        } else {
+            try {
+                timer = scheduler.schedule(() -> slots.forEach(Slot::expire), timeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                LOG.warn("DNS lists: cannot schedule the timeout; answering without waiting", e);
+                slots.forEach(Slot::expire);
+                timer = null;
+            }
         }
         ScheduledFuture<?> started = timer;
-        CompletableFuture<?>[] all = slots.stream().map(s -> s.outcome).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(all).thenApply(done -> {
             if (started != null) {
                 started.cancel(false);
@@ -200,8 +213,7 @@ public final class DnsListChecker {
         AtomicLong last = lastLogged.computeIfAbsent(p.list().name(), n -> new AtomicLong(Long.MIN_VALUE));
         long before = last.get();
         if ((before == Long.MIN_VALUE || now - before >= interval) && last.compareAndSet(before, now)) {
-            LOG.warn("DNS list {}: {} for {}: counted as not listed (logged at most once per {})", p.list().name(),
-                    p.kind().name().toLowerCase(java.util.Locale.ROOT), p.queryName(),
+            LOG.warn("DNS list {} for {}: counted as not listed (logged at most once per {} and list)", p, p.queryName(),
                     SettingValues.format(settings.problemLogInterval()));
         } else {
             LOG.debug("DNS list {}", p);

@@ -48,6 +48,25 @@ class DnsListTest {
     }
 
     @Test
+    void readsPostscreenEntries() {
+        DnsList zen = DnsList.postscreenEntry("zen", "zen.example=127.0.0.[2..11]*3");
+        assertThat(zen.zone().ascii()).isEqualTo("zen.example");
+        assertThat(zen.filter()).hasToString("127.0.0.[2..11]");
+        assertThat(zen.weight()).isEqualTo(3);
+        assertThat(zen).isEqualTo(DnsList.addressList("zen", "zen.example", 3).filter(ReplyFilter.parse("127.0.0.[2..11]")));
+        DnsList wl = DnsList.postscreenEntry("wl", "list.dnswl.example=127.0.[0..255].[1..3]*-2");
+        assertThat(wl.isAllowList()).isTrue();
+        assertThat(wl.weight()).isEqualTo(-2);
+        DnsList plain = DnsList.postscreenEntry("bl", " bl.example ");
+        assertThat(plain.weight()).isEqualTo(1);
+        assertThat(plain.filter().isAny()).isTrue();
+        assertThatThrownBy(() -> DnsList.postscreenEntry("bl", "bl.example*x"))
+                .hasMessage("postscreen entry 'bl.example*x': weight 'x' is not a whole number");
+        assertThatThrownBy(() -> DnsList.postscreenEntry("bl", "bl.example=127.0.0.[2..]*2"))
+                .hasMessageStartingWith("reply filter '127.0.0.[2..]': ");
+    }
+
+    @Test
     void refusesWhatCannotWork() {
         assertThatThrownBy(() -> DnsList.addressList("a b", "zen.example", 1))
                 .hasMessage("list name 'a b' must be printable ASCII without spaces");
