@@ -3,6 +3,7 @@ package dev.gatekeeper.reputation;
 import dev.gatekeeper.mail.DomainName;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,7 +79,7 @@ public final class DnsList {
      */
     public static DnsList addressList(String name, String zone, int weight) {
         return new DnsList(checkName(name), zone(zone), weight, ReplyFilter.any(), DEFAULT_ERROR_REPLIES,
-                EnumSet.of(Subject.CLIENT_ADDRESS));
+                Collections.unmodifiableSet(EnumSet.of(Subject.CLIENT_ADDRESS)));
     }
 
     /**
@@ -112,7 +113,7 @@ public final class DnsList {
      */
     public static DnsList domainList(String name, String zone, int weight) {
         return new DnsList(checkName(name), zone(zone), weight, ReplyFilter.any(), DEFAULT_ERROR_REPLIES,
-                EnumSet.of(Subject.SENDER_DOMAIN, Subject.HELO, Subject.CLIENT_NAME));
+                Collections.unmodifiableSet(EnumSet.of(Subject.SENDER_DOMAIN, Subject.HELO, Subject.CLIENT_NAME)));
     }
 
     /** This list, counting only replies that pass {@code value}. */
@@ -152,7 +153,7 @@ public final class DnsList {
             throw new IllegalArgumentException("list '" + name
                     + "': a domain list is asked about sender-domain, helo or client-name (one or more)");
         }
-        return new DnsList(name, zone, weight, filter, errorReplies, Set.copyOf(EnumSet.copyOf(value)));
+        return new DnsList(name, zone, weight, filter, errorReplies, Collections.unmodifiableSet(EnumSet.copyOf(value)));
     }
 
     private static String checkName(String name) {
@@ -201,6 +202,7 @@ public final class DnsList {
         return Optional.ofNullable(errorReplies);
     }
 
+    /** In the enum's order: client address, sender domain, HELO, client name. */
     public Set<Subject> subjects() {
         return subjects;
     }

@@ -28,7 +28,11 @@ public final class GreylistDecision {
         NEW_TRIPLET,
         /** Seen before, but the delay has not passed yet. */
         EARLY_RETRY,
-        /** Seen before, but the first retry came after the retry window: started over. */
+        /**
+         * Seen before, but the first retry came after the retry window: started over. Usually the
+         * entry has expired by then and the reason is {@link #NEW_TRIPLET}; this one shows when it
+         * outlived the window (the writing node's clock behind this node's).
+         */
         RETRY_WINDOW_EXPIRED,
         /** The first retry after the delay: what greylisting waited for ({@link #waited()} says how long). */
         RETRIED_AFTER_DELAY,

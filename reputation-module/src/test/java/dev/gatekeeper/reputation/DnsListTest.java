@@ -43,6 +43,8 @@ class DnsListTest {
         assertThat(dbl.subjects()).containsExactlyInAnyOrder(DnsList.Subject.SENDER_DOMAIN, DnsList.Subject.HELO,
                 DnsList.Subject.CLIENT_NAME);
         assertThat(dbl.subjects(Set.of(DnsList.Subject.HELO)).subjects()).containsExactly(DnsList.Subject.HELO);
+        assertThat(dbl.subjects(Set.of(DnsList.Subject.CLIENT_NAME, DnsList.Subject.SENDER_DOMAIN)).subjects())
+                .containsExactly(DnsList.Subject.SENDER_DOMAIN, DnsList.Subject.CLIENT_NAME);
         assertThat(DnsList.Subject.SENDER_DOMAIN.label()).isEqualTo("sender-domain");
         assertThat(dbl.filter(ReplyFilter.parse("127.0.1.[2..99]"))).hasToString("dbl (dbl.example=127.0.1.[2..99]*2)");
     }
