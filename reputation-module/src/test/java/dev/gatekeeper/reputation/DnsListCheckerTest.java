@@ -187,6 +187,31 @@ class DnsListCheckerTest {
     }
 
     @Test
+    void fiveHundredConnectionsWithADeadListAreEachAnsweredWithinTheBound() throws Exception {
+        // Zone data for the live list; the dead list's lookups never complete.
+        ZoneResolver data = zone.resolver();
+        dev.gatekeeper.dns.DnsResolver halfDead = (name, type) -> name.endsWith(".slow.test")
+                ? new CompletableFuture<>() : data.lookup(name, type);
+        DnsListChecker c = DnsListChecker.builder(DnsListSettings.builder().timeout(BOUND).build(),
+                List.of(DnsList.addressList("slow", "slow.test", 10), DnsList.addressList("black", "black.test", 1)), halfDead)
+                .scheduler(scheduler).build();
+        long start = System.nanoTime();
+        List<CompletableFuture<ReputationScore>> running = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            InetAddress client = i == 0 ? CLIENT : ip("127.1." + (i / 250) + "." + (i % 250));
+            running.add(c.check(ReputationQuery.of(client)).toCompletableFuture());
+        }
+        for (CompletableFuture<ReputationScore> f : running) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(tookMillis).isLessThan(BOUND.toMillis() + 1_500);
+        assertThat(running.get(0).join().score()).isEqualTo(1);
+        assertThat(running).allSatisfy(f -> assertThat(f.join().problems()).singleElement()
+                .satisfies(p -> assertThat(p.kind()).isEqualTo(ListProblem.Kind.TIMEOUT)));
+    }
+
+    @Test
     void serverFailuresAreTempfailProblems() throws Exception {
         server.onlyFor("2.0.0.127.servfail.test").servfail(true);
         DnsListChecker c = checker(DnsList.addressList("servfail", "servfail.test", 10));
