@@ -116,8 +116,10 @@ final class ArcTestSealer {
                 + " c=relaxed/relaxed; d=" + domain + "; s=" + selector + "; t=" + SEALED_AT + "; " + extraAmsTags
                 + "h=" + signedHeaders + ";\r\n bh=" + bodyHash(body) + ";\r\n b=";
         try {
-            DkimSignature draft = DkimSignature.parseArcMessageSignature(
-                    amsUnsigned.substring(amsUnsigned.indexOf(':') + 1) + "AAAA");
+            // Only h= and c= matter to the header hash: a DKIM draft carries them even when the AMS
+            // is deliberately invalid (an l=, for the tests of older AMS failures).
+            DkimSignature draft = DkimSignature.parse("v=1; a=" + algorithm.keyword + "; c=relaxed/relaxed; d=" + domain
+                    + "; s=" + selector + "; h=" + signedHeaders + "; bh=AAAA; b=AAAA");
             byte[] amsData = SignatureCheck.headerData(draft, new HeaderField(amsUnsigned + "\r\n"), withAar);
             String ams = amsUnsigned + fold(sign(amsData)) + "\r\n";
 

@@ -157,6 +157,22 @@ class ArcVerifierTest {
     }
 
     @Test
+    void anOlderMessageSignatureThatFailsIsRecordedNotFatal() {
+        // Hop 1 wrote an l= (not part of an AMS): its AMS is invalid, but the seals cover it as
+        // written and hop 2's AMS verifies, so the chain passes with the oldest pass at 2.
+        String first = FORWARDER.seal(MESSAGE, "none", "forwarder.example; none", SIGNED, "l=10; ");
+        ArcResult r = verify(zone(), LIST.seal(first, "pass", "lists.example.org; arc=pass", SIGNED));
+        assertThat(r.status()).isEqualTo(ArcStatus.PASS);
+        assertThat(r.oldestPass()).hasValue(2);
+        DkimResult older = r.hops().get(0).messageSignature().orElseThrow();
+        assertThat(older.status()).isEqualTo(DkimStatus.PERMERROR);
+        assertThat(older.detail()).isEqualTo("l= is not used in an ARC-Message-Signature");
+        // The same AMS as the latest one fails the chain.
+        assertThat(verify(zone(), first).reason())
+                .isEqualTo("ARC-Message-Signature i=1: l= is not used in an ARC-Message-Signature");
+    }
+
+    @Test
     void aTamperedSealFails() {
         String two = twoHops();
         int b = two.indexOf(" b=", two.indexOf("ARC-Seal: i=2")) + 3;
