@@ -145,6 +145,11 @@ public final class DkimVerification {
         });
     }
 
+    /** How many body hashes the message's signatures need, DKIM and ARC together: tests pin the sharing. */
+    int bodyHashCount() {
+        return bodyHashes.size();
+    }
+
     /** The key record lookup for a name, one per name and message, DKIM and ARC alike. */
     private CompletableFuture<DnsAnswer> key(String lowerCaseName) {
         return lookups.computeIfAbsent(lowerCaseName, this::lookup);

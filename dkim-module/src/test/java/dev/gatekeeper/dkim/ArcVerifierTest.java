@@ -286,7 +286,20 @@ class ArcVerifierTest {
         assertThat(arc.status()).isEqualTo(ArcStatus.PASS);
         // One lookup per key name: brisbane (DKIM), and the three sealers' selectors.
         assertThat(queries).hasValue(4);
+        // The DKIM signature and the three AMS all hash the relaxed body with SHA-256: one hash, one pass.
+        assertThat(v.bodyHashCount()).isEqualTo(1);
         assertThat(v.arc()).isSameAs(v.arc());
+    }
+
+    @Test
+    void aSimpleBodyDkimSignatureAddsOneBodyHashNotOnePerSignature() throws Exception {
+        String message = threeHops(twoHops());
+        String signed = Ed25519TestSigner.sign(message.substring(0, message.indexOf("\r\n\r\n") + 2), BODY,
+                "c=simple/simple; h=from");
+        byte[] m = signed.getBytes(StandardCharsets.ISO_8859_1);
+        int bodyStart = HeaderSection.bodyOffset(m, 0, m.length);
+        DkimVerification v = new DkimVerifier(zone().build(), SETTINGS).beginWithArc().headers(m, 0, bodyStart);
+        assertThat(v.bodyHashCount()).isEqualTo(2);
     }
 
     @Test
