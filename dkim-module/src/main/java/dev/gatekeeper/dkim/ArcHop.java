@@ -90,13 +90,16 @@ public final class ArcHop {
     /**
      * This hop's ARC-Message-Signature as verified here; empty when it was not checked (RFC 8617
      * §5.2 only requires the most recent one; older ones are checked down to the first failure,
-     * for the oldest-pass).
+     * for the oldest-pass). Read its status, reason and detail: its {@code resinfo()} is DKIM's.
      */
     public Optional<DkimResult> messageSignature() {
         return Optional.ofNullable(messageSignature);
     }
 
-    /** This hop's ARC-Seal as verified here; empty when the chain failed before it was checked. */
+    /**
+     * This hop's ARC-Seal as verified here (status, reason, detail, d=, s=, a=; its
+     * {@code resinfo()} is DKIM's); empty when the chain failed before it was checked.
+     */
     public Optional<DkimResult> seal() {
         return Optional.ofNullable(seal);
     }
