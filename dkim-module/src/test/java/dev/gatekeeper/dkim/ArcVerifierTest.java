@@ -220,6 +220,9 @@ class ArcVerifierTest {
         assertThat(r.status()).isEqualTo(ArcStatus.TEMPERROR);
         assertThat(r.reason()).startsWith("ARC-Message-Signature i=2: key lookup failed");
         assertThat(r.resinfo()).startsWith("arc=temperror (\"ARC-Message-Signature i=2: key lookup failed");
+        // The reason's own parentheses would end the comment early: they become brackets.
+        assertThat(r.reason()).contains("(");
+        assertThat(r.resinfo()).matches("arc=temperror \\(\"[^()\"\\\\]+\"\\)");
         assertThat(r.oldestPass()).isEmpty();
     }
 
