@@ -49,8 +49,17 @@ final class ArcVerification {
     }
 
     /** Reads the ARC fields, judges the chain's structure and starts the key lookups. */
-    @SuppressWarnings("unchecked")
     void headers(List<HeaderField> all, long now) {
+        try {
+            readHeaders(all, now);
+        } catch (RuntimeException e) {
+            // Our own failure: a temperror, so the client retries rather than being judged by a bug.
+            decided = ArcResult.temperror("internal error: " + e, sets, List.of());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void readHeaders(List<HeaderField> all, long now) {
         this.fields = all;
         List<HeaderField> arc = new ArrayList<>();
         for (HeaderField f : all) {

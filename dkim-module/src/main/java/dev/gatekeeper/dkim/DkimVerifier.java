@@ -16,6 +16,9 @@ import java.util.concurrent.CompletionStage;
  * v.body(chunk, 0, n); ...                            // hashed as it streams, never kept
  * v.finish().thenAccept(results -> ...);              // one DkimResult per DKIM-Signature field
  * }</pre>
+ *
+ * <p>{@link #beginWithArc()} validates the ARC chain (RFC 8617) too, over the same body pass:
+ * after {@code finish()}, {@link DkimVerification#arc()} gives the {@link ArcResult}.
  */
 public final class DkimVerifier {
 
