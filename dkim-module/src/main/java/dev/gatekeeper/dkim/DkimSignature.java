@@ -88,7 +88,9 @@ final class DkimSignature {
             throw new DkimSyntaxException("h= includes ARC-Seal");
         }
         if (arc && tags.has("l")) {
-            // RFC 8617 §4.1.2 leaves out l=: content appended after sealing would pass unnoticed.
+            // Refused, a stricter reading than DKIM's: an AMS with l= would let content appended
+            // after sealing pass unnoticed, and no sealer writes one (dkimpy's arc_sign cannot).
+            // dkimpy's verifier honours it; the README lists the difference.
             throw new DkimSyntaxException("l= is not used in an ARC-Message-Signature");
         }
         bodyLength = tags.has("l") ? number("l", tags.get("l"), 76) : -1;
