@@ -61,8 +61,12 @@ final class BodyHash implements BodyCanonicalizer.Sink {
         total += len;
     }
 
-    /** The digest, once the body is finished. */
-    byte[] value() {
+    /**
+     * The digest, once the body is finished. Synchronized: the DKIM results and the ARC result of
+     * one message are settled on whichever threads answer their last key lookups, and a hash they
+     * share must be finished once.
+     */
+    synchronized byte[] value() {
         if (value == null) {
             value = digest.digest();
         }

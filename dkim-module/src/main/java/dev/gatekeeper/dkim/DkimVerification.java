@@ -2,8 +2,6 @@ package dev.gatekeeper.dkim;
 
 import dev.gatekeeper.dns.DnsAnswer;
 import dev.gatekeeper.dns.DnsResolver;
-import dev.gatekeeper.dns.TxtRecord;
-import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -12,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 
 /**
  * The verification of one message, fed in order: {@link #headers} once, {@link #body} for each
@@ -32,12 +29,16 @@ public final class DkimVerification {
     private final Map<Canonicalization, BodyCanonicalizer> canonicalizers = new EnumMap<>(Canonicalization.class);
     private final Map<BodyHash.Key, BodyHash> bodyHashes = new HashMap<>();
     private final Map<String, CompletableFuture<DnsAnswer>> lookups = new HashMap<>();
+    /** Null unless ARC is verified too. */
+    private final ArcVerification arc;
+    private CompletableFuture<ArcResult> arcResult;
     private List<HeaderField> fields = List.of();
     private State state = State.NEW;
 
-    DkimVerification(DnsResolver resolver, DkimSettings settings) {
+    DkimVerification(DnsResolver resolver, DkimSettings settings, boolean withArc) {
         this.resolver = resolver;
         this.settings = settings;
+        this.arc = withArc ? new ArcVerification(this::bodyHash, this::key) : null;
     }
 
     /**
@@ -65,6 +66,9 @@ public final class DkimVerification {
                 continue;
             }
             prepare(c, now);
+        }
+        if (arc != null) {
+            arc.headers(fields, now);
         }
         return this;
     }
@@ -103,8 +107,9 @@ public final class DkimVerification {
      */
     public CompletionStage<List<DkimResult>> finish() {
         if (state == State.NEW) {
-            // A message without a header section has no signature.
+            // A message without a header section has no signature and no ARC set.
             state = State.FINISHED;
+            arcResult = CompletableFuture.completedFuture(ArcResult.none());
             return CompletableFuture.completedFuture(List.of());
         }
         if (state == State.FINISHED) {
@@ -113,6 +118,10 @@ public final class DkimVerification {
         state = State.FINISHED;
         for (BodyCanonicalizer c : canonicalizers.values()) {
             c.finish();
+        }
+        if (arc != null) {
+            arcResult = CompletableFuture.allOf(arc.pending().toArray(CompletableFuture<?>[]::new))
+                    .handle((v, e) -> arc.result());
         }
         CompletableFuture<?>[] pending = candidates.stream().filter(c -> c.key != null).map(c -> c.key)
                 .toArray(CompletableFuture<?>[]::new);
@@ -123,6 +132,43 @@ public final class DkimVerification {
             }
             return List.copyOf(results);
         });
+    }
+
+    /**
+     * The ARC chain's validation (RFC 8617 §5.2), for a verification begun with
+     * {@link DkimVerifier#beginWithArc()}: available once {@link #finish()} is called, completing
+     * when the ARC keys are answered or the time budget is spent. The stage never completes
+     * exceptionally; it is the same stage on every call.
+     *
+     * @throws IllegalStateException before {@link #finish()}, or when ARC was not asked for
+     */
+    public CompletionStage<ArcResult> arc() {
+        if (arc == null) {
+            throw new IllegalStateException("ARC not requested: begin with DkimVerifier.beginWithArc()");
+        }
+        if (arcResult == null) {
+            throw new IllegalStateException("finish() not called");
+        }
+        return arcResult;
+    }
+
+    /** The body hash for a (canonicalisation, l=, hash), one per message, fed by one canonicaliser per algorithm. */
+    private BodyHash bodyHash(BodyHash.Key key) {
+        return bodyHashes.computeIfAbsent(key, k -> {
+            BodyHash h = new BodyHash(k);
+            canonicalizers.computeIfAbsent(k.canonicalization, BodyCanonicalizer::new).addSink(h);
+            return h;
+        });
+    }
+
+    /** How many body hashes the message's signatures need, DKIM and ARC together: tests pin the sharing. */
+    int bodyHashCount() {
+        return bodyHashes.size();
+    }
+
+    /** The key record lookup for a name, one per name and message, DKIM and ARC alike. */
+    private CompletableFuture<DnsAnswer> key(String lowerCaseName) {
+        return lookups.computeIfAbsent(lowerCaseName, this::lookup);
     }
 
     private void prepare(Candidate c, long now) {
@@ -148,13 +194,8 @@ public final class DkimVerification {
             c.decide(DkimReason.SIGNATURE_EXPIRED, "x=" + sig.expiration + ", now " + now, claims);
             return;
         }
-        BodyHash.Key key = new BodyHash.Key(sig.bodyCanonicalization, sig.bodyLength, sig.algorithm.digestName);
-        c.bodyHash = bodyHashes.computeIfAbsent(key, k -> {
-            BodyHash h = new BodyHash(k);
-            canonicalizers.computeIfAbsent(k.canonicalization, BodyCanonicalizer::new).addSink(h);
-            return h;
-        });
-        c.key = lookups.computeIfAbsent(sig.keyName().toLowerCase(java.util.Locale.ROOT), this::lookup);
+        c.bodyHash = bodyHash(new BodyHash.Key(sig.bodyCanonicalization, sig.bodyLength, sig.algorithm.digestName));
+        c.key = key(sig.keyName().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** A key lookup that always completes, with TEMPFAIL once the time budget is spent. */
@@ -184,64 +225,11 @@ public final class DkimVerification {
     }
 
     private DkimResult check(DkimSignature sig, DkimResult.Claims claims, DnsAnswer answer, Candidate c) {
-        if (answer.isTempfail()) {
-            return DkimResult.of(DkimReason.KEY_LOOKUP_FAILED, answer.problem(), claims, false);
-        }
-        List<TxtRecord> txts = answer.records(TxtRecord.class);
-        if (txts.isEmpty()) {
-            return DkimResult.of(DkimReason.NO_KEY, sig.keyName() + " " + answer.status(), claims, false);
-        }
-        // §3.6.2.2 leaves several records undefined; the first that parses is used.
-        KeyRecord key = null;
-        String problem = "";
-        for (TxtRecord txt : txts) {
-            try {
-                key = KeyRecord.parse(txt.text());
-                break;
-            } catch (DkimSyntaxException e) {
-                problem = e.getMessage();
-            }
-        }
-        if (key == null) {
-            return DkimResult.of(DkimReason.KEY_SYNTAX, problem, claims, false);
-        }
+        VerifyingKey key = VerifyingKey.from(answer, sig.keyName(), sig.algorithm, sig.algorithmText, sig.domain,
+                sig.identityDomain());
         boolean testing = key.testing;
-        if (!key.allowsEmail()) {
-            return DkimResult.of(DkimReason.KEY_NOT_ACCEPTABLE, "s= does not allow email", claims, testing);
-        }
-        if (!key.acceptsHash(sig.algorithm.hashName)) {
-            return DkimResult.of(DkimReason.KEY_NOT_ACCEPTABLE, "h= does not allow " + sig.algorithm.hashName, claims, testing);
-        }
-        if (key.strictIdentity && !sig.identityDomain().equalsIgnoreCase(sig.domain)) {
-            return DkimResult.of(DkimReason.KEY_NOT_ACCEPTABLE, "t=s and i= is a subdomain of d=", claims, testing);
-        }
-        if (!key.keyType.equals(sig.algorithm.keyType)) {
-            boolean known = key.keyType.equals("rsa") || key.keyType.equals("ed25519");
-            return DkimResult.of(known ? DkimReason.KEY_NOT_ACCEPTABLE : DkimReason.KEY_SYNTAX,
-                    "k=" + key.keyType + " for a=" + sig.algorithmText, claims, testing);
-        }
-        if (key.isRevoked()) {
-            return DkimResult.of(DkimReason.KEY_REVOKED, "", claims, testing);
-        }
-        RSAPublicKey rsa = null;
-        Ed25519PublicKeyParameters ed = null;
-        try {
-            if (sig.algorithm == SigningAlgorithm.ED25519_SHA256) {
-                ed = SignatureCheck.ed25519Key(key.publicKey);
-            } else {
-                rsa = SignatureCheck.rsaKey(key.publicKey);
-            }
-        } catch (DkimSyntaxException e) {
-            return DkimResult.of(DkimReason.KEY_SYNTAX, e.getMessage(), claims, testing);
-        }
-        if (rsa != null) {
-            int bits = rsa.getModulus().bitLength();
-            if (bits < SignatureCheck.MIN_RSA_KEY_BITS) {
-                return DkimResult.of(DkimReason.KEY_TOO_SHORT, bits + " bits", claims, testing);
-            }
-            if (bits > SignatureCheck.MAX_RSA_KEY_BITS) {
-                return DkimResult.of(DkimReason.KEY_TOO_LONG, bits + " bits", claims, testing);
-            }
+        if (!key.usable()) {
+            return DkimResult.of(key.problem, key.detail, claims, testing);
         }
         long bodyLength = c.bodyHash.canonicalLength();
         if (sig.bodyLength > bodyLength) {
@@ -251,11 +239,7 @@ public final class DkimVerification {
         if (!java.security.MessageDigest.isEqual(c.bodyHash.value(), sig.bodyHash)) {
             return DkimResult.of(DkimReason.BODY_HASH_MISMATCH, "", claims, testing);
         }
-        byte[] data = SignatureCheck.headerData(sig, c.field, fields);
-        boolean valid = rsa != null
-                ? SignatureCheck.verifyRsa(rsa, "SHA256withRSA", data, sig.signature)
-                : SignatureCheck.verifyEd25519(ed, data, sig.signature);
-        if (!valid) {
+        if (!key.verifies(SignatureCheck.headerData(sig, c.field, fields), sig.signature)) {
             return DkimResult.of(DkimReason.SIGNATURE_MISMATCH, "", claims, testing);
         }
         long uncovered = sig.bodyLength < 0 ? 0 : bodyLength - sig.bodyLength;

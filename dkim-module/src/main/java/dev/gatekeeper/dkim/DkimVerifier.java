@@ -19,6 +19,9 @@ import java.util.concurrent.CompletionStage;
  * v.body(chunk, 0, n); ...                            // hashed as it streams, never kept
  * v.finish().thenAccept(results -> ...);              // one DkimResult per DKIM-Signature field
  * }</pre>
+ *
+ * <p>{@link #beginWithArc()} validates the ARC chain (RFC 8617) too, over the same body pass:
+ * after {@code finish()}, {@link DkimVerification#arc()} gives the {@link ArcResult}.
  */
 public final class DkimVerifier {
 
@@ -46,9 +49,18 @@ public final class DkimVerifier {
         return settings;
     }
 
-    /** Starts the verification of one message. */
+    /** Starts the verification of one message's DKIM signatures. */
     public DkimVerification begin() {
-        return new DkimVerification(resolver, settings);
+        return new DkimVerification(resolver, settings, false);
+    }
+
+    /**
+     * Starts the verification of one message's DKIM signatures and ARC chain (RFC 8617), over one
+     * pass of the body: feed it as {@link #begin()}'s, then read {@link DkimVerification#arc()}
+     * after {@link DkimVerification#finish()}.
+     */
+    public DkimVerification beginWithArc() {
+        return new DkimVerification(resolver, settings, true);
     }
 
     /**
@@ -113,5 +125,17 @@ public final class DkimVerifier {
         return begin().headers(message, 0, bodyStart)
                 .body(message, bodyStart, message.length - bodyStart)
                 .finish();
+    }
+
+    /**
+     * Validates the ARC chain of a whole message held in memory (as {@link #verify(byte[])}, for
+     * the command line and tests).
+     */
+    public CompletionStage<ArcResult> verifyArc(byte[] message) {
+        int bodyStart = HeaderSection.bodyOffset(message, 0, message.length);
+        DkimVerification v = beginWithArc().headers(message, 0, bodyStart)
+                .body(message, bodyStart, message.length - bodyStart);
+        v.finish();
+        return v.arc();
     }
 }
