@@ -30,7 +30,8 @@ public final class ArcResult {
         this.hops = List.copyOf(hops);
     }
 
-    static ArcResult none() {
+    /** No ARC header fields (or no chain looked at). */
+    public static ArcResult none() {
         return NONE;
     }
 

@@ -66,8 +66,9 @@ public final class DkimVerifier {
     /**
      * Reads a message from a stream once, as received: the header section is held (at most
      * {@link #MAX_HEADER_SECTION} octets) and the key lookups start, the body is hashed as it
-     * passes. The caller then asks {@link DkimVerification#fieldValues} and
-     * {@link DkimVerification#finish()}.
+     * passes, for the DKIM signatures and the ARC chain alike. The caller then asks
+     * {@link DkimVerification#fieldValues}, {@link DkimVerification#finish()} and
+     * {@link DkimVerification#arc()}.
      *
      * @throws IOException when the stream fails or the header section is longer than the limit
      */
@@ -99,7 +100,7 @@ public final class DkimVerifier {
             }
             scanFrom = lastLineStart(head, len);
         }
-        DkimVerification v = begin().headers(head, 0, bodyStart).body(head, bodyStart, len - bodyStart);
+        DkimVerification v = beginWithArc().headers(head, 0, bodyStart).body(head, bodyStart, len - bodyStart);
         byte[] chunk = new byte[BODY_CHUNK];
         for (int n; (n = message.read(chunk)) >= 0; ) {
             v.body(chunk, 0, n);

@@ -1,5 +1,6 @@
 package dev.gatekeeper.dmarc;
 
+import dev.gatekeeper.dkim.ArcResult;
 import dev.gatekeeper.dkim.DkimResult;
 import dev.gatekeeper.dkim.DkimStatus;
 import java.util.ArrayList;
@@ -8,34 +9,42 @@ import java.util.Objects;
 
 /**
  * What the message itself proves about its author: one {@link DkimResult} per DKIM-Signature
- * field, top to bottom, and the {@link DmarcResult} they and SPF give. Immutable.
+ * field, top to bottom, its ARC chain's {@link ArcResult}, and the {@link DmarcResult} the
+ * signatures and SPF give. Immutable.
  */
 public final class MessageAuthentication {
 
     private final List<DkimResult> dkim;
+    private final ArcResult arc;
     private final DmarcResult dmarc;
 
-    private MessageAuthentication(List<DkimResult> dkim, DmarcResult dmarc) {
+    private MessageAuthentication(List<DkimResult> dkim, ArcResult arc, DmarcResult dmarc) {
         this.dkim = List.copyOf(dkim);
+        this.arc = Objects.requireNonNull(arc, "arc");
         this.dmarc = Objects.requireNonNull(dmarc, "dmarc");
     }
 
-    public static MessageAuthentication of(List<DkimResult> dkim, DmarcResult dmarc) {
-        return new MessageAuthentication(dkim, dmarc);
+    public static MessageAuthentication of(List<DkimResult> dkim, ArcResult arc, DmarcResult dmarc) {
+        return new MessageAuthentication(dkim, arc, dmarc);
     }
 
     /** No message was checked (verification off, or a build without it): no signatures, DMARC none. */
     public static MessageAuthentication notChecked(String reason) {
-        return new MessageAuthentication(List.of(), DmarcResult.none("", reason));
+        return new MessageAuthentication(List.of(), ArcResult.none(), DmarcResult.none("", reason));
     }
 
     /** The message could not be read to the end: nothing verified, every outcome temporary. */
     public static MessageAuthentication unreadable(String reason) {
-        return new MessageAuthentication(List.of(), DmarcResult.temperror("", reason));
+        return new MessageAuthentication(List.of(), ArcResult.none(), DmarcResult.temperror("", reason));
     }
 
     public List<DkimResult> dkim() {
         return dkim;
+    }
+
+    /** The ARC chain (RFC 8617): none when the message carries no ARC fields. */
+    public ArcResult arc() {
+        return arc;
     }
 
     public DmarcResult dmarc() {
@@ -52,13 +61,14 @@ public final class MessageAuthentication {
      * {@code dkim=}, or {@code dkim=none} for an unsigned message (§2.7.1), then {@code dmarc=}.
      */
     public List<String> resinfos() {
-        List<String> out = new ArrayList<>(dkim.size() + 1);
+        List<String> out = new ArrayList<>(dkim.size() + 2);
         if (dkim.isEmpty()) {
             out.add("dkim=none");
         }
         for (DkimResult r : dkim) {
             out.add(r.resinfo());
         }
+        out.add(arc.resinfo());
         out.add(dmarc.authenticationResults());
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.gatekeeper.dmarc;
 
+import dev.gatekeeper.dkim.ArcResult;
 import dev.gatekeeper.dkim.DkimResult;
 import dev.gatekeeper.dkim.DkimStatus;
 import dev.gatekeeper.dkim.DkimVerification;
@@ -13,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * DKIM and then DMARC for one received message, reading its octets once: what the end of DATA
- * asks. DMARC takes SPF's result for the MAIL FROM domain (or, for the null sender, the HELO
+ * DKIM, ARC (RFC 8617) and then DMARC for one received message, reading its octets once: what
+ * the end of DATA asks. DMARC takes SPF's result for the MAIL FROM domain (or, for the null sender, the HELO
  * name: RFC 7489 §4.1) and every DKIM signature's d= and result (§4.2), so one Authentication-Results
  * field can carry all three. Thread-safe; engines know nothing of James.
  */
@@ -48,8 +49,10 @@ public final class MessageAuthenticator {
     public CompletionStage<MessageAuthentication> authenticate(InputStream octets, CompletionStage<SpfEvidence> spf) throws IOException {
         DkimVerification verification = dkim.read(octets);
         List<String> from = verification.fieldValues("From");
-        return verification.finish().thenCombine(spf, (signatures, evidence) -> dmarc.evaluate(from, evidence, evidence(signatures))
-                .thenApply(result -> MessageAuthentication.of(signatures, result)))
+        CompletionStage<List<DkimResult>> signatures = verification.finish();
+        CompletionStage<ArcResult> arc = verification.arc();
+        return signatures.thenCombine(spf, (dkimResults, evidence) -> dmarc.evaluate(from, evidence, evidence(dkimResults))
+                .thenCombine(arc, (result, chain) -> MessageAuthentication.of(dkimResults, chain, result)))
                 .thenCompose(stage -> stage);
     }
 

@@ -38,9 +38,10 @@ class MessageAuthenticatorTest {
         assertThat(a.dmarc().outcome()).isEqualTo(DmarcOutcome.PASS);
         assertThat(a.dmarc().dkimAligned()).isTrue();
         assertThat(a.dmarc().spfAligned()).isFalse();
-        assertThat(a.resinfos()).hasSize(3);
+        assertThat(a.resinfos()).hasSize(4);
+        assertThat(a.resinfos().get(2)).isEqualTo("arc=none");
         assertThat(a.resinfos().get(0)).startsWith("dkim=pass").contains("header.d=football.example.com", "header.s=brisbane");
-        assertThat(a.resinfos().get(2)).isEqualTo("dmarc=pass (p=reject dis=none) header.from=football.example.com");
+        assertThat(a.resinfos().get(3)).isEqualTo("dmarc=pass (p=reject dis=none) header.from=football.example.com");
     }
 
     @Test
@@ -86,6 +87,6 @@ class MessageAuthenticatorTest {
     void aMessageWithoutFromIsADmarcPermerror() throws Exception {
         MessageAuthentication a = authenticate("Subject: hi\r\n\r\nbody\r\n", SpfEvidence.none());
         assertThat(a.dmarc().outcome()).isEqualTo(DmarcOutcome.PERMERROR);
-        assertThat(a.resinfos()).containsExactly("dkim=none", a.dmarc().authenticationResults());
+        assertThat(a.resinfos()).containsExactly("dkim=none", "arc=none", a.dmarc().authenticationResults());
     }
 }

@@ -29,6 +29,7 @@ final class Vocabulary {
             CalloutCondition.TYPE,
             DkimCondition.TYPE,
             DmarcCondition.TYPE,
+            ArcCondition.TYPE,
             RateCondition.TYPE,
             CombinedCondition.ALL_OF,
             CombinedCondition.ANY_OF,

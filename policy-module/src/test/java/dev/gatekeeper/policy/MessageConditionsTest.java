@@ -36,6 +36,8 @@ class MessageConditionsTest {
             + "<rule name=\"unsigned\" action=\"tag\" label=\"unsigned\"><dkim result=\"none\"/></rule>"
             + "<rule name=\"football\" action=\"tag\" label=\"football\"><dkim result=\"pass\" domain=\"example.com\"/></rule>"
             + "<rule name=\"other-signer\" action=\"tag\" label=\"other\"><dkim result=\"pass\" domain=\"example.org\"/></rule>"
+            + "<rule name=\"no-chain\" action=\"tag\" label=\"no-arc\"><arc result=\"none\"/></rule>"
+            + "<rule name=\"trusted-list\" action=\"tag\" label=\"trusted-list\"><arc result=\"pass\" sealer=\"lists.example.org\"/></rule>"
             + "</stage>";
 
     private static MessageAuthentication authenticate(String message, String dmarcRecord) throws Exception {
@@ -56,7 +58,7 @@ class MessageConditionsTest {
         checks.message = authenticate(Rfc8463Example.MESSAGE, "v=DMARC1; p=reject");
         Policies.Transaction t = transaction(checks);
         assertThat(t.run()).last().isEqualTo("data pass");
-        assertThat(t.last(Stage.DATA).tags()).containsExactly("football");
+        assertThat(t.last(Stage.DATA).tags()).containsExactlyInAnyOrder("football", "no-arc");
         assertThat(t.last(Stage.DATA).trace().toString()).contains("dkim dkim=pass");
         assertThat(checks.messageAsked).hasValue(1);
     }
@@ -75,7 +77,7 @@ class MessageConditionsTest {
         checks.message = authenticate(Rfc8463Example.MESSAGE.replace("We lost", "We won"), "v=DMARC1; p=quarantine");
         Policies.Transaction t = transaction(checks);
         assertThat(t.run()).last().isEqualTo("data pass");
-        assertThat(t.last(Stage.DATA).tags()).containsExactly("quarantine");
+        assertThat(t.last(Stage.DATA).tags()).containsExactlyInAnyOrder("quarantine", "no-arc");
         assertThat(t.last(Stage.DATA).trace().toString()).contains("dmarc=fail (p=quarantine dis=quarantine)");
     }
 
@@ -85,7 +87,7 @@ class MessageConditionsTest {
         checks.message = authenticate(Rfc8463Example.HEADERS + "\r\n" + Rfc8463Example.BODY, "v=DMARC1; p=none");
         Policies.Transaction t = transaction(checks);
         assertThat(t.run()).last().isEqualTo("data pass");
-        assertThat(t.last(Stage.DATA).tags()).containsExactly("unsigned");
+        assertThat(t.last(Stage.DATA).tags()).containsExactlyInAnyOrder("unsigned", "no-arc");
     }
 
     @Test
@@ -100,6 +102,10 @@ class MessageConditionsTest {
                 .hasMessageContaining("unknown DMARC policy 'block' (none quarantine reject)");
         assertThatThrownBy(() -> config(dir, "", "<stage name=\"data\"><rule action=\"reject\"><dkim result=\"none\" domain=\"a.example\"/></rule></stage>"))
                 .hasMessageContaining("no signing domain");
+        assertThatThrownBy(() -> config(dir, "", "<stage name=\"data\"><rule action=\"accept\"><arc result=\"valid\"/></rule></stage>"))
+                .hasMessageContaining("unknown ARC result 'valid' (none pass fail temperror)");
+        assertThatThrownBy(() -> config(dir, "", "<stage name=\"mail\"><rule action=\"accept\"><arc result=\"pass\"/></rule></stage>"))
+                .hasMessageContaining("the message is known at data only");
     }
 
     @Test

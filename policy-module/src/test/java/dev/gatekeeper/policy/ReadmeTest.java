@@ -161,7 +161,8 @@ class ReadmeTest {
             entry("<local-destination>", "<local-destination/>"),
             entry("<recipient-count>", "<recipient-count above=\"1\"/>"),
             entry("<dkim>", "<dkim result=\"fail\"/>"),
-            entry("<dmarc>", "<dmarc result=\"fail\"/>"));
+            entry("<dmarc>", "<dmarc result=\"fail\"/>"),
+            entry("<arc>", "<arc result=\"fail\"/>"));
 
     /**
      * The table of what is known where, cell by cell: "yes" loads either way, "at RCPT" only with

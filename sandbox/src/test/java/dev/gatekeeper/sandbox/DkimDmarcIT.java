@@ -86,7 +86,7 @@ class DkimDmarcIT {
         assertThat(fields.get(0)).startsWith("mx.gatekeeper.test; spf=none smtp.mailfrom=joe@football.example.com; ")
                 .contains("; dkim=pass header.d=football.example.com header.s=brisbane header.b=",
                         "; dkim=pass header.d=football.example.com header.s=test header.b=")
-                .endsWith("; dmarc=pass (p=reject dis=none) header.from=football.example.com");
+                .endsWith("; arc=none; dmarc=pass (p=reject dis=none) header.from=football.example.com");
         // The signed octets reach the mailbox as they came: a later verifier agrees.
         assertThat(m.replace("\r\n", "\n")).contains(Rfc8463Example.ED25519_SIGNATURE.replace("\r\n", "\n")
                 + Rfc8463Example.RSA_SIGNATURE.replace("\r\n", "\n") + Rfc8463Example.HEADERS.replace("\r\n", "\n"));
@@ -105,7 +105,7 @@ class DkimDmarcIT {
         String message = "From: news@quarantine.example.org\r\nTo: " + BOB + "\r\nSubject: quarantined\r\n\r\nHello.\r\n";
         assertThat(send("news@quarantine.example.org", message)).startsWith("250 2.6.0 Message received");
         String field = HooksTestKit.headers(deliveredCopy("quarantined"), "Authentication-Results").get(0);
-        assertThat(field).contains("spf=none", "; dkim=none; ", "dmarc=fail (p=quarantine dis=quarantine) header.from=quarantine.example.org");
+        assertThat(field).contains("spf=none", "; dkim=none; arc=none; ", "dmarc=fail (p=quarantine dis=quarantine) header.from=quarantine.example.org");
     }
 
     @Test

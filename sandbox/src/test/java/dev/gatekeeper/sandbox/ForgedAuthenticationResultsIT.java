@@ -34,9 +34,9 @@ class ForgedAuthenticationResultsIT {
             "");
 
     static final String SENDER = "alice@ok.af.test";
-    /** Our one field, unfolded: SPF, then DKIM and DMARC of the unsigned message (no DMARC record for af.test). */
+    /** Our one field, unfolded: SPF, then DKIM, ARC and DMARC of the unsigned message (no DMARC record for af.test). */
     static final String OURS = "mx.gatekeeper.test; spf=pass smtp.mailfrom=" + SENDER
-            + "; dkim=none; dmarc=none (no DMARC record at _dmarc.af.test [none at _dmarc.ok.af.test]) header.from=ok.af.test";
+            + "; dkim=none; arc=none; dmarc=none (no DMARC record at _dmarc.af.test [none at _dmarc.ok.af.test]) header.from=ok.af.test";
     /** In our name: another case, a comment, a version, folded. */
     static final String FORGED = "Authentication-Results: (checked, honest) MX.Gatekeeper.TEST 1;\n"
             + "\tspf=pass smtp.mailfrom=" + SENDER + "\n";

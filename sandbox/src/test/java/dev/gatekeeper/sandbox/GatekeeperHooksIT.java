@@ -143,9 +143,9 @@ class GatekeeperHooksIT {
         assertThat(m).contains("\nReceived-SPF: pass (mx.gatekeeper.test: domain of alice@ok.gk.test designates 127.0.0.2"
                 + " as permitted sender) client-ip=127.0.0.2; envelope-from=\"alice@ok.gk.test\"; helo=client.example;"
                 + " receiver=mx.gatekeeper.test; identity=mailfrom; mechanism=\"ip4:127.0.0.2\"\n");
-        // One field for every method: SPF, then DKIM (unsigned) and DMARC (no record for gk.test), folded.
+        // One field for every method: SPF, then DKIM (unsigned), ARC (no chain) and DMARC (no record for gk.test), folded.
         assertThat(m).contains("\nAuthentication-Results: mx.gatekeeper.test; spf=pass smtp.mailfrom=alice@ok.gk.test;\n"
-                + "\tdkim=none;\n\tdmarc=none (no DMARC record at _dmarc.gk.test [none at _dmarc.ok.gk.test]) header.from=ok.gk.test\n");
+                + "\tdkim=none;\n\tarc=none;\n\tdmarc=none (no DMARC record at _dmarc.gk.test [none at _dmarc.ok.gk.test]) header.from=ok.gk.test\n");
     }
 
     @Test

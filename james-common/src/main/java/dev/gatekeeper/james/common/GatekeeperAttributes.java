@@ -41,6 +41,8 @@ import org.apache.mailet.Mail;
  * <tr><td>{@code dev.gatekeeper.dkim.results}</td><td>list of one RFC 8601 resinfo per
  *     DKIM-Signature field, top to bottom, for example
  *     {@code dkim=pass header.d=example.com header.s=sel header.b=AbCdEfGh}; empty when unsigned</td></tr>
+ * <tr><td>{@code dev.gatekeeper.arc.result}</td><td>the ARC chain's result (RFC 8617):
+ *     {@code none}, {@code pass}, {@code fail}, {@code temperror}</td></tr>
  * <tr><td>{@code dev.gatekeeper.dmarc.result}</td><td>the DMARC result of the From domain:
  *     {@code none}, {@code pass}, {@code fail}, {@code temperror}, {@code permerror}</td></tr>
  * <tr><td>{@code dev.gatekeeper.dmarc.policy}</td><td>what the From domain asks done with this
@@ -60,6 +62,7 @@ public final class GatekeeperAttributes {
     public static final AttributeName POLICY_VERDICTS = AttributeName.of("dev.gatekeeper.policy.verdicts");
     public static final AttributeName POLICY_WARNINGS = AttributeName.of("dev.gatekeeper.policy.warnings");
     public static final AttributeName DKIM_RESULTS = AttributeName.of("dev.gatekeeper.dkim.results");
+    public static final AttributeName ARC_RESULT = AttributeName.of("dev.gatekeeper.arc.result");
     public static final AttributeName DMARC_RESULT = AttributeName.of("dev.gatekeeper.dmarc.result");
     public static final AttributeName DMARC_POLICY = AttributeName.of("dev.gatekeeper.dmarc.policy");
     public static final AttributeName DMARC_DOMAIN = AttributeName.of("dev.gatekeeper.dmarc.domain");

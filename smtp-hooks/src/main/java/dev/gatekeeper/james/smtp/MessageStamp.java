@@ -75,6 +75,7 @@ final class MessageStamp {
         List<String> dkim = new ArrayList<>();
         message.dkim().forEach(r -> dkim.add(r.resinfo()));
         GatekeeperAttributes.setStrings(mail, GatekeeperAttributes.DKIM_RESULTS, dkim);
+        GatekeeperAttributes.setString(mail, GatekeeperAttributes.ARC_RESULT, message.arc().status().keyword());
         GatekeeperAttributes.setString(mail, GatekeeperAttributes.DMARC_RESULT, message.dmarc().outcome().keyword());
         GatekeeperAttributes.setString(mail, GatekeeperAttributes.DMARC_POLICY, message.dmarc().disposition().keyword());
         GatekeeperAttributes.setString(mail, GatekeeperAttributes.DMARC_DOMAIN, message.dmarc().authorDomain());

@@ -181,10 +181,10 @@ class MessageStampTest {
         String written = written(mail.getMessage());
         assertThat(written).startsWith("Received-SPF: pass ");
         String field = written.substring(written.indexOf("Authentication-Results:"), written.indexOf("DKIM-Signature:"));
-        assertThat(field.split("\r\n\t")).hasSize(4);
+        assertThat(field.split("\r\n\t")).hasSize(5);
         assertThat(field).contains("; spf=pass", ";\r\n\tdkim=pass header.d=football.example.com header.s=brisbane",
                 ";\r\n\tdkim=pass header.d=football.example.com header.s=test",
-                ";\r\n\tdmarc=pass (p=reject dis=none) header.from=football.example.com\r\n");
+                ";\r\n\tarc=none;\r\n\tdmarc=pass (p=reject dis=none) header.from=football.example.com\r\n");
         assertThat(written).endsWith(Rfc8463Example.MESSAGE);
         assertThat(mail.getMessage().getHeader("Authentication-Results")).hasSize(1);
         assertThat(GatekeeperAttributes.strings(mail, GatekeeperAttributes.DKIM_RESULTS)).hasSize(2);
