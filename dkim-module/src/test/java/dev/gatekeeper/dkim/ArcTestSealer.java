@@ -23,7 +23,7 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  * through BouncyCastle. It reuses this module's canonicalisation, as {@link Ed25519TestSigner}
  * does: the dkimpy comparison test checks the sealing against an independent implementation.
  */
-final class ArcTestSealer {
+public final class ArcTestSealer {
 
     /** Seal time for the tests' t=; the tests' clock stands a few minutes later. */
     static final long SEALED_AT = 1_700_000_000L;
@@ -45,18 +45,18 @@ final class ArcTestSealer {
         this.keyRecord = keyRecord;
     }
 
-    static ArcTestSealer rsa(String domain, String selector, KeyPair keys) {
+    public static ArcTestSealer rsa(String domain, String selector, KeyPair keys) {
         return new ArcTestSealer(domain, selector, SigningAlgorithm.RSA_SHA256, keys.getPrivate(), null,
                 "v=DKIM1; k=rsa; p=" + Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()));
     }
 
-    static ArcTestSealer ed25519(String domain, String selector, byte[] seed) {
+    public static ArcTestSealer ed25519(String domain, String selector, byte[] seed) {
         Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(seed, 0);
         return new ArcTestSealer(domain, selector, SigningAlgorithm.ED25519_SHA256, null, key,
                 "v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(key.generatePublicKey().getEncoded()));
     }
 
-    static KeyPair rsaKeys() {
+    public static KeyPair rsaKeys() {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(2048, new SecureRandom());
@@ -66,16 +66,16 @@ final class ArcTestSealer {
         }
     }
 
-    String keyName() {
+    public String keyName() {
         return selector + "._domainkey." + domain;
     }
 
-    String keyRecord() {
+    public String keyRecord() {
         return keyRecord;
     }
 
     /** Publishes the key, split into TXT strings of at most 255 octets as a real zone must. */
-    ZoneResolver.Builder publish(ZoneResolver.Builder zone) {
+    public ZoneResolver.Builder publish(ZoneResolver.Builder zone) {
         List<String> strings = new ArrayList<>();
         for (int i = 0; i < keyRecord.length(); i += 255) {
             strings.add(keyRecord.substring(i, Math.min(keyRecord.length(), i + 255)));
@@ -87,12 +87,12 @@ final class ArcTestSealer {
      * The message with this sealer's ARC set on top: the next instance, {@code cv} as given,
      * an AMS over {@code signedHeaders} with relaxed/relaxed canonicalisation.
      */
-    String seal(String message, String cv, String authResults, String signedHeaders) {
+    public String seal(String message, String cv, String authResults, String signedHeaders) {
         return seal(message, cv, authResults, signedHeaders, "");
     }
 
     /** As {@link #seal(String, String, String, String)}, with extra AMS tags (e.g. {@code "x=1; "}). */
-    String seal(String message, String cv, String authResults, String signedHeaders, String extraAmsTags) {
+    public String seal(String message, String cv, String authResults, String signedHeaders, String extraAmsTags) {
         byte[] m = message.getBytes(StandardCharsets.ISO_8859_1);
         int bodyStart = HeaderSection.bodyOffset(m, 0, m.length);
         List<HeaderField> fields = HeaderSection.parse(m, 0, bodyStart);

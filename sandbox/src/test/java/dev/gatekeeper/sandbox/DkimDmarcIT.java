@@ -5,6 +5,7 @@ import static dev.gatekeeper.sandbox.HooksTestKit.BOB_PASSWORD;
 import static dev.gatekeeper.sandbox.HooksTestKit.OUTSIDE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatekeeper.dkim.ArcTestSealer;
 import dev.gatekeeper.dkim.Rfc8463Example;
 import dev.gatekeeper.dns.LoopbackDnsServer;
 import java.nio.file.Path;
@@ -25,8 +26,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DkimDmarcIT {
 
+    /** The mailing list that changes the subject, and seals (ARC, Ed25519) what it forwards. */
+    private static final ArcTestSealer LIST = ArcTestSealer.ed25519("lists.example.org", "arc", new byte[32]);
+
     private static final String ZONE = String.join("\n",
             "$TTL 300",
+            LIST.keyName() + ". IN TXT \"" + LIST.keyRecord() + "\"",
             Rfc8463Example.ED25519_KEY_NAME + ". IN TXT \"" + Rfc8463Example.ED25519_RECORD + "\"",
             Rfc8463Example.RSA_KEY_NAME + ". IN TXT \"" + Rfc8463Example.RSA_RECORD + "\"",
             "_dmarc.football.example.com. IN TXT \"v=DMARC1; p=reject\"",
@@ -37,6 +42,7 @@ class DkimDmarcIT {
             "<policy hostname=\"mx.gatekeeper.test\">",
             "  <relay><my-networks>127.0.0.1/32</my-networks><local-domains>gatekeeper.test</local-domains></relay>",
             "  <stage name=\"data\">",
+            "    <rule name=\"trusted-list\" action=\"accept\"><arc result=\"pass\" sealer=\"lists.example.org\"/></rule>",
             "    <rule name=\"dmarc-reject\" action=\"reject\" reason=\"dmarc-reject\"><dmarc result=\"fail\" policy=\"reject\"/></rule>",
             "    <rule name=\"dmarc-temperror\" action=\"defer\" reason=\"dmarc-temperror\"><dmarc result=\"temperror\"/></rule>",
             "    <rule name=\"dmarc-quarantine\" action=\"tag\" label=\"dmarc-quarantine\"><dmarc policy=\"quarantine\"/></rule>",
@@ -98,6 +104,23 @@ class DkimDmarcIT {
         assertThat(send("joe@football.example.com", forged))
                 .isEqualTo("550 5.7.26 Unauthenticated mail from football.example.com is refused by its domain's DMARC policy");
         assertThat(james.log()).contains("data REJECT 550 5.7.26 Unauthenticated mail from football.example.com");
+    }
+
+    /**
+     * RFC 8617's case: a list we trust rewrote the subject, which breaks the author's signatures
+     * and so DMARC, and sealed what it had checked; the policy's trusted-list rule lets its
+     * ARC pass stand for the lost signature.
+     */
+    @Test
+    void aTrustedListsArcSealStandsForTheSignatureItsSubjectTagBroke() throws Exception {
+        String relayed = Rfc8463Example.MESSAGE.replace("Subject: Is dinner ready?", "Subject: [football] Is dinner ready?");
+        String sealed = LIST.seal(relayed, "none",
+                "lists.example.org; dkim=pass header.d=football.example.com; dmarc=pass header.from=football.example.com",
+                "from:to:subject:date:message-id");
+        assertThat(send("football-bounces@lists.example.org", sealed)).startsWith("250 2.6.0 Message received");
+        String field = HooksTestKit.headers(deliveredCopy("[football] Is dinner ready?"), "Authentication-Results").get(0);
+        assertThat(field).contains("; dkim=fail", "; arc=pass (\"1 set, sealed by lists.example.org\") header.oldest-pass=",
+                "; dmarc=fail (p=reject dis=reject) header.from=football.example.com");
     }
 
     @Test
