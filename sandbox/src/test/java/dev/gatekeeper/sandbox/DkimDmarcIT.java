@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * IMAP) with one Authentication-Results field for SPF, both signatures and DMARC, its signatures
  * intact; with one word of its body changed, the policy's {@code <dmarc result="fail"
  * policy="reject">} refuses it with 550 5.7.26 and nothing is delivered. A p=quarantine domain's
- * unsigned mail is accepted and marked; a DMARC record that cannot be read is a 451.
+ * unsigned mail is accepted and quarantined by conf/'s mailets; an unreadable DMARC record is a 451.
  */
 class DkimDmarcIT {
 
@@ -52,6 +52,9 @@ class DkimDmarcIT {
 
     @RegisterExtension
     static final SandboxFixture SANDBOX = SandboxFixture.forTest(DkimDmarcIT.class);
+
+    /** Where conf/mailetcontainer.xml puts what a From domain asks quarantined. */
+    private static final String QUARANTINE = "var/mail/gatekeeper-quarantine";
 
     private static JamesSandbox james;
     private static int delivered;
@@ -123,12 +126,18 @@ class DkimDmarcIT {
                 "; dmarc=fail (p=reject dis=reject) header.from=football.example.com");
     }
 
+    /** conf/'s mailet pipeline routes it with {@code DmarcResultIs=fail policy=quarantine}: not in the INBOX. */
     @Test
-    void anUnsignedMessageUnderQuarantineIsAcceptedAndMarked() throws Exception {
+    void anUnsignedMessageUnderQuarantineIsAcceptedAndQuarantined() throws Exception {
         String message = "From: news@quarantine.example.org\r\nTo: " + BOB + "\r\nSubject: quarantined\r\n\r\nHello.\r\n";
         assertThat(send("news@quarantine.example.org", message)).startsWith("250 2.6.0 Message received");
-        String field = HooksTestKit.headers(deliveredCopy("quarantined"), "Authentication-Results").get(0);
-        assertThat(field).contains("spf=none", "; dkim=none; arc=none; ", "dmarc=fail (p=quarantine dis=quarantine) header.from=quarantine.example.org");
+        MailRepositories repositories = new MailRepositories(james);
+        List<String> keys = repositories.await(QUARANTINE, 1);
+        assertThat(keys).hasSize(1);
+        String quarantined = repositories.get(repositories.mail(QUARANTINE, keys.get(0)), "message/rfc822");
+        String field = HooksTestKit.headers(quarantined.replace("\r\n", "\n"), "Authentication-Results").get(0);
+        assertThat(field).contains("spf=none", "; dkim=none; arc=none; ",
+                "dmarc=fail (p=quarantine dis=quarantine) header.from=quarantine.example.org");
     }
 
     @Test

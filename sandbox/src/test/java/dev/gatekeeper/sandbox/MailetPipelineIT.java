@@ -6,19 +6,13 @@ import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +47,7 @@ class MailetPipelineIT {
     private static LoopbackDnsServer dns;
     private static ScriptedPeer peer;
     private static JamesSandbox james;
-    private static HttpClient http;
+    private static MailRepositories repositories;
 
     @BeforeAll
     static void boot() throws Exception {
@@ -79,7 +73,7 @@ class MailetPipelineIT {
                 .user(DAVE, PASSWORD)
                 .user(RELAYER, PASSWORD)
                 .extensionJar(TestFiles.dropInJar()));
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        repositories = new MailRepositories(james);
     }
 
     /**
@@ -148,38 +142,15 @@ class MailetPipelineIT {
     }
 
     private static String get(String path, String accept) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(james.webAdminUri() + path))
-                .header("Accept", accept).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("GET " + path + ": " + r.body()).isEqualTo(200);
-        return r.body();
+        return repositories.get(path, accept);
     }
 
-    /** The keys of a repository's mails; a repository never written to does not exist yet: none. */
     private static List<String> repositoryKeys(String repository) throws Exception {
-        String encoded = "/mailRepositories/" + URLEncoder.encode(repository, StandardCharsets.UTF_8) + "/mails";
-        HttpResponse<String> probe = http.send(HttpRequest.newBuilder(URI.create(james.webAdminUri() + encoded))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (probe.statusCode() == 404 && probe.body().contains("does not exist")) {
-            return List.of();
-        }
-        String body = get("/mailRepositories/" + URLEncoder.encode(repository, StandardCharsets.UTF_8) + "/mails", "application/json");
-        List<String> keys = new ArrayList<>();
-        Matcher m = Pattern.compile("\"([^\"]+)\"").matcher(body);
-        while (m.find()) {
-            keys.add(m.group(1));
-        }
-        return keys;
+        return repositories.keys(repository);
     }
 
     private static List<String> awaitRepository(String repository, int count) throws Exception {
-        List<String> keys = List.of();
-        for (int i = 0; i < 300 && keys.size() < count; i++) {
-            keys = repositoryKeys(repository);
-            if (keys.size() < count) {
-                Thread.sleep(100);
-            }
-        }
-        return keys;
+        return repositories.await(repository, count);
     }
 
     @Test
@@ -192,8 +163,7 @@ class MailetPipelineIT {
         // SPF fail: in the quarantine repository, with the Received-SPF that SpfCheck wrote.
         List<String> quarantined = awaitRepository(QUARANTINE, 1);
         assertThat(quarantined).hasSize(1);
-        String key = URLEncoder.encode(quarantined.get(0), StandardCharsets.UTF_8);
-        String path = "/mailRepositories/" + URLEncoder.encode(QUARANTINE, StandardCharsets.UTF_8) + "/mails/" + key;
+        String path = repositories.mail(QUARANTINE, quarantined.get(0));
         assertThat(get(path, "application/json")).contains("\"sender\":\"mallory@spf-fail.test\"");
         assertThat(get(path, "message/rfc822"))
                 .contains("Received-SPF: fail (mx.gatekeeper.test: domain of mallory@spf-fail.test does not designate"

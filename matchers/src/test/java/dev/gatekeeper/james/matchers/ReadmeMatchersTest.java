@@ -16,6 +16,8 @@ class ReadmeMatchersTest {
         String header = "| condition | default | meaning |";
         SettingsTable.under(readme, "### `SpfResultIs`", header).assertDefaults(List.of(SpfResultIs.EVALUATE), ReadmeMatchersTest::option);
         SettingsTable.under(readme, "### `RemoteAddrInTable`", header).assertDefaults(List.of(TableMatcher.CHECK), ReadmeMatchersTest::option);
+        SettingsTable.under(readme, "### `DkimResultIs`", header).assertDefaults(List.of(DkimResultIs.DOMAIN), ReadmeMatchersTest::option);
+        SettingsTable.under(readme, "### `DmarcResultIs`", header).assertDefaults(List.of(DmarcResultIs.POLICY), ReadmeMatchersTest::option);
         SettingsTable.under(readme, "### `RelayAllowedByPolicy`", header)
                 .assertDefaults(List.of(RelayAllowedByPolicy.TIMEOUT), ReadmeMatchersTest::option);
     }

@@ -54,4 +54,48 @@ class VerdictMatchersTest {
                 .hasMessage("PolicyVerdictIs: 'rcpt:reject' is not stage:outcome (stages connect, helo, mail, rcpt, data or *; "
                         + "outcomes permit, dunno, warn)");
     }
+
+    /** As the SMTP handler records a verified message: one resinfo per signature, the DMARC result and policy. */
+    private static FakeMail verified(List<String> dkim, String dmarc, String policy) throws Exception {
+        FakeMail m = mail("a@x.example", "r@gatekeeper.test").build();
+        GatekeeperAttributes.setStrings(m, GatekeeperAttributes.DKIM_RESULTS, dkim);
+        GatekeeperAttributes.setString(m, GatekeeperAttributes.DMARC_RESULT, dmarc);
+        GatekeeperAttributes.setString(m, GatekeeperAttributes.DMARC_POLICY, policy);
+        return m;
+    }
+
+    @Test
+    void dmarcResultAndTheDomainsPolicy() throws Exception {
+        DmarcResultIs quarantine = init(new DmarcResultIs(), "DmarcResultIs", "fail policy=quarantine");
+        DmarcResultIs anyFail = init(new DmarcResultIs(), "DmarcResultIs", "fail,temperror");
+        FakeMail quarantined = verified(List.of(), "fail", "quarantine");
+        FakeMail rejected = verified(List.of(), "fail", "reject");
+        FakeMail passed = verified(List.of("dkim=pass header.d=x.example header.s=s header.b=abcdefgh"), "pass", "none");
+        assertThat(quarantine.match(quarantined)).hasSize(1);
+        assertThat(quarantine.match(rejected)).isNull();
+        assertThat(anyFail.match(rejected)).hasSize(1);
+        assertThat(anyFail.match(passed)).isNull();
+        assertThat(anyFail.match(mail("a@x.example", "r@gatekeeper.test").build())).as("not verified").isNull();
+        assertThatThrownBy(() -> init(new DmarcResultIs(), "DmarcResultIs", "failed"))
+                .hasMessage("DmarcResultIs: unknown DMARC result 'failed' (none, pass, fail, temperror, permerror)");
+        assertThatThrownBy(() -> init(new DmarcResultIs(), "DmarcResultIs", "fail policy=block"))
+                .hasMessage("DmarcResultIs: unknown DMARC policy 'block' (none, quarantine, reject)");
+    }
+
+    @Test
+    void dkimResultBySigningDomain() throws Exception {
+        DkimResultIs bank = init(new DkimResultIs(), "DkimResultIs", "pass domain=bank.example");
+        DkimResultIs unsigned = init(new DkimResultIs(), "DkimResultIs", "none");
+        FakeMail signedByBank = verified(List.of("dkim=fail (body hash) header.d=other.example header.s=a header.b=abcdefgh",
+                "dkim=pass header.d=mail.bank.example header.s=b header.b=ijklmnop"), "pass", "none");
+        FakeMail signedByOther = verified(List.of("dkim=pass header.d=notbank.example header.s=a header.b=abcdefgh"), "none", "none");
+        FakeMail notSigned = verified(List.of(), "none", "none");
+        assertThat(bank.match(signedByBank)).hasSize(1);
+        assertThat(bank.match(signedByOther)).as("a name ending in the domain is not below it").isNull();
+        assertThat(unsigned.match(notSigned)).hasSize(1);
+        assertThat(unsigned.match(signedByBank)).isNull();
+        assertThat(unsigned.match(mail("a@x.example", "r@gatekeeper.test").build())).as("not verified").isNull();
+        assertThatThrownBy(() -> init(new DkimResultIs(), "DkimResultIs", "valid"))
+                .hasMessage("DkimResultIs: unknown DKIM result 'valid' (none, pass, fail, neutral, policy, temperror, permerror)");
+    }
 }
