@@ -62,33 +62,47 @@ final class CheckCommand implements Command {
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
         }
-        boolean verbose = a.flag("-v") || a.flag("--verbose");
-        Path policyFile = Path.of(a.required("--policy"));
         InetAddress ip = ipLiteral(a.required("--ip"));
         a.required("--helo");
         a.required("--sender");
         if (a.all("--rcpt").isEmpty()) {
             throw new UsageException("missing --rcpt");
         }
+        PolicyConfig config = policy(a.required("--policy"));
+        DnsResolver resolver = ResolverOptions.resolver(a, DNS_TIMEOUT);
+        judge(config, resolver, ip, a, checks -> checks, out);
+        return Main.EXIT_OK;
+    }
+
+    /** The policy file, read and checked. */
+    static PolicyConfig policy(String file) throws UsageException {
+        Path policyFile = Path.of(file);
         if (!Files.isRegularFile(policyFile)) {
             throw new UsageException(policyFile + ": no such policy file");
         }
-        PolicyConfig config;
         try {
-            config = PolicyConfig.load(policyFile);
+            return PolicyConfig.load(policyFile);
         } catch (PolicyConfigException e) {
             throw new UsageException(e.getMessage());
         }
-        DnsResolver resolver = ResolverOptions.resolver(a, DNS_TIMEOUT);
+    }
+
+    /**
+     * Replays {@code a}'s transaction (--helo, --sender, --rcpt, --auth; -v for the trace) through
+     * the policy with the SPF and callout engines, {@code checks} adding what the caller knows more
+     * (the message, for {@code message}).
+     */
+    static void judge(PolicyConfig config, DnsResolver resolver, InetAddress ip, Arguments a,
+            java.util.function.UnaryOperator<TransactionChecks> checks, PrintStream out) throws UsageException {
+        boolean verbose = a.flag("-v") || a.flag("--verbose");
         CalloutSettings calloutSettings = CalloutSettings.builder().allowPrivateTargets(a.flag("--allow-private")).build();
         try (CalloutVerifier callouts = CalloutVerifier.create(calloutSettings, resolver)) {
-            TransactionChecks checks = EngineChecks.of(new SpfEvaluator(resolver), callouts);
+            TransactionChecks engines = checks.apply(EngineChecks.of(new SpfEvaluator(resolver), callouts));
             String clientName = reverseName(resolver, ip).orElse(null);
-            PolicySession session = PolicyEngine.create(config, checks, resolver)
+            PolicySession session = PolicyEngine.create(config, engines, resolver)
                     .openSession(ClientFacts.of(ip, clientName, false));
             replay(session, config, a, verbose, out);
         }
-        return Main.EXIT_OK;
     }
 
     /** Walks the transaction stage by stage, as a client would, stopping where the session would end. */
@@ -146,7 +160,7 @@ final class CheckCommand implements Command {
         return Optional.empty();
     }
 
-    private static InetAddress ipLiteral(String text) throws UsageException {
+    static InetAddress ipLiteral(String text) throws UsageException {
         String t = text.strip();
         if (t.startsWith("[") && t.endsWith("]")) {
             t = t.substring(1, t.length() - 1);

@@ -14,7 +14,7 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_USAGE = 2;
 
-    private static final List<Command> COMMANDS = List.of(new SpfCommand(), new CalloutCommand(), new CheckCommand());
+    private static final List<Command> COMMANDS = List.of(new SpfCommand(), new CalloutCommand(), new CheckCommand(), new MessageCommand());
 
     private Main() {
     }

@@ -73,6 +73,15 @@ public final class MessageAuthentication {
         return out;
     }
 
+    /**
+     * One Authentication-Results field for every method (RFC 8601 §2.2 allows several resinfos in
+     * one): {@code field} (the field so far, e.g. {@code Authentication-Results: id; spf=pass ...})
+     * with these {@link #resinfos()} after it, one per folded line (RFC 5322 §2.2.3).
+     */
+    public String appendTo(String field) {
+        return field + ";\r\n\t" + String.join(";\r\n\t", resinfos());
+    }
+
     @Override
     public String toString() {
         return String.join("; ", resinfos());

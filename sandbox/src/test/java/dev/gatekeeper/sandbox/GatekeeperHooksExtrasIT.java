@@ -172,7 +172,13 @@ class GatekeeperHooksExtrasIT {
         }
         String soft = message("attributes-softfail");
         assertThat(HooksTestKit.headers(soft, HooksTestKit.SOFTFAIL_HEADER)).containsExactly("routed by HasMailAttributeWithValue");
+        // The message's own verdicts too: unsigned, no chain, no DMARC record for gk.test.
         assertThat(HooksTestKit.headers(soft, HooksTestKit.ATTRIBUTE_HEADER)).containsExactly(
+                "dev.gatekeeper.arc.result=none",
+                "dev.gatekeeper.dkim.results=[]",
+                "dev.gatekeeper.dmarc.domain=gk.test",
+                "dev.gatekeeper.dmarc.policy=none",
+                "dev.gatekeeper.dmarc.result=none",
                 "dev.gatekeeper.policy.verdicts=[connect:dunno, helo:dunno, mail:dunno, rcpt:dunno, data:dunno]",
                 "dev.gatekeeper.spf.mailfrom=softfail",
                 "dev.gatekeeper.tags=[spf-softfail]");

@@ -59,7 +59,7 @@ final class MessageStamp {
      */
     static String authenticationResults(String authservId, SpfVerdict mailFrom, MessageAuthentication message) {
         String spf = AuthenticationResultsSpf.header(authservId, mailFrom);
-        return message == null ? spf : spf + ";\r\n\t" + String.join(";\r\n\t", message.resinfos());
+        return message == null ? spf : message.appendTo(spf);
     }
 
     /** DKIM and DMARC over the message's octets as received ({@link MessageRewrite#receivedOctets}). */
