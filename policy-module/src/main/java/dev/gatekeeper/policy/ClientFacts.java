@@ -23,6 +23,8 @@ public final class ClientFacts {
      * @param relayAllowed whether James's {@code authorizedAddresses} cover the client
      */
     public static ClientFacts of(InetAddress address, String reverseName, boolean relayAllowed) {
+        // Not DomainName.canonical: the name keeps the case the PTR record gave, as the trace and
+        // ${client_name} show it; conditions compare it case-insensitively.
         String n = reverseName == null || reverseName.isBlank() ? null : reverseName.strip();
         if (n != null && n.endsWith(".")) {
             n = n.substring(0, n.length() - 1);

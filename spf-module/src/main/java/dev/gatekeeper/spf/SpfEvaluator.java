@@ -93,6 +93,9 @@ public final class SpfEvaluator {
             String local = "postmaster";
             String domain = helo;
             if (identity == SpfIdentity.MAILFROM && senderArg != null) {
+                // RFC 7208 §4.3: split at the last '@' exactly as given, not through Mailbox: the
+                // local part reaches %{l} as the client wrote it, and check_host() itself decides
+                // what a malformed domain is (§4.3, §4.8), which Mailbox would refuse earlier.
                 String s = senderArg.trim();
                 if (s.length() >= 2 && s.charAt(0) == '<' && s.charAt(s.length() - 1) == '>') {
                     s = s.substring(1, s.length() - 1);
