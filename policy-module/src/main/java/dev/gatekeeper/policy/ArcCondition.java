@@ -6,7 +6,6 @@ import dev.gatekeeper.mail.DomainName;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -32,14 +31,8 @@ final class ArcCondition extends Condition.Base {
     }
 
     private static Condition read(ExtensionConfig config) {
-        Set<ArcStatus> results = EnumSet.noneOf(ArcStatus.class);
-        for (String w : ExtensionConfig.wordsIn(config.required("result"))) {
-            try {
-                results.add(ArcStatus.valueOf(w.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown ARC result '" + w + "' (none pass fail temperror)");
-            }
-        }
+        Set<ArcStatus> results = ExtensionConfig.keywords(ArcStatus.class, ExtensionConfig.wordsIn(config.required("result")),
+                "ARC result", "none pass fail temperror");
         List<DomainName> sealers = new ArrayList<>();
         for (String d : config.parameter("sealer").map(ExtensionConfig::wordsIn).orElse(Set.of())) {
             sealers.add(DomainName.parse(d));

@@ -4,9 +4,7 @@ import dev.gatekeeper.dkim.DkimResult;
 import dev.gatekeeper.dkim.DkimStatus;
 import dev.gatekeeper.mail.DomainName;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -36,20 +34,10 @@ final class DkimCondition extends Condition.Base {
     }
 
     private static Condition read(ExtensionConfig config) {
-        boolean none = false;
-        Set<DkimStatus> results = EnumSet.noneOf(DkimStatus.class);
-        for (String w : ExtensionConfig.wordsIn(config.required("result"))) {
-            String word = w.toLowerCase(Locale.ROOT);
-            if (word.equals("none")) {
-                none = true;
-                continue;
-            }
-            try {
-                results.add(DkimStatus.valueOf(word.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown DKIM result '" + w + "' (" + KEYWORDS + ")");
-            }
-        }
+        Set<String> words = new java.util.LinkedHashSet<>(ExtensionConfig.wordsIn(config.required("result")));
+        // "none" is no signature's status: the message had no signature at all.
+        boolean none = words.removeIf(w -> w.equalsIgnoreCase("none"));
+        Set<DkimStatus> results = ExtensionConfig.keywords(DkimStatus.class, words, "DKIM result", KEYWORDS);
         List<DomainName> domains = new ArrayList<>();
         for (String d : config.parameter("domain").map(ExtensionConfig::wordsIn).orElse(Set.of())) {
             domains.add(DomainName.parse(d.startsWith("@") ? d.substring(1) : d));

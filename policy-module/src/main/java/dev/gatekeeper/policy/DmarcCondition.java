@@ -4,7 +4,6 @@ import dev.gatekeeper.dmarc.DmarcOutcome;
 import dev.gatekeeper.dmarc.Policy;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -38,29 +37,15 @@ final class DmarcCondition extends Condition.Base {
             throw new IllegalArgumentException("says nothing to match (give result, policy or both)");
         }
         if (!resultWords.isEmpty()) {
-            results = EnumSet.noneOf(DmarcOutcome.class);
-            for (String w : resultWords) {
-                results.add(keyword(DmarcOutcome.class, w, "DMARC result", "none pass fail temperror permerror"));
-            }
+            results = ExtensionConfig.keywords(DmarcOutcome.class, resultWords, "DMARC result", "none pass fail temperror permerror");
         }
         if (!policyWords.isEmpty()) {
-            policies = EnumSet.noneOf(Policy.class);
-            for (String w : policyWords) {
-                policies.add(keyword(Policy.class, w, "DMARC policy", "none quarantine reject"));
-            }
+            policies = ExtensionConfig.keywords(Policy.class, policyWords, "DMARC policy", "none quarantine reject");
         }
         String description = "dmarc"
                 + (resultWords.isEmpty() ? "" : " result=" + results.stream().map(DmarcOutcome::keyword).collect(Collectors.joining(",")))
                 + (policyWords.isEmpty() ? "" : " policy=" + policies.stream().map(Policy::keyword).collect(Collectors.joining(",")));
         return new DmarcCondition(results, policies, description);
-    }
-
-    private static <E extends Enum<E>> E keyword(Class<E> type, String word, String what, String known) {
-        try {
-            return Enum.valueOf(type, word.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown " + what + " '" + word + "' (" + known + ")");
-        }
     }
 
     @Override

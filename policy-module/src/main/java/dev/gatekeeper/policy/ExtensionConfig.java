@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +109,24 @@ public final class ExtensionConfig {
         for (String w : text.split("[\\s,]+")) {
             if (!w.isEmpty()) {
                 out.add(w);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Result keywords of an engine's enum ({@code pass fail ...}, any case), for the conditions
+     * that match results.
+     *
+     * @throws IllegalArgumentException {@code unknown WHAT 'word' (KNOWN)}
+     */
+    static <E extends Enum<E>> Set<E> keywords(Class<E> type, Collection<String> words, String what, String known) {
+        Set<E> out = EnumSet.noneOf(type);
+        for (String w : words) {
+            try {
+                out.add(Enum.valueOf(type, w.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown " + what + " '" + w + "' (" + known + ")");
             }
         }
         return out;
