@@ -39,13 +39,16 @@ final class DkimSignedMessage {
 
     /** The whole message, signature field first, CRLF line ends. */
     final byte[] octets;
+    /** Where the body starts: the header section's length with the empty line that ends it. */
+    final int bodyStart;
     /** Where the key record lives: {@code <selector>._domainkey.bench.example}. */
     final String keyName;
     /** The key record's text, {@code v=DKIM1; k=...; p=...}. */
     final String keyRecord;
 
-    private DkimSignedMessage(byte[] octets, String keyName, String keyRecord) {
+    private DkimSignedMessage(byte[] octets, int bodyStart, String keyName, String keyRecord) {
         this.octets = octets;
+        this.bodyStart = bodyStart;
         this.keyName = keyName;
         this.keyRecord = keyRecord;
     }
@@ -94,9 +97,10 @@ final class DkimSignedMessage {
                 b = s.generateSignature();
                 keyRecord = "v=DKIM1; k=ed25519; p=" + Base64.getEncoder().encodeToString(key.generatePublicKey().getEncoded());
             }
-            String message = unsigned + Base64.getEncoder().encodeToString(b) + "\r\n"
-                    + String.join("\r\n", HEADERS) + "\r\n\r\n" + body;
-            return new DkimSignedMessage(bytes(message), selector + "._domainkey." + DOMAIN, keyRecord);
+            String headerSection = unsigned + Base64.getEncoder().encodeToString(b) + "\r\n"
+                    + String.join("\r\n", HEADERS) + "\r\n\r\n";
+            return new DkimSignedMessage(bytes(headerSection + body), headerSection.length(),
+                    selector + "._domainkey." + DOMAIN, keyRecord);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
