@@ -52,7 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Ed25519 message, so a later jdkim that can verify it will be noticed.
  *
  * <pre>
- * java -jar benchmarks/target/gatekeeper-benchmarks.jar DkimBenchmark -prof gc
+ * java -jar benchmarks/target/gatekeeper-benchmarks.jar DkimBenchmark -prof gc -prof 'perfnorm:events=task-clock'
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)
