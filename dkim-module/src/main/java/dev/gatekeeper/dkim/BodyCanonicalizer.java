@@ -51,6 +51,17 @@ final class BodyCanonicalizer {
         int end = off + len;
         for (int i = off; i < end; i++) {
             byte c = b[i];
+            if (!pendingCr && ordinary(c)) {
+                // Most of a body is runs of octets that canonicalisation leaves alone: copied
+                // as a run, not octet by octet.
+                int run = i + 1;
+                while (run < end && ordinary(b[run])) {
+                    run++;
+                }
+                contentRun(b, i, run - i);
+                i = run - 1;
+                continue;
+            }
             if (pendingCr) {
                 pendingCr = false;
                 if (c == '\n') {
@@ -95,7 +106,35 @@ final class BodyCanonicalizer {
         flush();
     }
 
+    /** An octet that is line content as it stands: not CR or LF, nor WSP for relaxed. */
+    private boolean ordinary(byte c) {
+        return c != '\r' && c != '\n' && (algorithm != Canonicalization.RELAXED || c != ' ' && c != '\t');
+    }
+
     private void content(byte c) {
+        beforeContent();
+        emit(c);
+        lineHasContent = true;
+    }
+
+    private void contentRun(byte[] b, int off, int len) {
+        beforeContent();
+        while (len > 0) {
+            if (outLength == out.length) {
+                flush();
+            }
+            int n = Math.min(len, out.length - outLength);
+            System.arraycopy(b, off, out, outLength, n);
+            outLength += n;
+            off += n;
+            len -= n;
+        }
+        emittedAnything = true;
+        lineHasContent = true;
+    }
+
+    /** What content owes first: the empty lines it proves were not the end, and a pending space. */
+    private void beforeContent() {
         while (pendingEmptyLines > 0) {
             emit(CRLF);
             pendingEmptyLines--;
@@ -105,8 +144,6 @@ final class BodyCanonicalizer {
             emit((byte) ' ');
             pendingSpace = false;
         }
-        emit(c);
-        lineHasContent = true;
     }
 
     private void endOfLine() {
