@@ -32,8 +32,18 @@ final class BodyCanonicalizer {
     private boolean emittedAnything;
     private boolean finished;
 
+    /** By octet value: line content as it stands (not CR or LF, nor WSP for relaxed). */
+    private final boolean[] ordinary = new boolean[256];
+
     BodyCanonicalizer(Canonicalization algorithm) {
         this.algorithm = algorithm;
+        java.util.Arrays.fill(ordinary, true);
+        ordinary['\r'] = false;
+        ordinary['\n'] = false;
+        if (algorithm == Canonicalization.RELAXED) {
+            ordinary[' '] = false;
+            ordinary['\t'] = false;
+        }
     }
 
     Canonicalization algorithm() {
@@ -55,8 +65,16 @@ final class BodyCanonicalizer {
                 // Most of a body is runs of octets that canonicalisation leaves alone: copied
                 // as a run, not octet by octet.
                 int run = i + 1;
-                while (run < end && ordinary(b[run])) {
-                    run++;
+                while (run < end) {
+                    if (ordinary(b[run])) {
+                        run++;
+                    } else if (b[run] == ' ' && run + 1 < end && ordinary(b[run + 1])) {
+                        // One SP between content octets stays as it is in relaxed too (§3.4.4
+                        // only folds runs of WSP and drops them at a line's end).
+                        run += 2;
+                    } else {
+                        break;
+                    }
                 }
                 contentRun(b, i, run - i);
                 i = run - 1;
@@ -106,9 +124,8 @@ final class BodyCanonicalizer {
         flush();
     }
 
-    /** An octet that is line content as it stands: not CR or LF, nor WSP for relaxed. */
     private boolean ordinary(byte c) {
-        return c != '\r' && c != '\n' && (algorithm != Canonicalization.RELAXED || c != ' ' && c != '\t');
+        return ordinary[c & 0xff];
     }
 
     private void content(byte c) {
