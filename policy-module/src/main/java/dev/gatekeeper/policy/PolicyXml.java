@@ -195,7 +195,7 @@ final class PolicyXml {
      * domain list (RHSBL, RFC 5782 §2.2).
      */
     private void dnsList(Element e) {
-        ExtensionConfig a = attributes(e, null, "name", "zone", "weight", "filter", "error-replies", "subjects");
+        ExtensionConfig a = attributes(e, null, "name", "site", "zone", "weight", "filter", "error-replies", "subjects");
         noChildren(e);
         String name = a.required("name");
         if (!name.matches("[A-Za-z0-9._-]+")) {
@@ -218,12 +218,26 @@ final class PolicyXml {
                 throw new IllegalArgumentException("subjects: an IP list is asked about the client-address only; declare a second"
                         + " <dnsbl> on the zone for the domain subjects");
             }
-            int weight = a.has("weight") ? integer("weight", a.required("weight")) : 1;
-            String zone = a.required("zone");
-            DnsList list = subjects.contains(DnsList.Subject.CLIENT_ADDRESS) ? DnsList.addressList(name, zone, weight)
-                    : DnsList.domainList(name, zone, weight).subjects(subjects);
-            if (a.has("filter")) {
-                list = list.filter(ReplyFilter.parse(a.required("filter")));
+            DnsList list;
+            if (a.has("site")) {
+                // One entry of postscreen_dnsbl_sites as main.cf writes it: zone[=filter][*weight].
+                for (String other : List.of("zone", "filter", "weight")) {
+                    if (a.has(other)) {
+                        throw new IllegalArgumentException("site gives the zone, filter and weight; " + other + " goes without site");
+                    }
+                }
+                if (!subjects.equals(EnumSet.of(DnsList.Subject.CLIENT_ADDRESS))) {
+                    throw new IllegalArgumentException("a postscreen site is an IP list: subjects is client-address");
+                }
+                list = DnsList.postscreenEntry(name, a.required("site"));
+            } else {
+                int weight = a.has("weight") ? integer("weight", a.required("weight")) : 1;
+                String zone = a.required("zone");
+                list = subjects.contains(DnsList.Subject.CLIENT_ADDRESS) ? DnsList.addressList(name, zone, weight)
+                        : DnsList.domainList(name, zone, weight).subjects(subjects);
+                if (a.has("filter")) {
+                    list = list.filter(ReplyFilter.parse(a.required("filter")));
+                }
             }
             if (a.has("error-replies")) {
                 String errors = e.getAttribute("error-replies").strip();

@@ -173,6 +173,17 @@ class ReputationConditionsTest {
     }
 
     @Test
+    void aPostscreenSiteIsWrittenAsMainCfWritesIt() {
+        PolicyConfig c = config(dir, "", "<dnsbl name=\"zen\" site=\"zen.spamhaus.org=127.0.0.[2..11]*3\"/>"
+                + "<dnsbl name=\"dnswl\" site=\"list.dnswl.org=127.0.[0..255].[1..3]*-2\"/><dnsbl name=\"any\" site=\"bl.example\"/>");
+        assertThat(c.dnsLists()).extracting(l -> l.name() + " " + l.zone().ascii() + " " + l.weight() + " " + l.filter())
+                .containsExactly("zen zen.spamhaus.org 3 127.0.0.[2..11]", "dnswl list.dnswl.org -2 127.0.[0..255].[1..3]",
+                        "any bl.example 1 ");
+        assertThatThrownBy(() -> config(dir, "", "<dnsbl name=\"zen\" site=\"zen.spamhaus.org*3\" weight=\"2\"/>"))
+                .hasMessage("policy.xml:4: <dnsbl name=\"zen\">: site gives the zone, filter and weight; weight goes without site");
+    }
+
+    @Test
     void mistakesAreRefusedWithFileAndLine() {
         assertThatThrownBy(() -> config(dir, "", LISTS + "<stage name=\"rcpt\"><rule action=\"reject\"><dnsbl list=\"zen\"/></rule></stage>"))
                 .hasMessage("policy.xml:6: <dnsbl>: no DNS list named 'zen' (declared: bl, wl, dbl)");
@@ -186,8 +197,8 @@ class ReputationConditionsTest {
                 .hasMessageStartingWith("policy.xml:4: <dnsbl name=\"x\">: subjects: an IP list is asked about the client-address only");
         assertThatThrownBy(() -> config(dir, "", "<dnsbl name=\"x\" zone=\"x.example\" weight=\"heavy\"/>"))
                 .hasMessage("policy.xml:4: <dnsbl name=\"x\">: weight is a whole number, not 'heavy'");
-        assertThatThrownBy(() -> config(dir, "", "<dnsbl name=\"x\" zone=\"x.example\" site=\"x\"/>"))
-                .hasMessageStartingWith("policy.xml:4: unknown attribute 'site' on <dnsbl>");
+        assertThatThrownBy(() -> config(dir, "", "<dnsbl name=\"x\" zone=\"x.example\" sites=\"x\"/>"))
+                .hasMessageStartingWith("policy.xml:4: unknown attribute 'sites' on <dnsbl>");
         assertThatThrownBy(() -> config(dir, "", LISTS + "<stage name=\"rcpt\"><rule action=\"reject\"><dnsbl list=\"bl\""
                 + " subject=\"helo\"/></rule></stage>")).hasMessage("policy.xml:6: <dnsbl>: subject helo: no list named here is asked"
                 + " about it (they are asked about client-address)");
