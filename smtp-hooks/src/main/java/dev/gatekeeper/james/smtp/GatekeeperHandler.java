@@ -16,6 +16,7 @@ import dev.gatekeeper.policy.PolicySession;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
 import dev.gatekeeper.policy.Verdict;
+import dev.gatekeeper.reputation.Greylist;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
 import dev.gatekeeper.state.SharedState;
@@ -62,6 +63,8 @@ import org.slf4j.LoggerFactory;
  *   <calloutWait>2s</calloutWait>  <!-- then 450 4.1.7 "verification in progress"; the probe goes on -->
  *   <spfWait>10s</spfWait>         <!-- then temperror; the evaluation goes on -->
  *   <state><store>redis</store><redis.uri>redis://10.0.0.5:6379</redis.uri></state> <!-- StateSettings keys -->
+ *   <dnsLists><timeout>5s</timeout></dnsLists>                        <!-- DnsListSettings keys: the policy's <dnsbl> lists -->
+ *   <greylist><delay>5m</delay></greylist>                            <!-- GreylistSettings keys: the policy's <greylist/> -->
  *   <policy file="conf/gatekeeper-policy.xml"/>                       <!-- or <policy ...>rules</policy> inline -->
  *   <authservId>mx.example.org</authservId>                           <!-- default: James's helloName -->
  *   <forgedAuthenticationResults>remove</forgedAuthenticationResults> <!-- or rename; RFC 8601 §5 -->
@@ -105,7 +108,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             InetAddress client = session.getRemoteAddress().getAddress();
             String helloName = session.getConfiguration().getHelloName();
             Engines e = engines(helloName);
-            SessionChecks checks = new SessionChecks(e.spf, e.callouts, config.calloutWait, config.spfWait);
+            SessionChecks checks = new SessionChecks(e.spf, e.callouts, config.calloutWait, config.spfWait,
+                    lists -> SharedEngines.dnsLists(e.settings, config.dnsLists, lists), e.greylist);
             PolicySession policy = PolicyEngine.create(config.policy, checks, e.resolver, e.state)
                     .openSession(ClientFacts.of(client, clientName(e.resolver, client, session), session.isRelayingAllowed()));
             ConnectionState state = new ConnectionState(client, policy, checks, helloName);
@@ -354,6 +358,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         if (message != null) {
             MessageStamp.setAttributes(mail, message);
         }
+        state.policy.knownDnsListScore().ifPresent(score -> MessageStamp.setAttributes(mail, score));
     }
 
     private <T> T await(CompletionStage<T> stage) throws Exception {
@@ -390,8 +395,9 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                 e = engines;
                 if (e == null) {
                     EngineSettings settings = config.engines.namedFor(helloName);
-                    e = new Engines(SharedEngines.resolver(settings), SharedEngines.spf(settings), SharedEngines.callouts(settings),
-                            SharedEngines.state(settings), SharedEngines.messages(settings, config.dkim, config.dmarc),
+                    e = new Engines(settings, SharedEngines.resolver(settings), SharedEngines.spf(settings),
+                            SharedEngines.callouts(settings), SharedEngines.state(settings),
+                            SharedEngines.messages(settings, config.dkim, config.dmarc), SharedEngines.greylist(settings, config.greylist),
                             settings.spf().receiver());
                     engines = e;
                 }
@@ -401,15 +407,19 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
     }
 
     private static final class Engines {
+        final EngineSettings settings;
         final DnsResolver resolver;
         final SpfEvaluator spf;
         final CalloutVerifier callouts;
         final SharedState state;
         final MessageAuthenticator messages;
+        final Greylist greylist;
         final String receiver;
 
-        Engines(DnsResolver resolver, SpfEvaluator spf, CalloutVerifier callouts, SharedState state, MessageAuthenticator messages,
-                String receiver) {
+        Engines(EngineSettings settings, DnsResolver resolver, SpfEvaluator spf, CalloutVerifier callouts, SharedState state,
+                MessageAuthenticator messages, Greylist greylist, String receiver) {
+            this.settings = settings;
+            this.greylist = greylist;
             this.state = state;
             this.messages = messages;
             this.resolver = resolver;
