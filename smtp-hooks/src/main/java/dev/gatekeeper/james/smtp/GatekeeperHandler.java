@@ -22,8 +22,8 @@ import dev.gatekeeper.spf.SpfVerdict;
 import dev.gatekeeper.state.SharedState;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gatekeeper's policy at every SMTP stage of James: connect, HELO/EHLO, MAIL, RCPT and the end of
- * DATA, each answered with the reply the policy chose; at the end of DATA the SPF headers and the
+ * DATA, each answered with the reply the policy chose; at the end of DATA the message's DKIM, ARC
+ * and DMARC are verified, and the SPF header, the one Authentication-Results field and the
  * {@link GatekeeperAttributes} go with the accepted mail. It also rewrites the replies of every
  * hook of the chain, James's own included. Add it before {@code CoreCmdHandlerLoader}:
  *
@@ -65,6 +66,9 @@ import org.slf4j.LoggerFactory;
  *   <state><store>redis</store><redis.uri>redis://10.0.0.5:6379</redis.uri></state> <!-- StateSettings keys -->
  *   <dnsLists><timeout>5s</timeout></dnsLists>                        <!-- DnsListSettings keys: the policy's <dnsbl> lists -->
  *   <greylist><delay>5m</delay></greylist>                            <!-- GreylistSettings keys: the policy's <greylist/> -->
+ *   <verifyMessages>true</verifyMessages>                             <!-- DKIM, ARC and DMARC at the end of DATA -->
+ *   <dkim><timeBudget>10s</timeBudget></dkim>                         <!-- DkimSettings keys -->
+ *   <dmarc><nonexistentPolicy>true</nonexistentPolicy></dmarc>        <!-- DmarcSettings keys -->
  *   <policy file="conf/gatekeeper-policy.xml"/>                       <!-- or <policy ...>rules</policy> inline -->
  *   <authservId>mx.example.org</authservId>                           <!-- default: James's helloName -->
  *   <forgedAuthenticationResults>remove</forgedAuthenticationResults> <!-- or rename; RFC 8601 §5 -->
