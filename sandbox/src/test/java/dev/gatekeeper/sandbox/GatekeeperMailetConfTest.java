@@ -19,7 +19,7 @@ class GatekeeperMailetConfTest {
         Path mc = Files.copy(conf.resolve("mailetcontainer.xml"), dir.resolve("mailetcontainer.xml"));
         assertThat(Files.readString(mc)).contains("dev.gatekeeper.james.mailets.SpfCheck");
 
-        assertThat(GatekeeperMailetConf.strip(mc)).isEqualTo(6);
+        assertThat(GatekeeperMailetConf.strip(mc)).isEqualTo(7);
 
         String stripped = Files.readString(mc);
         assertThat(stripped).doesNotContain("\"dev.gatekeeper.").doesNotContain("=\"dev.gatekeeper.").contains("class=\"LocalDelivery\"").contains("class=\"RemoteDelivery\"");
