@@ -2,6 +2,7 @@ package dev.gatekeeper.james.common;
 
 import dev.gatekeeper.dkim.DkimSettings;
 import dev.gatekeeper.dkim.DkimVerifier;
+import dev.gatekeeper.dmarc.DmarcReportStore;
 import dev.gatekeeper.dmarc.DmarcSettings;
 import dev.gatekeeper.dmarc.MessageAuthenticator;
 import dev.gatekeeper.callout.CalloutVerifier;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engines of one James process. Every hook, mailet and matcher whose {@link EngineSettings}
@@ -33,6 +35,7 @@ public final class SharedEngines {
     private static final Map<List<Object>, CalloutVerifier> CALLOUTS = new ConcurrentHashMap<>();
     private static final Map<StateSettings, SharedState> STATES = new ConcurrentHashMap<>();
     private static final Map<List<Object>, MessageAuthenticator> MESSAGES = new ConcurrentHashMap<>();
+    private static final Map<StateSettings, DmarcReportStore> DMARC_REPORTS = new ConcurrentHashMap<>();
 
     private SharedEngines() {
     }
@@ -77,5 +80,22 @@ public final class SharedEngines {
      */
     public static SharedState state(EngineSettings settings) {
         return STATES.computeIfAbsent(settings.state(), s -> SharedState.open(s, Clock.systemUTC()));
+    }
+
+    /**
+     * Where DMARC aggregate report rows are counted: {@link #state}. With the in-process store
+     * the counts stay in this James and no {@code dmarc-report} command can read them; that is
+     * said once in the log, when the store is first asked for.
+     */
+    public static DmarcReportStore dmarcReports(EngineSettings settings) {
+        SharedState state = state(settings);
+        return DMARC_REPORTS.computeIfAbsent(settings.state(), s -> {
+            if (s.store() == StateSettings.Store.LOCAL) {
+                LoggerFactory.getLogger(SharedEngines.class).warn("DMARC aggregate reports: <dmarc><reports> is on but the state is "
+                        + "in-process: the counts stay in this James and the dmarc-report command cannot read them; "
+                        + "use <state><store>redis</store> (README-dmarc.md, Aggregate reports)");
+            }
+            return new DmarcReportStore(state, Clock.systemUTC());
+        });
     }
 }

@@ -353,6 +353,10 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                 state.checks.calloutOutcomes(), state.policy.tags(), state.verdicts(), state.warnings());
         if (message != null) {
             MessageStamp.setAttributes(mail, message);
+            if (config.dmarc.reports()) {
+                MessageStamp.countForReports(SharedEngines.dmarcReports(config.engines.namedFor(state.helloName)),
+                        session.getSessionID(), state.client, mail, mailFrom, message);
+            }
         }
     }
 
