@@ -58,7 +58,7 @@ final class DmarcReportCommand implements Command {
     @Override
     public String summary() {
         return "write RFC 7489 aggregate reports: --since DAY [--until DAY] --org-name NAME --email ADDR --redis URI"
-                + " [--key-prefix P] [--domain D ...] [--out DIR | --out -]";
+                + " [--key-prefix P] [--domain D ...] [--out DIR | --out -] [--receiver DOMAIN]";
     }
 
     @Override
