@@ -6,27 +6,27 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The data of DMARC aggregate reports (RFC 7489 §7.2): each evaluated message's
- * {@link DmarcReportRecord}, counted per report domain and UTC day in the {@link SharedState}.
- * Equal records are one field of one tally with a count, so a day's data is one tally per domain
- * with one field per distinct row (in Redis, one hash), whatever the number of messages.
+ * {@link DmarcReportRecord}, counted per UTC day in the {@link SharedState}. Equal records are one
+ * field of the day's tally with a count, so a day's data is one tally (in Redis, one hash) with one
+ * field per distinct row, whatever the number of messages.
  *
- * <p>Keys: {@code dmarc-report:domains:<day>} (a field per report domain, counting its messages)
- * and {@code dmarc-report:rows:<domain>:<day>} (a field per row). Both live {@link #RETENTION}
- * after their last update, so a day's data is there to report for a week after the day ends,
- * then goes by itself. A day holds at most {@link #MAX_DOMAINS} domains and a domain's day at
- * most {@link #MAX_ROWS} distinct rows: beyond, new rows are not counted (and the report loses
- * them), bounding what a flood of forged mail from many addresses can make us keep.
+ * <p>The tally is {@code dmarc-report:rows:<day>}; each field is the report domain, a space and
+ * the row ({@link DmarcReportRecord#key()}, which has no space). It lives {@link #RETENTION}
+ * after its last update, so a day's data is there to report for a week after the day ends, then
+ * goes by itself. A day holds at most {@link #MAX_ROWS} distinct rows over all domains: beyond,
+ * new rows are not counted (and the reports lose them) while known rows still are, so a flood of
+ * forged mail from many addresses cannot make the store grow without bound (about 300 bytes a
+ * row: some 30 MB a day at most).
  *
  * <p>With the in-process store the data dies with James and no other process can read it: the
  * {@code dmarc-report} command needs {@code store=redis} (README-dmarc.md). Thread-safe.
@@ -35,28 +35,24 @@ public final class DmarcReportStore {
 
     /** RFC 7489 §7.2's default interval is a day; a week's margin covers a report run that failed for days. */
     public static final Duration RETENTION = Duration.ofDays(8);
-    /** Distinct rows per report domain and day. */
-    public static final int MAX_ROWS = 10_000;
-    /** Report domains per day. */
-    public static final int MAX_DOMAINS = 10_000;
+    /** Distinct rows per day, all report domains together. */
+    public static final int MAX_ROWS = 100_000;
 
     static final String PREFIX = "dmarc-report:";
 
     private final SharedState state;
     private final Clock clock;
     private final int maxRows;
-    private final int maxDomains;
 
     /** Counts in {@code state}, by the day {@code clock} gives (UTC). */
     public DmarcReportStore(SharedState state, Clock clock) {
-        this(state, clock, MAX_ROWS, MAX_DOMAINS);
+        this(state, clock, MAX_ROWS);
     }
 
-    DmarcReportStore(SharedState state, Clock clock, int maxRows, int maxDomains) {
+    DmarcReportStore(SharedState state, Clock clock, int maxRows) {
         this.state = Objects.requireNonNull(state, "state");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxRows = maxRows;
-        this.maxDomains = maxDomains;
     }
 
     /**
@@ -66,22 +62,13 @@ public final class DmarcReportStore {
      */
     public CompletionStage<Boolean> record(DmarcReportRecord record) {
         LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        String domain = record.reportDomain();
-        return state.tally(domainsKey(day), domain, 1, RETENTION, maxDomains).thenCompose(listed -> {
-            if (!listed) {
-                return CompletableFuture.completedFuture(false);
-            }
-            return state.tally(rowsKey(domain, day), record.key(), 1, RETENTION, maxRows);
-        });
+        return state.tally(rowsKey(day), record.reportDomain() + " " + record.key(), 1, RETENTION, maxRows);
     }
 
-    /** The report domains with data on {@code day}, sorted. */
-    public CompletionStage<List<String>> domains(LocalDate day) {
-        return state.tallies(domainsKey(day)).thenApply(all -> {
-            List<String> out = new ArrayList<>(all.keySet());
-            Collections.sort(out);
-            return out;
-        });
+    /** The report domains with data on any day from {@code since} to {@code until} (both included, UTC), sorted. */
+    public CompletionStage<List<String>> domains(LocalDate since, LocalDate until) {
+        FieldReader<String> byDomain = (domain, row, count, out) -> out.merge(domain, count, Long::sum);
+        return read(since, until, byDomain).thenApply(all -> new ArrayList<String>(new TreeMap<>(all).keySet()));
     }
 
     /**
@@ -90,36 +77,32 @@ public final class DmarcReportStore {
      * left out.
      */
     public CompletionStage<Map<DmarcReportRecord, Long>> rows(String domain, LocalDate since, LocalDate until) {
-        CompletionStage<Map<DmarcReportRecord, Long>> out = CompletableFuture.completedFuture(new LinkedHashMap<>());
+        return read(since, until, (d, row, count, out) -> {
+            if (d.equals(domain)) {
+                DmarcReportRecord.decode(row).ifPresent(r -> out.merge(r, count, Long::sum));
+            }
+        });
+    }
+
+    /** What {@link #read} does with each field: its domain, its row text and its count. */
+    private interface FieldReader<K> {
+        void accept(String domain, String row, long count, Map<K, Long> out);
+    }
+
+    private <K> CompletionStage<Map<K, Long>> read(LocalDate since, LocalDate until, FieldReader<K> reader) {
+        CompletionStage<Map<K, Long>> out = CompletableFuture.completedFuture(new LinkedHashMap<>());
         for (LocalDate day : days(since, until)) {
-            out = out.thenCombine(state.tallies(rowsKey(domain, day)), (sum, tally) -> {
+            out = out.thenCombine(state.tallies(rowsKey(day)), (sum, tally) -> {
                 tally.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-                    Optional<DmarcReportRecord> row = DmarcReportRecord.decode(e.getKey());
-                    row.ifPresent(r -> sum.merge(r, e.getValue(), Long::sum));
+                    int space = e.getKey().indexOf(' ');
+                    if (space > 0) {
+                        reader.accept(e.getKey().substring(0, space), e.getKey().substring(space + 1), e.getValue(), sum);
+                    }
                 });
                 return sum;
             });
         }
         return out;
-    }
-
-    /** The report domains with data on any day from {@code since} to {@code until}, sorted. */
-    public CompletionStage<List<String>> domains(LocalDate since, LocalDate until) {
-        CompletionStage<List<String>> out = CompletableFuture.completedFuture(new ArrayList<>());
-        for (LocalDate day : days(since, until)) {
-            out = out.thenCombine(domains(day), (all, more) -> {
-                for (String d : more) {
-                    if (!all.contains(d)) {
-                        all.add(d);
-                    }
-                }
-                return all;
-            });
-        }
-        return out.thenApply(all -> {
-            Collections.sort(all);
-            return all;
-        });
     }
 
     /** For logs: where the counts go. */
@@ -141,11 +124,7 @@ public final class DmarcReportStore {
         return out;
     }
 
-    static String domainsKey(LocalDate day) {
-        return PREFIX + "domains:" + day;
-    }
-
-    static String rowsKey(String domain, LocalDate day) {
-        return PREFIX + "rows:" + domain + ":" + day;
+    static String rowsKey(LocalDate day) {
+        return PREFIX + "rows:" + day;
     }
 }

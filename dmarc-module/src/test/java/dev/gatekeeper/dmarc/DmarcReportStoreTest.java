@@ -44,8 +44,8 @@ class DmarcReportStoreTest {
         record(forged);
         record(elsewhere);
         assertThat(rows(DAY, DAY)).isEqualTo(Map.of(pass, 3L, forged, 1L, elsewhere, 1L));
-        assertThat(state.tallies(DmarcReportStore.rowsKey(DOMAIN, DAY)).toCompletableFuture().join()).hasSize(3);
-        assertThat(store.domains(DAY).toCompletableFuture().join()).containsExactly(DOMAIN);
+        assertThat(state.tallies(DmarcReportStore.rowsKey(DAY)).toCompletableFuture().join()).hasSize(3);
+        assertThat(store.domains(DAY, DAY).toCompletableFuture().join()).containsExactly(DOMAIN);
     }
 
     @Test
@@ -87,7 +87,7 @@ class DmarcReportStoreTest {
         assertThat(rows(DAY, DAY)).containsEntry(pass, 1L);
         clock.advance(Duration.ofSeconds(2));
         assertThat(rows(DAY, DAY)).isEmpty();
-        assertThat(store.domains(DAY).toCompletableFuture().join()).isEmpty();
+        assertThat(store.domains(DAY, DAY).toCompletableFuture().join()).isEmpty();
     }
 
     @Test
@@ -113,7 +113,7 @@ class DmarcReportStoreTest {
 
     @Test
     void aFullDayKeepsCountingItsRowsAndLeavesNewOnesOut() throws Exception {
-        DmarcReportStore small = new DmarcReportStore(state, clock, 2, 10);
+        DmarcReportStore small = new DmarcReportStore(state, clock, 2);
         MessageAuthentication m = judge(REPORTING, FORGED);
         assertThat(small.record(row(m, "192.0.2.1")).toCompletableFuture().join()).isTrue();
         assertThat(small.record(row(m, "192.0.2.2")).toCompletableFuture().join()).isTrue();

@@ -15,6 +15,7 @@ import dev.gatekeeper.state.StateSettings;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ public final class SharedEngines {
     private static final Map<List<Object>, CalloutVerifier> CALLOUTS = new ConcurrentHashMap<>();
     private static final Map<StateSettings, SharedState> STATES = new ConcurrentHashMap<>();
     private static final Map<List<Object>, MessageAuthenticator> MESSAGES = new ConcurrentHashMap<>();
-    private static final Map<StateSettings, DmarcReportStore> DMARC_REPORTS = new ConcurrentHashMap<>();
+    private static final Map<StateSettings, Optional<DmarcReportStore>> DMARC_REPORTS = new ConcurrentHashMap<>();
 
     private SharedEngines() {
     }
@@ -83,19 +84,19 @@ public final class SharedEngines {
     }
 
     /**
-     * Where DMARC aggregate report rows are counted: {@link #state}. With the in-process store
-     * the counts stay in this James and no {@code dmarc-report} command can read them; that is
-     * said once in the log, when the store is first asked for.
+     * Where DMARC aggregate report rows are counted: {@link #state} with {@code store=redis}.
+     * Empty with the in-process store, whose counts no {@code dmarc-report} command could read
+     * (it is another process): nothing is counted, and that is said once in the log.
      */
-    public static DmarcReportStore dmarcReports(EngineSettings settings) {
-        SharedState state = state(settings);
+    public static Optional<DmarcReportStore> dmarcReports(EngineSettings settings) {
         return DMARC_REPORTS.computeIfAbsent(settings.state(), s -> {
             if (s.store() == StateSettings.Store.LOCAL) {
                 LoggerFactory.getLogger(SharedEngines.class).warn("DMARC aggregate reports: <dmarc><reports> is on but the state is "
-                        + "in-process: the counts stay in this James and the dmarc-report command cannot read them; "
+                        + "in-process, which the dmarc-report command cannot read: nothing is counted; "
                         + "use <state><store>redis</store> (README-dmarc.md, Aggregate reports)");
+                return Optional.empty();
             }
-            return new DmarcReportStore(state, Clock.systemUTC());
+            return Optional.of(new DmarcReportStore(state(settings), Clock.systemUTC()));
         });
     }
 }

@@ -354,8 +354,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         if (message != null) {
             MessageStamp.setAttributes(mail, message);
             if (config.dmarc.reports()) {
-                MessageStamp.countForReports(SharedEngines.dmarcReports(config.engines.namedFor(state.helloName)),
-                        session.getSessionID(), state.client, mail, mailFrom, message);
+                SharedEngines.dmarcReports(config.engines.namedFor(state.helloName)).ifPresent(reports ->
+                        MessageStamp.countForReports(reports, session.getSessionID(), state.client, mail, mailFrom, message));
             }
         }
     }
