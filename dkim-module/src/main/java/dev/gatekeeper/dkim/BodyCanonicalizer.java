@@ -32,8 +32,18 @@ final class BodyCanonicalizer {
     private boolean emittedAnything;
     private boolean finished;
 
+    /** By octet value: line content as it stands (not CR or LF, nor WSP for relaxed). */
+    private final boolean[] ordinary = new boolean[256];
+
     BodyCanonicalizer(Canonicalization algorithm) {
         this.algorithm = algorithm;
+        java.util.Arrays.fill(ordinary, true);
+        ordinary['\r'] = false;
+        ordinary['\n'] = false;
+        if (algorithm == Canonicalization.RELAXED) {
+            ordinary[' '] = false;
+            ordinary['\t'] = false;
+        }
     }
 
     Canonicalization algorithm() {
@@ -51,6 +61,25 @@ final class BodyCanonicalizer {
         int end = off + len;
         for (int i = off; i < end; i++) {
             byte c = b[i];
+            if (!pendingCr && ordinary(c)) {
+                // Most of a body is runs of octets that canonicalisation leaves alone: copied
+                // as a run, not octet by octet.
+                int run = i + 1;
+                while (run < end) {
+                    if (ordinary(b[run])) {
+                        run++;
+                    } else if (b[run] == ' ' && run + 1 < end && ordinary(b[run + 1])) {
+                        // One SP between content octets stays as it is in relaxed too (§3.4.4
+                        // only folds runs of WSP and drops them at a line's end).
+                        run += 2;
+                    } else {
+                        break;
+                    }
+                }
+                contentRun(b, i, run - i);
+                i = run - 1;
+                continue;
+            }
             if (pendingCr) {
                 pendingCr = false;
                 if (c == '\n') {
@@ -95,7 +124,34 @@ final class BodyCanonicalizer {
         flush();
     }
 
+    private boolean ordinary(byte c) {
+        return ordinary[c & 0xff];
+    }
+
     private void content(byte c) {
+        beforeContent();
+        emit(c);
+        lineHasContent = true;
+    }
+
+    private void contentRun(byte[] b, int off, int len) {
+        beforeContent();
+        while (len > 0) {
+            if (outLength == out.length) {
+                flush();
+            }
+            int n = Math.min(len, out.length - outLength);
+            System.arraycopy(b, off, out, outLength, n);
+            outLength += n;
+            off += n;
+            len -= n;
+        }
+        emittedAnything = true;
+        lineHasContent = true;
+    }
+
+    /** What content owes first: the empty lines it proves were not the end, and a pending space. */
+    private void beforeContent() {
         while (pendingEmptyLines > 0) {
             emit(CRLF);
             pendingEmptyLines--;
@@ -105,8 +161,6 @@ final class BodyCanonicalizer {
             emit((byte) ' ');
             pendingSpace = false;
         }
-        emit(c);
-        lineHasContent = true;
     }
 
     private void endOfLine() {

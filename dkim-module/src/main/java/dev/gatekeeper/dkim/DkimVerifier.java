@@ -30,8 +30,9 @@ public final class DkimVerifier {
      * no limit; a megabyte is a thousand full 998-octet lines, far beyond any real mail.
      */
     public static final int MAX_HEADER_SECTION = 1 << 20;
-    private static final int FIRST_READ = 16 * 1024;
-    private static final int BODY_CHUNK = 64 * 1024;
+    /** Most header sections fit the first read; the buffer doubles for the others. */
+    private static final int FIRST_READ = 8 * 1024;
+    private static final int BODY_CHUNK = 8 * 1024;
 
     private final DnsResolver resolver;
     private final DkimSettings settings;

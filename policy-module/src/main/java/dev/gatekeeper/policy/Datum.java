@@ -38,6 +38,22 @@ final class Datum {
         this.last = last;
     }
 
+    /**
+     * What a DNS list is asked about: the client's address and verified name from connect, the
+     * HELO name from HELO, the sender's domain from MAIL. A score (or a list) over several subjects
+     * is known once its last subject is.
+     */
+    static Datum of(dev.gatekeeper.reputation.DnsList.Subject subject) {
+        switch (subject) {
+            case HELO:
+                return HELO;
+            case SENDER_DOMAIN:
+                return SENDER;
+            default:
+                return CLIENT;
+        }
+    }
+
     /** What an extension condition reads, known from the stage its factory declared on. */
     static Datum extension(String description, Stage first) {
         return new Datum("what " + description + " reads", Objects.requireNonNull(first, "knownFrom()"), Stage.DATA);

@@ -190,6 +190,13 @@ public final class ExtensionConfig {
         return t;
     }
 
+    /**
+     * The DNS lists the policy declared before its rules ({@code <dnsbl>}), by name.
+     */
+    Map<String, dev.gatekeeper.reputation.DnsList> dnsLists() {
+        return site.reader.dnsLists;
+    }
+
     /** The conditions the element holds ({@code <all-of>}), each read and placed at the element's stage. */
     List<Condition> conditions() {
         List<Condition> out = new ArrayList<>();

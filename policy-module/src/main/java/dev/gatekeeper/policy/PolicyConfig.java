@@ -2,6 +2,7 @@ package dev.gatekeeper.policy;
 
 import dev.gatekeeper.mail.DomainName;
 import dev.gatekeeper.mail.Mailbox;
+import dev.gatekeeper.reputation.DnsList;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +34,7 @@ public final class PolicyConfig {
     private final List<Rule> relayRules;
     private final Map<Stage, List<Rule>> rules;
     private final Set<Stage> waiting;
+    private final List<DnsList> dnsLists;
 
     PolicyConfig(Builder b) {
         this.hostname = b.hostname;
@@ -52,6 +54,7 @@ public final class PolicyConfig {
         }
         this.rules = r;
         this.waiting = Set.copyOf(b.waiting);
+        this.dnsLists = List.copyOf(b.dnsLists);
     }
 
     /** Reads a standalone policy file (its root element is {@code <policy>}); tables are resolved against its folder. */
@@ -122,6 +125,14 @@ public final class PolicyConfig {
      */
     boolean waitsForLaterData(Stage stage) {
         return waiting.contains(stage);
+    }
+
+    /**
+     * The DNS lists the policy declares ({@code <dnsbl>}), in the order written: what the
+     * adapter's {@link TransactionChecks#dnsLists} asks; empty when the policy uses none.
+     */
+    public List<DnsList> dnsLists() {
+        return dnsLists;
     }
 
     List<Rule> relayRules() {
@@ -210,5 +221,6 @@ public final class PolicyConfig {
         List<Rule> relayRules = List.of();
         Map<Stage, List<Rule>> rules = new EnumMap<>(Stage.class);
         Set<Stage> waiting = Set.of();
+        List<DnsList> dnsLists = List.of();
     }
 }

@@ -1,7 +1,12 @@
 package dev.gatekeeper.policy;
 
 import dev.gatekeeper.mail.Mailbox;
+import dev.gatekeeper.reputation.DnsList;
+import dev.gatekeeper.reputation.ReputationQuery;
+import dev.gatekeeper.reputation.ReputationScore;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,6 +53,8 @@ public final class PolicySession {
     private volatile String authUser;
     /** Replaced, never cleared, by MAIL, HELO and RSET. */
     private volatile TransactionState transaction = new TransactionState();
+    /** The DNS lists' answers: the connection's, each question asked once. */
+    private final DnsListAnswers dnsLists = new DnsListAnswers();
 
     PolicySession(PolicyEngine engine, ClientFacts client) {
         this.engine = engine;
@@ -56,6 +63,7 @@ public final class PolicySession {
 
     /** The connection is open. */
     public CompletionStage<Verdict> connect() {
+        askDnsLists(transaction);
         return evaluate(Stage.CONNECT);
     }
 
@@ -67,6 +75,7 @@ public final class PolicySession {
             helo = new HeloIdentity(n);
         }
         reset();
+        askDnsLists(transaction);
         return evaluate(Stage.HELO);
     }
 
@@ -120,7 +129,9 @@ public final class PolicySession {
             return syntaxError(Stage.MAIL, "mail: sender " + reversePath + " is not an RFC 5321 path: " + e.getMessage(),
                     engine.config().catalog().senderSyntax(values), tx);
         }
-        transaction = new TransactionState(parsed, declaredSize);
+        TransactionState tx = new TransactionState(parsed, declaredSize);
+        transaction = tx;
+        askDnsLists(tx);
         return evaluate(Stage.MAIL);
     }
 
@@ -156,6 +167,33 @@ public final class PolicySession {
     /** RSET (or a new HELO, or MAIL): forgets the transaction. */
     public void reset() {
         transaction = new TransactionState();
+    }
+
+    /**
+     * What the DNS lists said about this connection, for the question asked last that has an
+     * answer (by MAIL, the client's address, HELO name and sender domain as the lists ask about
+     * them); empty when the policy declares no list or no answer has come yet. For the adapter's
+     * mail attributes and headers.
+     */
+    public Optional<ReputationScore> knownDnsListScore() {
+        return dnsLists.latest();
+    }
+
+    /**
+     * Starts the DNS lists' lookups for what is known now, so that a rule that reads them later
+     * waits little or not at all. Nothing is waited for here; a failure shows where a rule reads it.
+     */
+    private void askDnsLists(TransactionState tx) {
+        if (!engine.config().dnsLists().isEmpty()) {
+            dnsLists(tx);
+        }
+    }
+
+    /** The DNS lists' answer about what is known in {@code tx}, asked once per distinct question. */
+    CompletionStage<ReputationScore> dnsLists(TransactionState tx) {
+        List<DnsList> lists = engine.config().dnsLists();
+        ReputationQuery query = DnsListAnswers.query(lists, client, helo, tx.sender);
+        return dnsLists.score(query, () -> engine.checks().dnsLists(lists, query));
     }
 
     /** Tags of the session and the transaction so far. */

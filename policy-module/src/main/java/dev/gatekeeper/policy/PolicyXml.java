@@ -2,6 +2,8 @@ package dev.gatekeeper.policy;
 
 import dev.gatekeeper.dns.IpAddresses;
 import dev.gatekeeper.mail.DomainName;
+import dev.gatekeeper.reputation.DnsList;
+import dev.gatekeeper.reputation.ReplyFilter;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,6 +37,8 @@ final class PolicyXml {
     final ClassLoader classLoader;
     ReplyCatalog catalog = ReplyCatalog.defaults();
     final Map<String, AccessTable> tables = new LinkedHashMap<>();
+    /** The {@code <dnsbl>} declarations by name, read before any rule. */
+    final Map<String, DnsList> dnsLists = new LinkedHashMap<>();
     /** Where conditions may stand; made once delay-reject is read, before any rule. */
     private Placement placement;
 
@@ -79,10 +83,10 @@ final class PolicyXml {
         b.softBounce = a.flag("soft-bounce", false);
         Duration check = Duration.ofSeconds(a.wholeNumber("table-check-seconds", 5, 0));
 
-        Set<String> known = Set.of("relay", "table", "reply", "stage");
+        Set<String> known = Set.of("relay", "table", "dnsbl", "reply", "stage");
         for (Element e : XmlElements.children(root)) {
             if (!known.contains(e.getTagName())) {
-                throw error(e, "unknown element <" + e.getTagName() + "> in <policy> (known: relay, table, reply, stage)");
+                throw error(e, "unknown element <" + e.getTagName() + "> in <policy> (known: relay, table, dnsbl, reply, stage)");
             }
         }
         // Replies first (tables and rules render with them), then tables (rules refer to them), then rules.
@@ -95,6 +99,10 @@ final class PolicyXml {
         for (Element e : XmlElements.children(root, "table")) {
             table(e, check);
         }
+        for (Element e : XmlElements.children(root, "dnsbl")) {
+            dnsList(e);
+        }
+        b.dnsLists = new ArrayList<>(dnsLists.values());
 
         List<Element> relays = XmlElements.children(root, "relay");
         if (relays.size() > 1) {
@@ -177,6 +185,75 @@ final class PolicyXml {
             tables.put(name, new AccessTable(name, type, file, catalog, clock, check));
         } catch (PolicyConfigException ex) {
             throw new PolicyConfigException(where(e) + ": table '" + name + "': " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * {@code <dnsbl name="zen" zone="zen.spamhaus.org" weight="3" filter="127.0.0.[2..11]"
+     * subjects="client-address"/>}: one DNS list, as one entry of Postfix's
+     * {@code postscreen_dnsbl_sites} (an allow list has a negative weight); with domain subjects a
+     * domain list (RHSBL, RFC 5782 §2.2).
+     */
+    private void dnsList(Element e) {
+        ExtensionConfig a = attributes(e, null, "name", "site", "zone", "weight", "filter", "error-replies", "subjects");
+        noChildren(e);
+        String name = a.required("name");
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw error(e, "<dnsbl>: name '" + name + "' is a word of letters, digits, '.', '_' or '-'");
+        }
+        if (dnsLists.containsKey(name)) {
+            throw error(e, "<dnsbl>: list '" + name + "' defined more than once");
+        }
+        try {
+            Set<DnsList.Subject> subjects = EnumSet.noneOf(DnsList.Subject.class);
+            for (String w : a.words("subjects")) {
+                subjects.add(Arrays.stream(DnsList.Subject.values()).filter(s -> s.label().equals(w.toLowerCase(Locale.ROOT)))
+                        .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown subject '" + w
+                                + "' (client-address, sender-domain, helo, client-name)")));
+            }
+            if (subjects.isEmpty()) {
+                subjects.add(DnsList.Subject.CLIENT_ADDRESS);
+            }
+            if (subjects.contains(DnsList.Subject.CLIENT_ADDRESS) && subjects.size() > 1) {
+                throw new IllegalArgumentException("subjects: an IP list is asked about the client-address only; declare a second"
+                        + " <dnsbl> on the zone for the domain subjects");
+            }
+            DnsList list;
+            if (a.has("site")) {
+                // One entry of postscreen_dnsbl_sites as main.cf writes it: zone[=filter][*weight].
+                for (String other : List.of("zone", "filter", "weight")) {
+                    if (a.has(other)) {
+                        throw new IllegalArgumentException("site gives the zone, filter and weight; " + other + " goes without site");
+                    }
+                }
+                if (!subjects.equals(EnumSet.of(DnsList.Subject.CLIENT_ADDRESS))) {
+                    throw new IllegalArgumentException("a postscreen site is an IP list: subjects is client-address");
+                }
+                list = DnsList.postscreenEntry(name, a.required("site"));
+            } else {
+                int weight = a.has("weight") ? integer("weight", a.required("weight")) : 1;
+                String zone = a.required("zone");
+                list = subjects.contains(DnsList.Subject.CLIENT_ADDRESS) ? DnsList.addressList(name, zone, weight)
+                        : DnsList.domainList(name, zone, weight).subjects(subjects);
+                if (a.has("filter")) {
+                    list = list.filter(ReplyFilter.parse(a.required("filter")));
+                }
+            }
+            if (a.has("error-replies")) {
+                String errors = e.getAttribute("error-replies").strip();
+                list = errors.isEmpty() ? list.noErrorReplies() : list.errorReplies(ReplyFilter.parse(errors));
+            }
+            dnsLists.put(name, list);
+        } catch (IllegalArgumentException ex) {
+            throw error(e, "<dnsbl name=\"" + name + "\">: " + ex.getMessage());
+        }
+    }
+
+    private static int integer(String attribute, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException(attribute + " is a whole number, not '" + value + "'");
         }
     }
 

@@ -63,6 +63,20 @@ public enum Reason {
     RATE_LIMITED("450 4.7.1 Rate limit exceeded, try again in ${retry_after} seconds"),
     /** 421 4.7.0, for a rule that closes the connection of a client over its rate. */
     RATE_LIMITED_DISCONNECT("421 4.7.0 Rate limit exceeded, try again in ${retry_after} seconds, closing connection"),
+    /**
+     * 550 5.7.1, in Postfix's words for {@code reject_rbl_client} ({@code rbl_reply_maps}'
+     * default, {@code ${dnsbl_list}} the zones of the lists that listed the client). Postfix
+     * answers 554 ({@code rbl_code}), given at RCPT under {@code smtpd_delay_reject}; RFC 5321
+     * §4.3.2 does not list 554 among RCPT's replies and gives 550 to a refusal for policy reasons
+     * (§4.2.3), as postscreen answers a DNSBL refusal. Without delayed rejection, at connect, the
+     * greeting makes it 554 (§4.3.2).
+     */
+    DNSBL("550 5.7.1 Service unavailable; Client host [${client_ip}] blocked using ${dnsbl_list}"),
+    /**
+     * 450 4.7.1 (RFC 3463 X.7.1, a policy deferral; RFC 5321 §4.2.5: a transient reply the client
+     * retries), as Postfix answers for postgrey: the triplet waits {@code ${retry_after}} seconds more.
+     */
+    GREYLISTED("450 4.7.1 <${recipient}>: Recipient address rejected: Greylisted, try again in ${retry_after} seconds"),
     /** 421 4.7.0: the server closes the connection. */
     DISCONNECT("421 4.7.0 ${reason}, closing connection"),
     /** 451 4.3.0, as Postfix answers a table failure: our own failure never loses mail. */

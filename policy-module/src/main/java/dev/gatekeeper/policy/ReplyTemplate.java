@@ -16,7 +16,7 @@ final class ReplyTemplate {
     /** The variables a reply text may use. */
     static final Set<String> VARIABLES = Set.of(
             "client_ip", "client_name", "helo", "sender", "recipient", "spf_result", "spf_explanation", "spf_identity",
-            "dmarc_domain", "dmarc_result", "reason", "retry_after");
+            "dmarc_domain", "dmarc_result", "reason", "retry_after", "dnsbl_list", "dnsbl_score");
 
     private final int code;
     private final String enhanced;

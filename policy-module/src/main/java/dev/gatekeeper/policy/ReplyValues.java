@@ -20,7 +20,8 @@ public final class ReplyValues {
      * The same values with one more.
      *
      * @param name one of {@code client_ip, client_name, helo, sender, recipient, spf_result,
-     *     spf_explanation, spf_identity, dmarc_domain, dmarc_result, reason, retry_after}
+     *     spf_explanation, spf_identity, dmarc_domain, dmarc_result, reason, retry_after, dnsbl_list,
+     *     dnsbl_score}
      */
     public ReplyValues with(String name, String value) {
         if (!ReplyTemplate.VARIABLES.contains(name)) {

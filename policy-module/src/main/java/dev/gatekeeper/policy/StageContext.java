@@ -3,6 +3,8 @@ package dev.gatekeeper.policy;
 import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.mail.Mailbox;
+import dev.gatekeeper.reputation.GreylistDecision;
+import dev.gatekeeper.reputation.ReputationScore;
 import java.net.InetAddress;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -34,6 +36,8 @@ final class StageContext implements PolicyContext {
     private final Memo memo;
     /** Set by a rate condition that matched: the seconds shown as {@code ${retry_after}}; -1 when none did. */
     volatile long retryAfterSeconds = -1;
+    /** Set by a DNS list condition that matched: the zones shown as {@code ${dnsbl_list}}; null when none did. */
+    volatile String dnsblLists;
 
     StageContext(PolicySession session, TransactionState transaction, Stage stage, Mailbox recipient) {
         this(session, transaction, stage, recipient, stage, null);
@@ -143,6 +147,20 @@ final class StageContext implements PolicyContext {
         return transaction.message(() -> session.engine.checks().message());
     }
 
+    /** What the DNS lists say about what is known now (the session asks each distinct question once). */
+    CompletionStage<ReputationScore> dnsLists() {
+        return session.dnsLists(transaction);
+    }
+
+    /** Greylisting of this RCPT's triplet, asked each time. */
+    CompletionStage<GreylistDecision> greylist() {
+        Mailbox sender = transaction.sender;
+        if (sender == null || recipient == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("greylisting needs the sender and a recipient"));
+        }
+        return session.engine.checks().greylist(clientAddress(), sender, recipient);
+    }
+
     /** The values reply templates show, as far as they are known now. */
     ReplyValues replyValues() {
         HeloIdentity helo = session.heloIdentity();
@@ -165,6 +183,11 @@ final class StageContext implements PolicyContext {
             v = spf(v, mailFrom, identity);
         } else if (heloSpf != null) {
             v = spf(v, heloSpf, helo.name);
+        }
+        ReputationScore dnsbl = session.knownDnsListScore().orElse(null);
+        if (dnsbl != null) {
+            String lists = dnsblLists != null ? dnsblLists : DnsblCondition.blockZones(dnsbl, dnsbl.listedNames());
+            v = v.with("dnsbl_score", Integer.toString(dnsbl.score())).with("dnsbl_list", lists);
         }
         MessageAuthentication message = transaction.knownMessage();
         if (message != null) {

@@ -3,8 +3,13 @@ package dev.gatekeeper.policy;
 import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.callout.CalloutResult;
 import dev.gatekeeper.mail.Mailbox;
+import dev.gatekeeper.reputation.DnsList;
+import dev.gatekeeper.reputation.GreylistDecision;
+import dev.gatekeeper.reputation.ReputationQuery;
+import dev.gatekeeper.reputation.ReputationScore;
 import dev.gatekeeper.spf.SpfResult;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -31,6 +36,28 @@ public interface TransactionChecks {
      */
     default CompletionStage<MessageAuthentication> message() {
         return CompletableFuture.completedFuture(MessageAuthentication.notChecked("not evaluated in this build"));
+    }
+
+    /**
+     * What the policy's DNS lists ({@code <dnsbl>}, {@link PolicyConfig#dnsLists()}) say about
+     * {@code query}: the adapter runs a {@code DnsListChecker} of these lists (one per distinct list
+     * configuration in the process) and answers its stage, which the checker bounds by its timeout.
+     * The policy asks as soon as a question is known (the client's address at connect, the HELO
+     * name at HELO, the sender's domain at MAIL), each distinct question once per connection, and
+     * waits for the answer only where a rule reads it. By default there are no DNS lists: the stage
+     * fails, and a rule reading it answers 451 4.3.0.
+     */
+    default CompletionStage<ReputationScore> dnsLists(List<DnsList> lists, ReputationQuery query) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("no DNS lists in this build"));
+    }
+
+    /**
+     * Greylisting of one triplet at RCPT ({@code <greylist/>}): the adapter runs a {@code Greylist}
+     * over its shared state. Asked each time a rule reaches the condition. By default there is no
+     * greylisting: the stage fails, and the condition's {@code on-failure} applies.
+     */
+    default CompletionStage<GreylistDecision> greylist(InetAddress client, Mailbox sender, Mailbox recipient) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("no greylisting in this build"));
     }
 
     /** Checks that answer SPF {@code none} and callout {@code skipped}: for builds without those engines, and tests. */

@@ -2,10 +2,21 @@ package dev.gatekeeper.policy;
 
 import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.callout.CalloutResult;
+import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.mail.Mailbox;
+import dev.gatekeeper.reputation.DnsList;
+import dev.gatekeeper.reputation.DnsListChecker;
+import dev.gatekeeper.reputation.DnsListSettings;
+import dev.gatekeeper.reputation.Greylist;
+import dev.gatekeeper.reputation.GreylistDecision;
+import dev.gatekeeper.reputation.ReputationQuery;
+import dev.gatekeeper.reputation.ReputationScore;
 import dev.gatekeeper.spf.SpfResult;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +36,13 @@ final class FakeChecks implements TransactionChecks {
     final AtomicInteger mailFromAsked = new AtomicInteger();
     final AtomicInteger heloAsked = new AtomicInteger();
     final AtomicInteger calloutAsked = new AtomicInteger();
+    /** The real DNS list engine over this resolver; null: the interface's default (no lists). */
+    DnsResolver dnsListZone;
+    /** The questions the DNS lists were asked, in order. */
+    final List<ReputationQuery> dnsListQueries = Collections.synchronizedList(new ArrayList<>());
+    /** The real greylisting engine; null: the interface's default (no greylisting: a failed stage). */
+    Greylist greylist;
+    final AtomicInteger greylistAsked = new AtomicInteger();
 
     FakeChecks mailFrom(SpfResult result, String explanation) {
         mailFrom = SpfAnswer.of(result, explanation);
@@ -76,5 +94,20 @@ final class FakeChecks implements TransactionChecks {
             return later;
         }
         return CompletableFuture.completedFuture(callouts.getOrDefault(address.key(), CalloutAnswer.of(CalloutResult.ACCEPTED, "")));
+    }
+
+    @Override
+    public CompletionStage<ReputationScore> dnsLists(List<DnsList> lists, ReputationQuery query) {
+        dnsListQueries.add(query);
+        if (dnsListZone == null) {
+            return TransactionChecks.super.dnsLists(lists, query);
+        }
+        return DnsListChecker.builder(DnsListSettings.defaults(), lists, dnsListZone).build().check(query);
+    }
+
+    @Override
+    public CompletionStage<GreylistDecision> greylist(InetAddress client, Mailbox sender, Mailbox recipient) {
+        greylistAsked.incrementAndGet();
+        return greylist == null ? TransactionChecks.super.greylist(client, sender, recipient) : greylist.check(client, sender, recipient);
     }
 }

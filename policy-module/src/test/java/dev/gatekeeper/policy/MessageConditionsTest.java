@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.dkim.DkimSettings;
+import dev.gatekeeper.dkim.ArcTestSealer;
 import dev.gatekeeper.dkim.DkimVerifier;
 import dev.gatekeeper.dkim.Rfc8463Example;
 import dev.gatekeeper.dmarc.DmarcEvaluator;
@@ -114,5 +115,37 @@ class MessageConditionsTest {
         new Policies.Transaction(config(dir, "", "<stage name=\"data\"><rule action=\"tag\" label=\"x\"><recipient-count above=\"5\"/></rule></stage>"),
                 checks).to("<bob@shopping.example.net>").run();
         assertThat(checks.messageAsked).hasValue(0);
+    }
+
+    /** A list that rewrote the subject and sealed what it forwarded; the forwarders an admin trusts in a table file. */
+    @Test
+    void aSealerInTheTrustedForwardersTableMatches() throws Exception {
+        ArcTestSealer list = ArcTestSealer.ed25519("lists.example.org", "arc", new byte[32]);
+        String relayed = Rfc8463Example.MESSAGE.replace("Subject: Is dinner ready?", "Subject: [football] Is dinner ready?");
+        String sealed = list.seal(relayed, "none", "lists.example.org; dkim=pass header.d=football.example.com",
+                "from:to:subject:date:message-id");
+        ZoneResolver zone = list.publish(Rfc8463Example.zone())
+                .add("_dmarc.football.example.com", TxtRecord.of("v=DMARC1; p=reject")).build();
+        MessageAuthenticator a = new MessageAuthenticator(
+                new DkimVerifier(zone, DkimSettings.builder().clock(Rfc8463Example.CLOCK).build()), DmarcEvaluator.builder(zone).build());
+        FakeChecks checks = new FakeChecks();
+        checks.message = a.authenticate(new ByteArrayInputStream(Rfc8463Example.bytes(sealed)), SpfEvidence.of("lists.example.org", "pass"))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        java.nio.file.Files.writeString(dir.resolve("forwarders"), "# trusted forwarders\n.example.org OK\n");
+        String rules = "<table name=\"forwarders\" type=\"domain\" file=\"forwarders\"/>"
+                + "<stage name=\"data\">"
+                + "<rule name=\"trusted-list\" action=\"accept\"><arc result=\"pass\" table=\"forwarders\"/></rule>"
+                + "<rule name=\"dmarc-reject\" action=\"reject\" reason=\"dmarc-reject\"><dmarc result=\"fail\" policy=\"reject\"/></rule>"
+                + "</stage>";
+        Policies.Transaction t = new Policies.Transaction(config(dir, "", rules), checks).to("<bob@shopping.example.net>");
+        assertThat(checks.message.dmarc().outcome().keyword()).isEqualTo("fail");
+        assertThat(t.run()).last().isEqualTo("data pass");
+        assertThat(t.last(Stage.DATA).trace().toString()).contains("arc sealer lists.example.org in table forwarders");
+
+        java.nio.file.Files.writeString(dir.resolve("forwarders"), "# nobody\n");
+        FakeChecks again = new FakeChecks();
+        again.message = checks.message;
+        assertThat(new Policies.Transaction(config(dir, "", rules), again).to("<bob@shopping.example.net>").run()).last()
+                .asString().startsWith("data 550 5.7.26");
     }
 }

@@ -52,7 +52,7 @@ class PolicyConfigTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
-        "<policy>\\n<rules/>\\n</policy>| p.xml:2: unknown element <rules> in <policy> (known: relay, table, reply, stage)",
+        "<policy>\\n<rules/>\\n</policy>| p.xml:2: unknown element <rules> in <policy> (known: relay, table, dnsbl, reply, stage)",
         "<policy delay=\"true\"/>| p.xml:1: unknown attribute 'delay' on <policy>",
         "<policy warn-only=\"yes\"/>| p.xml:1: warn-only is 'true' or 'false', not 'yes'",
         "<policy delay-reject=\"false\"><stage name=\"helo\"><rule action=\"reject\"><sender domain=\"x\"/></rule></stage></policy>| <sender>: not known yet at the helo stage (the sender is known from mail on)",

@@ -162,7 +162,17 @@ class ReadmeTest {
             entry("<recipient-count>", "<recipient-count above=\"1\"/>"),
             entry("<dkim>", "<dkim result=\"fail\"/>"),
             entry("<dmarc>", "<dmarc result=\"fail\"/>"),
-            entry("<arc>", "<arc result=\"fail\"/>"));
+            entry("<arc>", "<arc result=\"fail\"/>"),
+            entry("<dnsbl list=\"ip-list\">", "<dnsbl list=\"ip-list\"/>"),
+            entry("<dnsbl list=\"helo-list\">", "<dnsbl list=\"helo-list\"/>"),
+            entry("<dnsbl list=\"sender-list\">", "<dnsbl list=\"sender-list\"/>"),
+            entry("<dnsbl-score>", "<dnsbl-score above=\"1\"/>"),
+            entry("<greylist>", "<greylist/>"));
+
+    /** The lists the samples of {@code <dnsbl>} and {@code <dnsbl-score>} read, one per kind of subject. */
+    private static final String LISTS = "<dnsbl name=\"ip-list\" zone=\"ip.example\"/>"
+            + "<dnsbl name=\"helo-list\" zone=\"helo.example\" subjects=\"helo\"/>"
+            + "<dnsbl name=\"sender-list\" zone=\"sender.example\" subjects=\"sender-domain\"/>";
 
     /**
      * The table of what is known where, cell by cell: "yes" loads either way, "at RCPT" only with
@@ -195,7 +205,7 @@ class ReadmeTest {
 
     private void check(String sample, Stage stage, String cell) {
         String tag = sample.substring(1, sample.matches("<[a-z-]+ .*") ? sample.indexOf(' ') : sample.indexOf('/'));
-        String body = "<stage name=\"" + stage.keyword() + "\"><rule action=\"reject\">" + sample + "</rule></stage>";
+        String body = LISTS + "<stage name=\"" + stage.keyword() + "\"><rule action=\"reject\">" + sample + "</rule></stage>";
         String where = sample + " at " + stage.keyword();
         switch (cell) {
             case "yes":

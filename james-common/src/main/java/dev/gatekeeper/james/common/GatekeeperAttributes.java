@@ -49,6 +49,11 @@ import org.apache.mailet.Mail;
  *     message (after {@code pct} sampling): {@code none}, {@code quarantine}, {@code reject}</td></tr>
  * <tr><td>{@code dev.gatekeeper.dmarc.domain}</td><td>the author domain DMARC evaluated (empty
  *     when the From field had none)</td></tr>
+ * <tr><td>{@code dev.gatekeeper.dnsbl.score}</td><td>the DNS lists' score of the connection (the
+ *     sum of the weights of the lists that listed it), for example {@code 3}; absent when the
+ *     policy declares no list</td></tr>
+ * <tr><td>{@code dev.gatekeeper.dnsbl.hits}</td><td>list of the lists' hits, each
+ *     {@code name[subject]=replies}, for example {@code zen[client-address]=127.0.0.2}</td></tr>
  * </table>
  */
 public final class GatekeeperAttributes {
@@ -66,6 +71,8 @@ public final class GatekeeperAttributes {
     public static final AttributeName DMARC_RESULT = AttributeName.of("dev.gatekeeper.dmarc.result");
     public static final AttributeName DMARC_POLICY = AttributeName.of("dev.gatekeeper.dmarc.policy");
     public static final AttributeName DMARC_DOMAIN = AttributeName.of("dev.gatekeeper.dmarc.domain");
+    public static final AttributeName DNSBL_SCORE = AttributeName.of("dev.gatekeeper.dnsbl.score");
+    public static final AttributeName DNSBL_HITS = AttributeName.of("dev.gatekeeper.dnsbl.hits");
 
     private GatekeeperAttributes() {
     }

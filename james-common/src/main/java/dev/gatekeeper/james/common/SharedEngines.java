@@ -9,6 +9,11 @@ import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.dns.DnsjavaResolver;
 import dev.gatekeeper.dns.ResolverSettings;
+import dev.gatekeeper.reputation.DnsList;
+import dev.gatekeeper.reputation.DnsListChecker;
+import dev.gatekeeper.reputation.DnsListSettings;
+import dev.gatekeeper.reputation.Greylist;
+import dev.gatekeeper.reputation.GreylistSettings;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.state.SharedState;
 import dev.gatekeeper.state.StateSettings;
@@ -36,6 +41,8 @@ public final class SharedEngines {
     private static final Map<List<Object>, CalloutVerifier> CALLOUTS = new ConcurrentHashMap<>();
     private static final Map<StateSettings, SharedState> STATES = new ConcurrentHashMap<>();
     private static final Map<List<Object>, MessageAuthenticator> MESSAGES = new ConcurrentHashMap<>();
+    private static final Map<List<Object>, DnsListChecker> DNS_LISTS = new ConcurrentHashMap<>();
+    private static final Map<List<Object>, Greylist> GREYLISTS = new ConcurrentHashMap<>();
     private static final Map<StateSettings, Optional<DmarcReportStore>> DMARC_REPORTS = new ConcurrentHashMap<>();
 
     private SharedEngines() {
@@ -72,6 +79,26 @@ public final class SharedEngines {
         DnsResolver resolver = resolver(settings);
         return MESSAGES.computeIfAbsent(List.of(settings.dns(), dkim, dmarc),
                 k -> new MessageAuthenticator(new DkimVerifier(resolver, dkim), dmarc.evaluator(resolver)));
+    }
+
+    /**
+     * The DNS list checker of these lists (a policy's {@code <dnsbl>} declarations) and settings,
+     * over {@link #resolver}: one per equal lists and settings, so that every connection shares
+     * the resolver's cache and in-flight lookups, and a failing list is logged once per interval.
+     */
+    public static DnsListChecker dnsLists(EngineSettings settings, DnsListSettings lists, List<DnsList> declared) {
+        DnsResolver resolver = resolver(settings);
+        return DNS_LISTS.computeIfAbsent(List.of(settings.dns(), lists, List.copyOf(declared)),
+                k -> DnsListChecker.builder(lists, declared, resolver).build());
+    }
+
+    /**
+     * Greylisting with these settings over {@link #state}: with {@code store=redis} a triplet
+     * retried on another James node passes there.
+     */
+    public static Greylist greylist(EngineSettings settings, GreylistSettings greylist) {
+        SharedState shared = state(settings);
+        return GREYLISTS.computeIfAbsent(List.of(settings.state(), greylist), k -> Greylist.create(greylist, shared, Clock.systemUTC()));
     }
 
     /**

@@ -35,7 +35,7 @@ class ReadmeTest {
         List<String> mailets = publicClasses(root.resolve("mailets/src/main/java/dev/gatekeeper/james/mailets"));
         List<String> matchers = publicClasses(root.resolve("matchers/src/main/java/dev/gatekeeper/james/matchers"));
         assertThat(mailets).containsExactly("AddGatekeeperHeaders", "BounceWithCode", "CalloutVerify", "SpfCheck");
-        assertThat(matchers).hasSize(9);
+        assertThat(matchers).hasSize(11);
         for (String name : mailets) {
             assertThat(readme).as(name).contains("### `" + name + "`");
         }

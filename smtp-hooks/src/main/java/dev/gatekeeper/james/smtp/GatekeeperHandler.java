@@ -16,13 +16,14 @@ import dev.gatekeeper.policy.PolicySession;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
 import dev.gatekeeper.policy.Verdict;
+import dev.gatekeeper.reputation.Greylist;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
 import dev.gatekeeper.state.SharedState;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gatekeeper's policy at every SMTP stage of James: connect, HELO/EHLO, MAIL, RCPT and the end of
- * DATA, each answered with the reply the policy chose; at the end of DATA the SPF headers and the
+ * DATA, each answered with the reply the policy chose; at the end of DATA the message's DKIM, ARC
+ * and DMARC are verified, and the SPF header, the one Authentication-Results field and the
  * {@link GatekeeperAttributes} go with the accepted mail. It also rewrites the replies of every
  * hook of the chain, James's own included. Add it before {@code CoreCmdHandlerLoader}:
  *
@@ -62,6 +64,11 @@ import org.slf4j.LoggerFactory;
  *   <calloutWait>2s</calloutWait>  <!-- then 450 4.1.7 "verification in progress"; the probe goes on -->
  *   <spfWait>10s</spfWait>         <!-- then temperror; the evaluation goes on -->
  *   <state><store>redis</store><redis.uri>redis://10.0.0.5:6379</redis.uri></state> <!-- StateSettings keys -->
+ *   <dnsLists><timeout>5s</timeout></dnsLists>                        <!-- DnsListSettings keys: the policy's <dnsbl> lists -->
+ *   <greylist><delay>5m</delay></greylist>                            <!-- GreylistSettings keys: the policy's <greylist/> -->
+ *   <verifyMessages>true</verifyMessages>                             <!-- DKIM, ARC and DMARC at the end of DATA -->
+ *   <dkim><timeBudget>10s</timeBudget></dkim>                         <!-- DkimSettings keys -->
+ *   <dmarc><nonexistentPolicy>true</nonexistentPolicy></dmarc>        <!-- DmarcSettings keys -->
  *   <policy file="conf/gatekeeper-policy.xml"/>                       <!-- or <policy ...>rules</policy> inline -->
  *   <authservId>mx.example.org</authservId>                           <!-- default: James's helloName -->
  *   <forgedAuthenticationResults>remove</forgedAuthenticationResults> <!-- or rename; RFC 8601 §5 -->
@@ -105,7 +112,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             InetAddress client = session.getRemoteAddress().getAddress();
             String helloName = session.getConfiguration().getHelloName();
             Engines e = engines(helloName);
-            SessionChecks checks = new SessionChecks(e.spf, e.callouts, config.calloutWait, config.spfWait);
+            SessionChecks checks = new SessionChecks(e.spf, e.callouts, config.calloutWait, config.spfWait,
+                    lists -> SharedEngines.dnsLists(e.settings, config.dnsLists, lists), e.greylist);
             PolicySession policy = PolicyEngine.create(config.policy, checks, e.resolver, e.state)
                     .openSession(ClientFacts.of(client, clientName(e.resolver, client, session), session.isRelayingAllowed()));
             ConnectionState state = new ConnectionState(client, policy, checks, helloName);
@@ -358,6 +366,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                         MessageStamp.countForReports(reports, session.getSessionID(), state.client, mail, mailFrom, message));
             }
         }
+        state.policy.knownDnsListScore().ifPresent(score -> MessageStamp.setAttributes(mail, score));
     }
 
     private <T> T await(CompletionStage<T> stage) throws Exception {
@@ -394,8 +403,9 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                 e = engines;
                 if (e == null) {
                     EngineSettings settings = config.engines.namedFor(helloName);
-                    e = new Engines(SharedEngines.resolver(settings), SharedEngines.spf(settings), SharedEngines.callouts(settings),
-                            SharedEngines.state(settings), SharedEngines.messages(settings, config.dkim, config.dmarc),
+                    e = new Engines(settings, SharedEngines.resolver(settings), SharedEngines.spf(settings),
+                            SharedEngines.callouts(settings), SharedEngines.state(settings),
+                            SharedEngines.messages(settings, config.dkim, config.dmarc), SharedEngines.greylist(settings, config.greylist),
                             settings.spf().receiver());
                     engines = e;
                 }
@@ -405,15 +415,19 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
     }
 
     private static final class Engines {
+        final EngineSettings settings;
         final DnsResolver resolver;
         final SpfEvaluator spf;
         final CalloutVerifier callouts;
         final SharedState state;
         final MessageAuthenticator messages;
+        final Greylist greylist;
         final String receiver;
 
-        Engines(DnsResolver resolver, SpfEvaluator spf, CalloutVerifier callouts, SharedState state, MessageAuthenticator messages,
-                String receiver) {
+        Engines(EngineSettings settings, DnsResolver resolver, SpfEvaluator spf, CalloutVerifier callouts, SharedState state,
+                MessageAuthenticator messages, Greylist greylist, String receiver) {
+            this.settings = settings;
+            this.greylist = greylist;
             this.state = state;
             this.messages = messages;
             this.resolver = resolver;

@@ -12,6 +12,8 @@ import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.policy.PolicyConfig;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
+import dev.gatekeeper.reputation.DnsListSettings;
+import dev.gatekeeper.reputation.GreylistSettings;
 import dev.gatekeeper.spf.SpfSettings;
 import dev.gatekeeper.state.StateSettings;
 import java.nio.file.Path;
@@ -45,7 +47,8 @@ final class HandlerConfig {
 
     /** The children a Gatekeeper {@code <handler>} may have. */
     static final List<String> ELEMENTS = List.of("dns", "spf", "callout", "clientName", "calloutWait", "spfWait", "state", "policy",
-            "authservId", "forgedAuthenticationResults", "internalError", "rewrite", "verifyMessages", "dkim", "dmarc");
+            "authservId", "forgedAuthenticationResults", "internalError", "rewrite", "verifyMessages", "dkim", "dmarc", "dnsLists",
+            "greylist");
 
     /**
      * How every start-up error begins: the file James read the handler from (James's SMTP server
@@ -124,11 +127,15 @@ final class HandlerConfig {
     final boolean verifyMessages;
     final DkimSettings dkim;
     final DmarcSettings dmarc;
+    /** The bound on the DNS lists' lookups, their TXT reasons and log rate ({@code <dnsLists>}). */
+    final DnsListSettings dnsLists;
+    /** Greylisting's delay, windows and triplet ({@code <greylist>}), postgrey's options. */
+    final GreylistSettings greylist;
 
     private HandlerConfig(EngineSettings engines, PolicyConfig policy, Optional<String> authservId,
             ForgedAuthenticationResults.Handling forgedAuthenticationResults, SmtpReply internalError, List<ReplyRewrite> rewrites,
             SettingMap clientName, Duration calloutWait, Duration spfWait, boolean verifyMessages, DkimSettings dkim,
-            DmarcSettings dmarc) {
+            DmarcSettings dmarc, DnsListSettings dnsLists, GreylistSettings greylist) {
         this.engines = engines;
         this.policy = policy;
         this.authservId = authservId;
@@ -142,10 +149,15 @@ final class HandlerConfig {
         this.verifyMessages = verifyMessages;
         this.dkim = dkim;
         this.dmarc = dmarc;
+        this.dnsLists = dnsLists;
+        this.greylist = greylist;
         Duration longest = engines.spf().timeBudget().compareTo(engines.callout().overallTimeout()) > 0
                 ? engines.spf().timeBudget() : engines.callout().overallTimeout();
         if (dkim.timeBudget().compareTo(longest) > 0) {
             longest = dkim.timeBudget();
+        }
+        if (dnsLists.timeout().compareTo(longest) > 0) {
+            longest = dnsLists.timeout();
         }
         this.waitLimit = longest.plus(WAIT_MARGIN);
     }
@@ -172,8 +184,10 @@ final class HandlerConfig {
         boolean verifyMessages = scalar(config, VERIFY_MESSAGES);
         DkimSettings dkim = element(config, "dkim", DkimSettings::parse);
         DmarcSettings dmarc = element(config, "dmarc", DmarcSettings::parse);
+        DnsListSettings dnsLists = element(config, "dnsLists", DnsListSettings::parse);
+        GreylistSettings greylist = element(config, "greylist", GreylistSettings::parse);
         return new HandlerConfig(engines, policy, authservId, forged, internalError, rewrites, clientName, calloutWait, spfWait,
-                verifyMessages, dkim, dmarc);
+                verifyMessages, dkim, dmarc, dnsLists, greylist);
     }
 
     /** The settings of {@code <name>}'s child elements, read by {@code reader}; a problem is named {@code <name>: ...}. */

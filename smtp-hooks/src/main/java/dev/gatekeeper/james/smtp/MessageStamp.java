@@ -10,6 +10,7 @@ import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.james.common.GatekeeperAttributes;
 import dev.gatekeeper.james.common.MailSpf;
 import dev.gatekeeper.james.common.MessageRewrite;
+import dev.gatekeeper.reputation.ReputationScore;
 import dev.gatekeeper.spf.AuthenticationResultsSpf;
 import dev.gatekeeper.spf.ReceivedSpfHeader;
 import dev.gatekeeper.spf.SpfVerdict;
@@ -104,6 +105,14 @@ final class MessageStamp {
         GatekeeperAttributes.setString(mail, GatekeeperAttributes.DMARC_RESULT, message.dmarc().outcome().keyword());
         GatekeeperAttributes.setString(mail, GatekeeperAttributes.DMARC_POLICY, message.dmarc().disposition().keyword());
         GatekeeperAttributes.setString(mail, GatekeeperAttributes.DMARC_DOMAIN, message.dmarc().authorDomain());
+    }
+
+    /** The DNS lists' score and hits of the connection, as the policy last knew them. */
+    static void setAttributes(Mail mail, ReputationScore score) {
+        GatekeeperAttributes.setString(mail, GatekeeperAttributes.DNSBL_SCORE, Integer.toString(score.score()));
+        List<String> hits = new ArrayList<>();
+        score.hits().forEach(h -> hits.add(h.toString()));
+        GatekeeperAttributes.setStrings(mail, GatekeeperAttributes.DNSBL_HITS, hits);
     }
 
     /**

@@ -8,18 +8,26 @@ import dev.gatekeeper.policy.CalloutAnswer;
 import dev.gatekeeper.policy.EngineChecks;
 import dev.gatekeeper.policy.SpfAnswer;
 import dev.gatekeeper.policy.TransactionChecks;
+import dev.gatekeeper.reputation.DnsList;
+import dev.gatekeeper.reputation.DnsListChecker;
+import dev.gatekeeper.reputation.Greylist;
+import dev.gatekeeper.reputation.GreylistDecision;
+import dev.gatekeeper.reputation.ReputationQuery;
+import dev.gatekeeper.reputation.ReputationScore;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfResult;
 import dev.gatekeeper.spf.SpfVerdict;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The checks of one SMTP connection. SPF is evaluated once per transaction: the policy's rules
@@ -43,6 +51,10 @@ final class SessionChecks implements TransactionChecks {
     private final EngineChecks engines;
     private final Duration calloutWait;
     private final Duration spfWait;
+    /** The process's checker of a policy's lists (SharedEngines); null: no DNS lists. */
+    private final Function<List<DnsList>, DnsListChecker> dnsLists;
+    /** The process's greylisting (SharedEngines); null: none. */
+    private final Greylist greylist;
 
     private String mailFromKey;
     private CompletableFuture<SpfVerdict> mailFrom;
@@ -52,10 +64,29 @@ final class SessionChecks implements TransactionChecks {
     private CompletableFuture<MessageAuthentication> message;
 
     SessionChecks(SpfEvaluator spf, CalloutVerifier callouts, Duration calloutWait, Duration spfWait) {
+        this(spf, callouts, calloutWait, spfWait, null, null);
+    }
+
+    SessionChecks(SpfEvaluator spf, CalloutVerifier callouts, Duration calloutWait, Duration spfWait,
+            Function<List<DnsList>, DnsListChecker> dnsLists, Greylist greylist) {
         this.spf = Objects.requireNonNull(spf, "spf");
         this.engines = EngineChecks.of(spf, callouts);
         this.calloutWait = Objects.requireNonNull(calloutWait, "calloutWait");
         this.spfWait = Objects.requireNonNull(spfWait, "spfWait");
+        this.dnsLists = dnsLists;
+        this.greylist = greylist;
+    }
+
+    /** The checker's stage is bounded by its timeout ({@code <dnsLists><timeout>}) and never fails. */
+    @Override
+    public CompletionStage<ReputationScore> dnsLists(List<DnsList> lists, ReputationQuery query) {
+        return dnsLists == null ? TransactionChecks.super.dnsLists(lists, query) : dnsLists.apply(lists).check(query);
+    }
+
+    /** Bounded by the state's own timeouts; a failure is {@code STATE_UNAVAILABLE}, never an exception. */
+    @Override
+    public CompletionStage<GreylistDecision> greylist(InetAddress client, Mailbox sender, Mailbox recipient) {
+        return greylist == null ? TransactionChecks.super.greylist(client, sender, recipient) : greylist.check(client, sender, recipient);
     }
 
     @Override

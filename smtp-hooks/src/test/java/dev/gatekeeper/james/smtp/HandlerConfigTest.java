@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
+import dev.gatekeeper.reputation.DnsListSettings;
+import dev.gatekeeper.reputation.GreylistSettings;
 import dev.gatekeeper.state.StateSettings;
 import java.io.StringReader;
 import java.time.Duration;
@@ -62,6 +64,14 @@ class HandlerConfigTest {
         HandlerConfig off = HandlerConfig.read(xml("<clientName><lookup>false</lookup><timeout>2s</timeout></clientName>" + POLICY));
         assertThat(off.clientNameLookup).isFalse();
         assertThat(off.clientNameTimeout).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.dnsLists).isEqualTo(DnsListSettings.defaults());
+        assertThat(c.greylist).isEqualTo(GreylistSettings.defaults());
+        HandlerConfig reputation = HandlerConfig.read(xml("<dnsLists><timeout>3s</timeout><fetchTxt>false</fetchTxt></dnsLists>"
+                + "<greylist><delay>2s</delay><ipv4Prefix>32</ipv4Prefix></greylist>" + POLICY));
+        assertThat(reputation.dnsLists.timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(reputation.dnsLists.fetchTxt()).isFalse();
+        assertThat(reputation.greylist.delay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(reputation.greylist.ipv4Prefix()).isEqualTo(32);
     }
 
     @Test
@@ -113,6 +123,9 @@ class HandlerConfigTest {
                 "Gatekeeper handler in smtpserver.xml: <state>: store=redis needs redis.uri (redis://host:6379)");
         assertRefused("<state><redis.urn>x</redis.urn></state>" + POLICY,
                 "Gatekeeper handler in smtpserver.xml: <state>: unknown setting 'redis.urn'");
+        assertRefused("<dnsLists><timeout>2m</timeout></dnsLists>" + POLICY, "Gatekeeper handler in smtpserver.xml: <dnsLists>: ");
+        assertRefused("<greylist><dely>2s</dely></greylist>" + POLICY,
+                "Gatekeeper handler in smtpserver.xml: <greylist>: unknown setting 'dely'");
         assertRefused("<polcy/>" + POLICY, "Gatekeeper handler in smtpserver.xml: unknown element <polcy>");
         assertRefused("", "Gatekeeper handler in smtpserver.xml: <policy>: missing");
         assertRefused("<policy><stage name='nope'/></policy>", "Gatekeeper handler in smtpserver.xml: <policy>: ");

@@ -8,6 +8,8 @@ import dev.gatekeeper.dns.SettingKeys;
 import dev.gatekeeper.dns.SettingsTable;
 import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.james.common.GatekeeperAttributes;
+import dev.gatekeeper.reputation.DnsListSettings;
+import dev.gatekeeper.reputation.GreylistSettings;
 import dev.gatekeeper.spf.SpfSettings;
 import dev.gatekeeper.state.StateSettings;
 import java.io.IOException;
@@ -52,13 +54,20 @@ class ReadmeHooksTest {
                 + ResolverSettings.TIMEOUT.documentedDefault() + ", " + ResolverSettings.RETRIES.documentedDefault() + " retry");
         assertThat(table.defaultOf("<spf>")).endsWith("timeBudget " + SpfSettings.TIME_BUDGET.documentedDefault());
         assertThat(table.defaultOf("<state>")).contains("store " + StateSettings.STORE.documentedDefault());
+        for (Setting<?> k : DnsListSettings.KEYS.keys()) {
+            assertThat(table.defaultOf("<dnsLists>")).contains(k.name() + " " + k.documentedDefault());
+        }
+        assertThat(table.defaultOf("<greylist>")).contains("delay " + GreylistSettings.DELAY.documentedDefault(),
+                "retryWindow " + GreylistSettings.RETRY_WINDOW.documentedDefault(), "expiry " + GreylistSettings.EXPIRY.documentedDefault(),
+                "autoAllowlistAfter " + GreylistSettings.AUTO_ALLOWLIST_AFTER.documentedDefault());
     }
 
     /** The reference names every key an engine element takes (the callout's are in the project README). */
     @Test
     void theEngineElementsNameTheirKeys() throws IOException {
         String readme = readme();
-        Map<String, SettingKeys> elements = Map.of("<dns>", ResolverSettings.KEYS, "<spf>", SpfSettings.KEYS, "<state>", StateSettings.KEYS);
+        Map<String, SettingKeys> elements = Map.of("<dns>", ResolverSettings.KEYS, "<spf>", SpfSettings.KEYS, "<state>", StateSettings.KEYS,
+                "<dnsLists>", DnsListSettings.KEYS, "<greylist>", GreylistSettings.KEYS);
         elements.forEach((element, keys) -> {
             String row = readme.lines().filter(l -> l.startsWith("| `" + element + "` |")).findFirst().orElseThrow();
             for (String key : keys.names()) {
