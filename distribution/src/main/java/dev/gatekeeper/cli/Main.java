@@ -14,7 +14,8 @@ public final class Main {
     static final int EXIT_OK = 0;
     static final int EXIT_USAGE = 2;
 
-    private static final List<Command> COMMANDS = List.of(new SpfCommand(), new CalloutCommand(), new CheckCommand(), new MessageCommand());
+    private static final List<Command> COMMANDS = List.of(new SpfCommand(), new CalloutCommand(), new CheckCommand(), new MessageCommand(),
+            new DmarcReportCommand());
 
     private Main() {
     }
@@ -24,11 +25,16 @@ public final class Main {
     }
 
     static int run(List<String> args, InputStream in, PrintStream out, PrintStream err) {
+        return runWith(COMMANDS, args, in, out, err);
+    }
+
+    /** {@link #run} over {@code commands}: tests give a command built over their own store. */
+    static int runWith(List<Command> commands, List<String> args, InputStream in, PrintStream out, PrintStream err) {
         if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
             usage(args.isEmpty() ? err : out);
             return args.isEmpty() ? EXIT_USAGE : EXIT_OK;
         }
-        for (Command command : COMMANDS) {
+        for (Command command : commands) {
             if (command.name().equals(args.get(0))) {
                 try {
                     return command.run(args.subList(1, args.size()), in, out, err);

@@ -24,8 +24,15 @@ public final class DmarcSettings {
     /** Whether {@code np=} (RFC 9091) is honoured for author domains that do not exist. */
     public static final Setting<Boolean> NONEXISTENT_POLICY = Setting.bool("nonexistentPolicy", "true");
 
+    /**
+     * Whether each evaluated message is counted for aggregate reports (RFC 7489 §7.2) in the
+     * shared state ({@link DmarcReportStore}). Off by default: reports are opt-in, since the
+     * administrator must also send them (the {@code dmarc-report} command and a cron job).
+     */
+    public static final Setting<Boolean> REPORTS = Setting.bool("reports", "false");
+
     /** Every key {@link #parse(Map)} knows. */
-    public static final SettingKeys KEYS = SettingKeys.of(PUBLIC_SUFFIX_LIST, NONEXISTENT_POLICY);
+    public static final SettingKeys KEYS = SettingKeys.of(PUBLIC_SUFFIX_LIST, NONEXISTENT_POLICY, REPORTS);
 
     private final SettingMap values;
     /** Read when the settings are, so that a missing or broken file stops James at start-up. */
@@ -66,6 +73,11 @@ public final class DmarcSettings {
 
     public boolean nonexistentPolicy() {
         return values.get(NONEXISTENT_POLICY);
+    }
+
+    /** Whether messages are counted for aggregate reports ({@code reports}). */
+    public boolean reports() {
+        return values.get(REPORTS);
     }
 
     /** An evaluator with these settings. */

@@ -2,6 +2,7 @@ package dev.gatekeeper.state;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -52,6 +53,16 @@ final class FailoverState implements SharedState {
     @Override
     public CompletionStage<Void> put(String key, String value, Duration lifetime) {
         return call(s -> s.put(key, value, lifetime));
+    }
+
+    @Override
+    public CompletionStage<Boolean> tally(String key, String field, long amount, Duration lifetime, int maxFields) {
+        return call(s -> s.tally(key, field, amount, lifetime, maxFields));
+    }
+
+    @Override
+    public CompletionStage<Map<String, Long>> tallies(String key) {
+        return call(s -> s.tallies(key));
     }
 
     /** Whether an outage is open (the last try of the remote state failed). */

@@ -5,10 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * State in this JVM: two bounded Caffeine caches whose entries expire by the injected clock.
@@ -19,6 +21,7 @@ final class LocalState implements SharedState {
 
     private final Cache<String, Timed<long[]>> counters;
     private final Cache<String, Timed<String>> entries;
+    private final Cache<String, Timed<Map<String, Long>>> tallies;
     private final Object countLock = new Object();
 
     LocalState(Clock clock, int maxEntries) {
@@ -28,6 +31,8 @@ final class LocalState implements SharedState {
                 .maximumSize(maxEntries).expireAfter(new ByLifetime<long[]>()).build();
         this.entries = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L).executor(Runnable::run)
                 .maximumSize(maxEntries).expireAfter(new ByLifetime<String>()).build();
+        this.tallies = Caffeine.newBuilder().ticker(() -> clock.millis() * 1_000_000L).executor(Runnable::run)
+                .maximumSize(maxEntries).expireAfter(new ByLifetime<Map<String, Long>>()).build();
     }
 
     @Override
@@ -69,6 +74,30 @@ final class LocalState implements SharedState {
     }
 
     @Override
+    public CompletionStage<Boolean> tally(String key, String field, long amount, Duration lifetime, int maxFields) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("lifetime must be positive: " + lifetime));
+        }
+        boolean[] added = new boolean[1];
+        // compute() is an update: the tally gets its lifetime again, as PEXPIRE gives it in Redis.
+        tallies.asMap().compute(key, (k, old) -> {
+            Map<String, Long> fields = old == null ? new ConcurrentHashMap<>() : old.value;
+            if (fields.containsKey(field) || fields.size() < maxFields) {
+                fields.merge(field, amount, Long::sum);
+                added[0] = true;
+            }
+            return new Timed<>(fields, lifetime);
+        });
+        return CompletableFuture.completedFuture(added[0]);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Long>> tallies(String key) {
+        Timed<Map<String, Long>> t = tallies.getIfPresent(key);
+        return CompletableFuture.completedFuture(t == null ? Map.of() : Map.copyOf(t.value));
+    }
+
+    @Override
     public String describe() {
         return "in-process";
     }
@@ -77,6 +106,7 @@ final class LocalState implements SharedState {
     public void close() {
         counters.invalidateAll();
         entries.invalidateAll();
+        tallies.invalidateAll();
     }
 
     private static final class Timed<T> {

@@ -1,7 +1,9 @@
 package dev.gatekeeper.state;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,19 @@ final class RedisState implements SharedState {
             "  added = 1",
             "end",
             "return {prev, cur, added, exceeded and 1 or 0}");
+
+    /**
+     * KEYS: the tally's hash. ARGV: field, amount, lifetime in ms, most fields. Returns 1 when
+     * added, 0 when the hash is full and the field new. One script, so the check of the size and
+     * the increment are atomic.
+     */
+    static final String TALLY_SCRIPT = String.join("\n",
+            "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then",
+            "  return 0",
+            "end",
+            "redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])",
+            "redis.call('PEXPIRE', KEYS[1], ARGV[3])",
+            "return 1");
 
     private final StateSettings settings;
     private final JedisPooled redis;
@@ -101,6 +116,25 @@ final class RedisState implements SharedState {
         return run("put", () -> {
             redis.set(settings.keyPrefix() + key, value, SetParams.setParams().px(lifetime.toMillis()));
             return null;
+        });
+    }
+
+    @Override
+    public CompletionStage<Boolean> tally(String key, String field, long amount, Duration lifetime, int maxFields) {
+        if (lifetime.toMillis() < 1) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("lifetime must be positive: " + lifetime));
+        }
+        List<String> keys = List.of(settings.keyPrefix() + "tally:" + key);
+        List<String> args = List.of(field, Long.toString(amount), Long.toString(lifetime.toMillis()), Integer.toString(maxFields));
+        return run("tally", () -> (Long) redis.eval(TALLY_SCRIPT, keys, args) == 1L);
+    }
+
+    @Override
+    public CompletionStage<Map<String, Long>> tallies(String key) {
+        return run("tallies", () -> {
+            Map<String, Long> out = new HashMap<>();
+            redis.hgetAll(settings.keyPrefix() + "tally:" + key).forEach((f, v) -> out.put(f, Long.parseLong(v)));
+            return out;
         });
     }
 

@@ -2,7 +2,9 @@ package dev.gatekeeper.state;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -31,6 +33,26 @@ public interface SharedState extends AutoCloseable {
 
     /** Stores a value for {@code lifetime} (positive), replacing any earlier one. */
     CompletionStage<Void> put(String key, String value, Duration lifetime);
+
+    /**
+     * Adds {@code amount} to one field of a tally: a named set of counters that live and die
+     * together (in Redis, one hash). Every call gives the whole tally {@code lifetime} again, so
+     * it lives that long after its last update. A tally holds at most {@code maxFields} fields: a
+     * field not yet in a full tally is not added, and the stage answers {@code false}; otherwise
+     * {@code true}. Atomic, as {@link #count} is: two nodes adding at once never lose an update.
+     * The stores here implement it; a store that does not fails the stage with
+     * {@link StateUnavailableException}.
+     *
+     * @param key the tally's name, without the store's key prefix
+     */
+    default CompletionStage<Boolean> tally(String key, String field, long amount, Duration lifetime, int maxFields) {
+        return CompletableFuture.failedFuture(new StateUnavailableException(describe() + " keeps no tallies", null));
+    }
+
+    /** Every field of a tally with its count; empty when there is none (or it expired). */
+    default CompletionStage<Map<String, Long>> tallies(String key) {
+        return CompletableFuture.failedFuture(new StateUnavailableException(describe() + " keeps no tallies", null));
+    }
 
     /** For logs and traces: {@code in-process} or {@code redis 127.0.0.1:6379}. */
     String describe();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatekeeper.dns.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +98,24 @@ class LocalStateTest {
         clock.advance(Duration.ofSeconds(1));
         assertThat(state.get("k").toCompletableFuture().join()).isEqualTo(Optional.empty());
         assertThat(state.describe()).isEqualTo("in-process");
+    }
+
+    @Test
+    void aTallyAddsPerFieldLivesItsLifetimeAfterTheLastUpdateAndStopsAtItsMostFields() {
+        Duration life = Duration.ofHours(2);
+        assertThat(state.tally("t", "a", 1, life, 2).toCompletableFuture().join()).isTrue();
+        assertThat(state.tally("t", "a", 4, life, 2).toCompletableFuture().join()).isTrue();
+        assertThat(state.tally("t", "b", 1, life, 2).toCompletableFuture().join()).isTrue();
+        assertThat(state.tally("t", "c", 1, life, 2).toCompletableFuture().join()).as("full: a new field is left out").isFalse();
+        assertThat(state.tally("t", "b", 1, life, 2).toCompletableFuture().join()).as("full: a known field still counts").isTrue();
+        assertThat(state.tallies("t").toCompletableFuture().join()).isEqualTo(Map.of("a", 5L, "b", 2L));
+        assertThat(state.tallies("other").toCompletableFuture().join()).isEmpty();
+
+        clock.advance(Duration.ofMinutes(90));
+        state.tally("t", "a", 1, life, 2).toCompletableFuture().join(); // a new lifetime from now
+        clock.advance(Duration.ofMinutes(90));
+        assertThat(state.tallies("t").toCompletableFuture().join()).containsEntry("a", 6L);
+        clock.advance(Duration.ofMinutes(31));
+        assertThat(state.tallies("t").toCompletableFuture().join()).isEmpty();
     }
 }

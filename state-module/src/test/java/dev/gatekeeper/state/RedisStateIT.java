@@ -126,4 +126,38 @@ class RedisStateIT {
             assertThat(seen).as("the local-fallback node reads Redis again").isEqualTo("after");
         }
     }
+
+    @Test
+    void twoNodesAddToOneTallyWithinItsMostFieldsAndRedisExpiresIt() throws Exception {
+        try (SharedState a = node("fail", "tally:"); SharedState b = node("fail", "tally:")) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    SharedState node = i % 2 == 0 ? a : b;
+                    String field = "row" + (i % 4);
+                    results.add(pool.submit(() -> node.tally("dmarc", field, 1, Duration.ofMinutes(5), 3)
+                            .toCompletableFuture().get(10, TimeUnit.SECONDS)));
+                }
+                for (Future<Boolean> f : results) {
+                    f.get(20, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            Map<String, Long> all = b.tallies("dmarc").toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(all).hasSize(3);
+            assertThat(all.values()).allMatch(n -> n == 25L);
+
+            a.tally("short", "x", 2, Duration.ofMillis(500), 10).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(b.tallies("short").toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("x", 2L));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            boolean gone = false;
+            while (!gone && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                gone = b.tallies("short").toCompletableFuture().get(5, TimeUnit.SECONDS).isEmpty();
+            }
+            assertThat(gone).as("Redis expired the tally after its lifetime").isTrue();
+        }
+    }
 }

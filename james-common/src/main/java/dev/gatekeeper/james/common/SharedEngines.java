@@ -2,6 +2,7 @@ package dev.gatekeeper.james.common;
 
 import dev.gatekeeper.dkim.DkimSettings;
 import dev.gatekeeper.dkim.DkimVerifier;
+import dev.gatekeeper.dmarc.DmarcReportStore;
 import dev.gatekeeper.dmarc.DmarcSettings;
 import dev.gatekeeper.dmarc.MessageAuthenticator;
 import dev.gatekeeper.callout.CalloutVerifier;
@@ -19,7 +20,9 @@ import dev.gatekeeper.state.StateSettings;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engines of one James process. Every hook, mailet and matcher whose {@link EngineSettings}
@@ -40,6 +43,7 @@ public final class SharedEngines {
     private static final Map<List<Object>, MessageAuthenticator> MESSAGES = new ConcurrentHashMap<>();
     private static final Map<List<Object>, DnsListChecker> DNS_LISTS = new ConcurrentHashMap<>();
     private static final Map<List<Object>, Greylist> GREYLISTS = new ConcurrentHashMap<>();
+    private static final Map<StateSettings, Optional<DmarcReportStore>> DMARC_REPORTS = new ConcurrentHashMap<>();
 
     private SharedEngines() {
     }
@@ -104,5 +108,22 @@ public final class SharedEngines {
      */
     public static SharedState state(EngineSettings settings) {
         return STATES.computeIfAbsent(settings.state(), s -> SharedState.open(s, Clock.systemUTC()));
+    }
+
+    /**
+     * Where DMARC aggregate report rows are counted: {@link #state} with {@code store=redis}.
+     * Empty with the in-process store, whose counts no {@code dmarc-report} command could read
+     * (it is another process): nothing is counted, and that is said once in the log.
+     */
+    public static Optional<DmarcReportStore> dmarcReports(EngineSettings settings) {
+        return DMARC_REPORTS.computeIfAbsent(settings.state(), s -> {
+            if (s.store() == StateSettings.Store.LOCAL) {
+                LoggerFactory.getLogger(SharedEngines.class).warn("DMARC aggregate reports: <dmarc><reports> is on but the state is "
+                        + "in-process, which the dmarc-report command cannot read: nothing is counted; "
+                        + "use <state><store>redis</store> (README-dmarc.md, Aggregate reports)");
+                return Optional.empty();
+            }
+            return Optional.of(new DmarcReportStore(state(settings), Clock.systemUTC()));
+        });
     }
 }

@@ -361,6 +361,10 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                 state.checks.calloutOutcomes(), state.policy.tags(), state.verdicts(), state.warnings());
         if (message != null) {
             MessageStamp.setAttributes(mail, message);
+            if (config.dmarc.reports()) {
+                SharedEngines.dmarcReports(config.engines.namedFor(state.helloName)).ifPresent(reports ->
+                        MessageStamp.countForReports(reports, session.getSessionID(), state.client, mail, mailFrom, message));
+            }
         }
         state.policy.knownDnsListScore().ifPresent(score -> MessageStamp.setAttributes(mail, score));
     }

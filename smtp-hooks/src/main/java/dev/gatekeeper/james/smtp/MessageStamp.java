@@ -1,7 +1,10 @@
 package dev.gatekeeper.james.smtp;
 
+import dev.gatekeeper.dmarc.DmarcReportRecord;
+import dev.gatekeeper.dmarc.DmarcReportStore;
 import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.dmarc.MessageAuthenticator;
+import dev.gatekeeper.dmarc.SpfAuthResult;
 import dev.gatekeeper.dmarc.SpfEvidence;
 import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.james.common.GatekeeperAttributes;
@@ -13,6 +16,7 @@ import dev.gatekeeper.spf.ReceivedSpfHeader;
 import dev.gatekeeper.spf.SpfVerdict;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +73,27 @@ final class MessageStamp {
         try (InputStream octets = MessageRewrite.receivedOctets(mail)) {
             return authenticator.authenticate(octets, spf);
         }
+    }
+
+    /**
+     * Counts the message for DMARC aggregate reports (RFC 7489 §7.2) when its record asks for
+     * them ({@code rua=}); asynchronous, and a store that fails is logged, never the mail's
+     * problem. No {@code envelope_to}: a message for several domains is one row.
+     */
+    static void countForReports(DmarcReportStore reports, String sessionId, InetAddress client, Mail mail,
+            SpfVerdict mailFrom, MessageAuthentication message) {
+        boolean nullSender = mail.getMaybeSender().isNullSender();
+        String envelopeFrom = nullSender ? "" : mail.getMaybeSender().get().getDomain().asString();
+        // RFC 7208 §2.4: for the null reverse-path SPF checked the HELO identity.
+        SpfAuthResult spf = SpfAuthResult.of(mailFrom.domain(), nullSender ? SpfAuthResult.Scope.HELO : SpfAuthResult.Scope.MFROM,
+                SpfAuthResult.Result.fromKeyword(mailFrom.result().keyword()));
+        DmarcReportRecord.of(message, client, envelopeFrom, "", spf).ifPresent(row -> reports.record(row).whenComplete((counted, e) -> {
+            if (e != null) {
+                LOG.warn("{}: DMARC report row for {} not counted: {}", sessionId, row.reportDomain(), e.toString());
+            } else if (!counted) {
+                LOG.debug("{}: DMARC report row for {} not counted: today's rows are full", sessionId, row.reportDomain());
+            }
+        }));
     }
 
     /** The DKIM and DMARC attributes ({@link GatekeeperAttributes}). */

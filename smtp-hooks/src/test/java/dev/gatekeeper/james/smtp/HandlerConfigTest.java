@@ -179,6 +179,14 @@ class HandlerConfigTest {
                 .hasMessageContaining("no-such-reason");
     }
 
+    @Test
+    void dmarcReportsAreOffUnlessAskedForAndABadValueIsRefused() throws Exception {
+        assertThat(HandlerConfig.read(xml(POLICY)).dmarc.reports()).isFalse();
+        assertThat(HandlerConfig.read(xml("<dmarc><reports>true</reports></dmarc>" + POLICY)).dmarc.reports()).isTrue();
+        assertThatThrownBy(() -> HandlerConfig.read(xml("<dmarc><reports>maybe</reports></dmarc>" + POLICY)))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("reports").hasMessageContaining("maybe");
+    }
+
     private static void assertMessage(String body, String message) {
         assertThatThrownBy(() -> HandlerConfig.read(xml(body))).isInstanceOf(ConfigurationException.class)
                 .hasMessage(message);

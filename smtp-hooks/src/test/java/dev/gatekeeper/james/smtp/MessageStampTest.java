@@ -4,12 +4,19 @@ import dev.gatekeeper.dkim.DkimSettings;
 import dev.gatekeeper.dkim.DkimVerifier;
 import dev.gatekeeper.dkim.Rfc8463Example;
 import dev.gatekeeper.dmarc.DmarcEvaluator;
+import dev.gatekeeper.dmarc.DmarcReportRecord;
+import dev.gatekeeper.dmarc.DmarcReportStore;
 import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.dmarc.MessageAuthenticator;
 import dev.gatekeeper.dmarc.SpfEvidence;
+import dev.gatekeeper.dns.MutableClock;
 import dev.gatekeeper.dns.TxtRecord;
 import dev.gatekeeper.dns.ZoneResolver;
 import dev.gatekeeper.james.common.GatekeeperAttributes;
+import dev.gatekeeper.state.SharedState;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -192,6 +199,35 @@ class MessageStampTest {
         assertThat(GatekeeperAttributes.string(mail, GatekeeperAttributes.DMARC_POLICY)).contains("none");
         assertThat(GatekeeperAttributes.string(mail, GatekeeperAttributes.DMARC_DOMAIN)).contains("football.example.com");
         mail.dispose();
+    }
+
+    /** The end of DATA counts a message for the aggregate report of its record's domain, only when the record has rua=. */
+    @Test
+    void aVerifiedMessageIsCountedForTheReportOnlyWhenItsRecordAsksForReports() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
+        DmarcReportStore reports = new DmarcReportStore(SharedState.local(clock, 100), clock);
+        LocalDate day = LocalDate.parse("2026-12-04");
+        for (String record : new String[] {"v=DMARC1; p=reject", "v=DMARC1; p=reject; rua=mailto:r@football.example.com"}) {
+            ZoneResolver zone = Rfc8463Example.zone().add("_dmarc.football.example.com", TxtRecord.of(record)).build();
+            MessageAuthenticator authenticator = new MessageAuthenticator(
+                    new DkimVerifier(zone, DkimSettings.builder().clock(Rfc8463Example.CLOCK).build()), DmarcEvaluator.builder(zone).build());
+            MailImpl mail = jamesMail(Rfc8463Example.MESSAGE);
+            MessageAuthentication verified = MessageStamp.authenticate(authenticator, mail,
+                    CompletableFuture.completedFuture(SpfEvidence.none())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            MessageStamp.countForReports(reports, "s1", InetAddress.getByName("127.0.0.1"), mail, pass, verified);
+            mail.dispose();
+        }
+        Map<DmarcReportRecord, Long> rows = reports.rows("football.example.com", day, day)
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(rows).hasSize(1).containsValue(1L);
+        DmarcReportRecord row = rows.keySet().iterator().next();
+        assertThat(row.sourceIp()).isEqualTo("127.0.0.1");
+        assertThat(row.envelopeFrom()).isEqualTo("example.org");
+        assertThat(row.headerFrom()).isEqualTo("football.example.com");
+        assertThat(row.spf().result().keyword()).isEqualTo("pass");
+        assertThat(row.spf().scope().keyword()).isEqualTo("mfrom");
+        assertThat(row.dkim()).hasSize(2);
+        assertThat(row.published().rua()).containsExactly("mailto:r@football.example.com");
     }
 
     private static MailImpl jamesMail(String raw) throws Exception {
