@@ -190,6 +190,11 @@ public final class AggregateReport {
             text(w, 5, "type", "sampled_out");
             end(w, 4);
         }
+        if (!r.override().isEmpty()) {
+            start(w, 4, "reason");
+            text(w, 5, "type", r.override());
+            end(w, 4);
+        }
         end(w, 3);
         end(w, 2);
         start(w, 2, "identifiers");

@@ -128,11 +128,13 @@ public final class DmarcReportRecord {
     private final boolean dkimAligned;
     private final boolean spfAligned;
     private final boolean sampledOut;
+    /** RFC 7489 §7.2.1's PolicyOverrideType when the receiver did not do what DMARC asked: "" when it did. */
+    private final String override;
     private final String key;
 
     private DmarcReportRecord(String sourceIp, String headerFrom, String envelopeFrom, String envelopeTo, SpfAuthResult spf,
             List<DkimAuth> dkim, PolicyPublished published, Policy disposition, boolean dkimAligned, boolean spfAligned,
-            boolean sampledOut) {
+            boolean sampledOut, String override) {
         this.sourceIp = sourceIp;
         this.headerFrom = headerFrom;
         this.envelopeFrom = envelopeFrom;
@@ -144,7 +146,32 @@ public final class DmarcReportRecord {
         this.dkimAligned = dkimAligned;
         this.spfAligned = spfAligned;
         this.sampledOut = sampledOut;
+        this.override = override;
         this.key = encode();
+    }
+
+    /** The override reason that says a trusted forwarder's ARC pass outweighed the policy. */
+    public static final String TRUSTED_FORWARDER = "trusted_forwarder";
+    /** The override reason for any other rule of the receiver's own (RFC 7489 §7.2.1). */
+    public static final String LOCAL_POLICY = "local_policy";
+
+    /**
+     * The row as the receiver acted: {@code applied} instead of the disposition DMARC asked for,
+     * with the override reason of RFC 7489 §7.2.1 when they differ ({@code trusted_forwarder}
+     * when a milder treatment rests on an ARC pass, RFC 8617 §7.2; {@code local_policy} otherwise).
+     */
+    public DmarcReportRecord applied(Policy applied, boolean arcPassed) {
+        if (applied == disposition) {
+            return this;
+        }
+        String reason = !applied.stricterThan(disposition) && arcPassed ? TRUSTED_FORWARDER : LOCAL_POLICY;
+        return new DmarcReportRecord(sourceIp, headerFrom, envelopeFrom, envelopeTo, spf, dkim, published, applied, dkimAligned,
+                spfAligned, sampledOut, reason);
+    }
+
+    /** Why the disposition is not what DMARC asked ({@link #TRUSTED_FORWARDER}, {@link #LOCAL_POLICY}), or "". */
+    public String override() {
+        return override;
     }
 
     /**
@@ -183,7 +210,7 @@ public final class DmarcReportRecord {
         boolean sampledOut = dmarc.outcome() == DmarcOutcome.FAIL && dmarc.policy().isPresent()
                 && dmarc.policy().get() != dmarc.disposition();
         return Optional.of(new DmarcReportRecord(address(source), dmarc.authorDomain(), lower(envelopeFrom), lower(envelopeTo), spf,
-                signatures, published, dmarc.disposition(), dmarc.dkimAligned(), dmarc.spfAligned(), sampledOut));
+                signatures, published, dmarc.disposition(), dmarc.dkimAligned(), dmarc.spfAligned(), sampledOut, ""));
     }
 
     /** Appendix C's {@code IPAddress}: dotted quad, or IPv6 as eight groups (as Java writes it), no scope. */
@@ -228,7 +255,10 @@ public final class DmarcReportRecord {
         return published;
     }
 
-    /** What the receiver did (§6.6.4, after pct): none, quarantine, reject; none for a pass. */
+    /**
+     * What the receiver did: DMARC's disposition (§6.6.4, after pct; none for a pass), or what
+     * {@link #applied} says it did instead, with {@link #override()} saying why.
+     */
     public Policy disposition() {
         return disposition;
     }
@@ -286,6 +316,9 @@ public final class DmarcReportRecord {
         pair(out, "da", dkimAligned ? "1" : "0");
         pair(out, "sa", spfAligned ? "1" : "0");
         pair(out, "so", sampledOut ? "1" : "0");
+        if (!override.isEmpty()) {
+            pair(out, "ovr", override);
+        }
         return out.toString();
     }
 
@@ -332,6 +365,7 @@ public final class DmarcReportRecord {
             boolean da = false;
             boolean sa = false;
             boolean so = false;
+            String ovr = "";
             for (String pairText : key.split("&", -1)) {
                 int eq = pairText.indexOf('=');
                 if (eq < 0) {
@@ -367,6 +401,7 @@ public final class DmarcReportRecord {
                     case "da": da = value.equals("1"); break;
                     case "sa": sa = value.equals("1"); break;
                     case "so": so = value.equals("1"); break;
+                    case "ovr": ovr = dec(value); break;
                     default: break; // a later version's addition: the rest still reports
                 }
             }
@@ -374,7 +409,7 @@ public final class DmarcReportRecord {
                 return Optional.empty();
             }
             return Optional.of(new DmarcReportRecord(ip, hf, ef, et, spf, dkim,
-                    new PolicyPublished(pd, adkim, aspf, p, sp, pct, fo, rua), dis, da, sa, so));
+                    new PolicyPublished(pd, adkim, aspf, p, sp, pct, fo, rua), dis, da, sa, so, ovr));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

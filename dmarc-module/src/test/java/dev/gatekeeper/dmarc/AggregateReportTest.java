@@ -110,6 +110,35 @@ class AggregateReportTest {
         assertThat(report.fileName("example.org")).isEqualTo("example.org!football.example.com!1796342400!1796428799.xml");
     }
 
+    /**
+     * RFC 7489 §7.2.1's override reasons: a forged message accepted because a trusted forwarder's
+     * ARC pass vouched for it, one accepted by another rule of ours, one refused though DMARC asked
+     * only for quarantine; each row keeps its reason through the store's text form.
+     */
+    @Test
+    void whatTheReceiverDidInsteadIsReportedWithItsReason() throws Exception {
+        DmarcReportRecord forged = row(judge(REPORTING, FORGED), "192.0.2.9");
+        assertThat(forged.disposition()).isEqualTo(Policy.REJECT);
+        DmarcReportRecord forwarded = forged.applied(Policy.NONE, true);
+        DmarcReportRecord local = forged.applied(Policy.NONE, false);
+        DmarcReportRecord asked = forged.applied(Policy.REJECT, true);
+        assertThat(asked).isSameAs(forged);
+        assertThat(forwarded.override()).isEqualTo(DmarcReportRecord.TRUSTED_FORWARDER);
+        assertThat(local.override()).isEqualTo(DmarcReportRecord.LOCAL_POLICY);
+        assertThat(forged.applied(Policy.QUARANTINE, false).applied(Policy.REJECT, true).override())
+                .as("stricter than asked is never the forwarder's doing").isEqualTo(DmarcReportRecord.LOCAL_POLICY);
+        assertThat(DmarcReportRecord.decode(forwarded.key())).contains(forwarded);
+
+        Map<DmarcReportRecord, Long> rows = new LinkedHashMap<>();
+        rows.put(forwarded, 2L);
+        rows.put(local, 1L);
+        Document d = validated(xml(AggregateReport.of("Example Receiver", "postmaster@example.org", "football.example.com", DAY, DAY,
+                rows)));
+        assertThat(at(d, "/feedback/record[1]/row/policy_evaluated/disposition")).isEqualTo("none");
+        assertThat(at(d, "/feedback/record[1]/row/policy_evaluated/reason/type")).isEqualTo("trusted_forwarder");
+        assertThat(at(d, "/feedback/record[2]/row/policy_evaluated/reason/type")).isEqualTo("local_policy");
+    }
+
     @Test
     void markupAndControlCharactersInWhatTheReportQuotesStayText() throws Exception {
         AggregateReport report = AggregateReport.of("Ex <&> \"Receiver\" \u0001", "postmaster@example.org", "football.example.com",

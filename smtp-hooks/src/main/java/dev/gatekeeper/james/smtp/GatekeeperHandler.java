@@ -3,6 +3,7 @@ package dev.gatekeeper.james.smtp;
 import dev.gatekeeper.callout.CalloutVerifier;
 import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.dmarc.MessageAuthenticator;
+import dev.gatekeeper.dmarc.Policy;
 import dev.gatekeeper.dmarc.SpfEvidence;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.james.common.EngineSettings;
@@ -205,6 +206,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         state(session).ifPresent(state -> startVerification(session, state, mail));
         HookResult result = stage(session, Stage.DATA, state -> size < 0 ? state.policy.data() : state.policy.data(size));
         if (result.getResult().getAction() != HookResult.DECLINED.getResult().getAction()) {
+            countRefused(session, mail, result);
             return result;
         }
         try {
@@ -361,12 +363,40 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                 state.checks.calloutOutcomes(), state.policy.tags(), state.verdicts(), state.warnings());
         if (message != null) {
             MessageStamp.setAttributes(mail, message);
-            if (config.dmarc.reports()) {
-                SharedEngines.dmarcReports(config.engines.namedFor(state.helloName)).ifPresent(reports ->
-                        MessageStamp.countForReports(reports, session.getSessionID(), state.client, mail, mailFrom, message));
-            }
+            countForReports(session, state, mail, mailFrom, message, MessageStamp.appliedWhenAccepted(message));
         }
         state.policy.knownDnsListScore().ifPresent(score -> MessageStamp.setAttributes(mail, score));
+    }
+
+    /** A row of the DMARC aggregate reports (RFC 7489 §7.2), when the administrator asked for them. */
+    private void countForReports(SMTPSession session, ConnectionState state, Mail mail, SpfVerdict mailFrom,
+            MessageAuthentication message, Policy applied) {
+        if (config.dmarc.reports()) {
+            SharedEngines.dmarcReports(config.engines.namedFor(state.helloName)).ifPresent(reports ->
+                    MessageStamp.countForReports(reports, session.getSessionID(), state.client, mail, mailFrom, message, applied));
+        }
+    }
+
+    /**
+     * A message the end of DATA refused for good is reported as rejected (with {@code local_policy}
+     * when DMARC did not ask for it). Only answers already at hand are used: a report row never
+     * delays the reply.
+     */
+    private void countRefused(SMTPSession session, Mail mail, HookResult result) {
+        Optional<ConnectionState> found = state(session);
+        if (!config.verifyMessages || !config.dmarc.reports() || found.isEmpty() || !isPermanentRefusal(result)) {
+            return;
+        }
+        ConnectionState state = found.get();
+        CompletableFuture<MessageAuthentication> message = state.checks.message().toCompletableFuture();
+        CompletableFuture<SpfVerdict> mailFrom = state.checks.mailFromVerdict(state.client, state.helo(), sender(mail));
+        if (message.isDone() && !message.isCompletedExceptionally() && mailFrom.isDone() && !mailFrom.isCompletedExceptionally()) {
+            countForReports(session, state, mail, mailFrom.join(), message.join(), Policy.REJECT);
+        }
+    }
+
+    private static boolean isPermanentRefusal(HookResult result) {
+        return result.getResult().getAction() == HookResult.DENY.getResult().getAction();
     }
 
     private <T> T await(CompletionStage<T> stage) throws Exception {

@@ -2,8 +2,10 @@ package dev.gatekeeper.james.smtp;
 
 import dev.gatekeeper.dmarc.DmarcReportRecord;
 import dev.gatekeeper.dmarc.DmarcReportStore;
+import dev.gatekeeper.dkim.ArcStatus;
 import dev.gatekeeper.dmarc.MessageAuthentication;
 import dev.gatekeeper.dmarc.MessageAuthenticator;
+import dev.gatekeeper.dmarc.Policy;
 import dev.gatekeeper.dmarc.SpfAuthResult;
 import dev.gatekeeper.dmarc.SpfEvidence;
 import dev.gatekeeper.james.common.ForgedAuthenticationResults;
@@ -80,14 +82,25 @@ final class MessageStamp {
      * them ({@code rua=}); asynchronous, and a store that fails is logged, never the mail's
      * problem. No {@code envelope_to}: a message for several domains is one row.
      */
+    /**
+     * What an accepted message's DMARC disposition became: a quarantine is taken as done (the
+     * mail pipeline's {@code DmarcResultIs=fail policy=quarantine} routes it), a reject was not.
+     */
+    static Policy appliedWhenAccepted(MessageAuthentication message) {
+        Policy asked = message.dmarc().disposition();
+        return asked == Policy.REJECT ? Policy.NONE : asked;
+    }
+
     static void countForReports(DmarcReportStore reports, String sessionId, InetAddress client, Mail mail,
-            SpfVerdict mailFrom, MessageAuthentication message) {
+            SpfVerdict mailFrom, MessageAuthentication message, Policy applied) {
         boolean nullSender = mail.getMaybeSender().isNullSender();
         String envelopeFrom = nullSender ? "" : mail.getMaybeSender().get().getDomain().asString();
         // RFC 7208 §2.4: for the null reverse-path SPF checked the HELO identity.
         SpfAuthResult spf = SpfAuthResult.of(mailFrom.domain(), nullSender ? SpfAuthResult.Scope.HELO : SpfAuthResult.Scope.MFROM,
                 SpfAuthResult.Result.fromKeyword(mailFrom.result().keyword()));
-        DmarcReportRecord.of(message, client, envelopeFrom, "", spf).ifPresent(row -> reports.record(row).whenComplete((counted, e) -> {
+        boolean arcPassed = message.arc().status() == ArcStatus.PASS;
+        DmarcReportRecord.of(message, client, envelopeFrom, "", spf).map(row -> row.applied(applied, arcPassed))
+                .ifPresent(row -> reports.record(row).whenComplete((counted, e) -> {
             if (e != null) {
                 LOG.warn("{}: DMARC report row for {} not counted: {}", sessionId, row.reportDomain(), e.toString());
             } else if (!counted) {

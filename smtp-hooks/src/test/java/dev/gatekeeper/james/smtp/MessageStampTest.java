@@ -214,7 +214,8 @@ class MessageStampTest {
             MailImpl mail = jamesMail(Rfc8463Example.MESSAGE);
             MessageAuthentication verified = MessageStamp.authenticate(authenticator, mail,
                     CompletableFuture.completedFuture(SpfEvidence.none())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            MessageStamp.countForReports(reports, "s1", InetAddress.getByName("127.0.0.1"), mail, pass, verified);
+            MessageStamp.countForReports(reports, "s1", InetAddress.getByName("127.0.0.1"), mail, pass, verified,
+                    MessageStamp.appliedWhenAccepted(verified));
             mail.dispose();
         }
         Map<DmarcReportRecord, Long> rows = reports.rows("football.example.com", day, day)
@@ -228,6 +229,22 @@ class MessageStampTest {
         assertThat(row.spf().scope().keyword()).isEqualTo("mfrom");
         assertThat(row.dkim()).hasSize(2);
         assertThat(row.published().rua()).containsExactly("mailto:r@football.example.com");
+        assertThat(row.override()).as("a pass was treated as DMARC asked").isEmpty();
+    }
+
+    /** What an accepted message's disposition became: a reject was not done, a quarantine is the pipeline's. */
+    @Test
+    void anAcceptedMessageWasNotRejectedWhateverDmarcAsked() throws Exception {
+        ZoneResolver zone = Rfc8463Example.zone()
+                .add("_dmarc.football.example.com", TxtRecord.of("v=DMARC1; p=reject; rua=mailto:r@football.example.com")).build();
+        MessageAuthenticator authenticator = new MessageAuthenticator(
+                new DkimVerifier(zone, DkimSettings.builder().clock(Rfc8463Example.CLOCK).build()), DmarcEvaluator.builder(zone).build());
+        MailImpl mail = jamesMail(Rfc8463Example.MESSAGE.replace("We lost", "We won"));
+        MessageAuthentication forged = MessageStamp.authenticate(authenticator, mail,
+                CompletableFuture.completedFuture(SpfEvidence.none())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        mail.dispose();
+        assertThat(forged.dmarc().disposition().keyword()).isEqualTo("reject");
+        assertThat(MessageStamp.appliedWhenAccepted(forged).keyword()).isEqualTo("none");
     }
 
     private static MailImpl jamesMail(String raw) throws Exception {
