@@ -105,31 +105,43 @@ interface Condition extends PolicyCondition {
      * neither yes nor no until RCPT decides it again.
      */
     final class Match {
-        static final Match NO = new Match(false, false, "", null);
+        static final Match NO = new Match(false, false, "", null, false);
 
         final boolean matched;
         /** Not known yet: the rule is decided at RCPT. Never together with {@link #matched}. */
         final boolean pending;
         final String detail;
         final TableHit hit;
+        /** Not matched, and the trace says what was seen (a score that was not high enough). */
+        final boolean tracedWhenNot;
 
-        private Match(boolean matched, boolean pending, String detail, TableHit hit) {
+        private Match(boolean matched, boolean pending, String detail, TableHit hit, boolean tracedWhenNot) {
             this.matched = matched;
             this.pending = pending;
             this.detail = detail;
             this.hit = hit;
+            this.tracedWhenNot = tracedWhenNot;
         }
 
         static Match yes(String detail) {
-            return new Match(true, false, detail, null);
+            return new Match(true, false, detail, null, false);
         }
 
         static Match no(String detail) {
-            return new Match(false, false, detail, null);
+            return new Match(false, false, detail, null, false);
         }
 
         static Match of(boolean matched, String detail) {
-            return new Match(matched, false, detail, null);
+            return new Match(matched, false, detail, null, false);
+        }
+
+        /**
+         * As {@link #of}, but a miss shows {@code detail} in the trace too: for the reputation
+         * conditions, whose "why not" (the score, the greylist's answer) is what an administrator
+         * tuning a threshold reads.
+         */
+        static Match ofTraced(boolean matched, String detail) {
+            return new Match(matched, false, detail, null, !matched);
         }
 
         /** A table's answer for {@code what}; an entry whose action is DUNNO counts as not found, as in Postfix. */
@@ -141,12 +153,12 @@ interface Condition extends PolicyCondition {
         }
 
         static Match table(String detail, TableHit hit) {
-            return new Match(true, false, detail, hit);
+            return new Match(true, false, detail, hit, false);
         }
 
         /** Depends on data not known yet; {@code detail} says which. */
         static Match pending(String detail) {
-            return new Match(false, true, detail, null);
+            return new Match(false, true, detail, null, false);
         }
     }
 }

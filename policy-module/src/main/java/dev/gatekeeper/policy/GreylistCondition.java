@@ -55,7 +55,7 @@ final class GreylistCondition extends Condition.Base {
                     return failed(d.detail());
                 default:
                     recovered();
-                    return Match.no("greylist " + d);
+                    return Match.ofTraced(false, "greylist " + d);
             }
         });
     }
@@ -68,7 +68,7 @@ final class GreylistCondition extends Condition.Base {
         if (tempfailOnFailure) {
             throw new CompletionException(new RateCondition.QuietFailure("greylisting state unavailable: " + why, null));
         }
-        return Match.no("greylist: state unavailable (" + why + "), not greylisted (on-failure=accept)");
+        return Match.ofTraced(false, "greylist: state unavailable (" + why + "), not greylisted (on-failure=accept)");
     }
 
     private void recovered() {

@@ -104,7 +104,7 @@ final class RuleList {
                 return CompletableFuture.completedFuture(Result.pending(i));
             }
             if (!m.matched) {
-                trace.add(label + " " + rule + ": no match");
+                trace.add(label + " " + rule + ": no match" + (m.tracedWhenNot ? " (" + m.detail + ")" : ""));
                 return run(rules, i + 1, ev, trace, label);
             }
             RuleAction action = rule.action != null ? rule.action : m.hit != null ? m.hit.action : null;

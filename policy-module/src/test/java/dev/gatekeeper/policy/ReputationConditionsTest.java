@@ -90,8 +90,11 @@ class ReputationConditionsTest {
                 + " dbl.example");
         assertThat(both.last(Stage.RCPT).trace()).anyMatch(l -> l.contains("rcpt rule 'score' (policy.xml:6): dnsbl score 5:"
                 + " bl[client-address]=127.0.0.2 dbl[sender-domain]=127.0.1.2 -> reject"));
-        // 3 alone, or 3 + 2 - 5 for a client on the allow list too.
-        assertThat(run(body, "198.51.100.7").run()).contains("rcpt pass");
+        // 3 alone, or 3 + 2 - 5 for a client on the allow list too; the trace says what the score was.
+        Policies.Transaction alone = run(body, "198.51.100.7");
+        assertThat(alone.run()).contains("rcpt pass");
+        assertThat(alone.last(Stage.RCPT).trace()).contains("rcpt rule 'score' (policy.xml:6): no match (dnsbl score 3:"
+                + " bl[client-address]=127.0.0.2)");
         assertThat(run(body, "198.51.100.8").from("<x@spam.example>").run()).contains("rcpt pass");
         // The HELO name is asked about too: one listing per list, however many subjects it lists.
         Policies.Transaction helo = run(body, "198.51.100.7").helo("spam.example").from("<x@spam.example>");
@@ -232,7 +235,7 @@ class ReputationConditionsTest {
         clock.advance(Duration.ofSeconds(181));
         Policies.Transaction retry = greylisted("198.51.100.99", GREYLIST);
         assertThat(retry.run()).as("another address of the /24").contains("rcpt pass");
-        assertThat(retry.last(Stage.RCPT).trace()).anyMatch(l -> l.contains("rcpt rule 'greylist' (policy.xml:4): no match"));
+        assertThat(retry.last(Stage.RCPT).trace()).anyMatch(l -> l.contains("rcpt rule 'greylist' (policy.xml:4): no match (greylist pass"));
     }
 
     @Test

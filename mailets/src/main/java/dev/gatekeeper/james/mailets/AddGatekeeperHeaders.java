@@ -22,6 +22,8 @@ import org.apache.mailet.Mail;
  * <tr><td>{@code X-Gatekeeper-Tags: suspect, newsletter}</td></tr>
  * <tr><td>{@code X-Gatekeeper-Verdicts: mail:dunno rcpt:permit data:dunno}</td></tr>
  * <tr><td>{@code X-Gatekeeper-Warning: ...} (one per warning)</td></tr>
+ * <tr><td>{@code X-Gatekeeper-DNSBL: score=3 zen[client-address]=127.0.0.2} (the DNS lists' score
+ *     of the connection and the lists that listed it; when the policy declares lists)</td></tr>
  * </table>
  *
  * <p>Parameter {@code prefix} (default {@code X-Gatekeeper-}) changes the names' prefix.
@@ -30,7 +32,7 @@ public class AddGatekeeperHeaders extends GatekeeperMailet {
 
     static final Setting<String> PREFIX = Setting.text("prefix", "X-Gatekeeper-")
             .require(p -> p.matches("[!-9;-~]+"), "is not a header field name (RFC 5322 §3.6.8)");
-    private static final List<String> SUFFIXES = List.of("SPF", "Callout", "Tags", "Verdicts", "Warning");
+    private static final List<String> SUFFIXES = List.of("SPF", "Callout", "Tags", "Verdicts", "Warning", "DNSBL");
 
     private String prefix;
 
@@ -58,6 +60,9 @@ public class AddGatekeeperHeaders extends GatekeeperMailet {
         List<String> verdicts = GatekeeperAttributes.strings(mail, GatekeeperAttributes.POLICY_VERDICTS);
         put(headers, "Verdicts", verdicts.isEmpty() ? List.of() : List.of(String.join(" ", verdicts)));
         put(headers, "Warning", GatekeeperAttributes.strings(mail, GatekeeperAttributes.POLICY_WARNINGS));
+        put(headers, "DNSBL", GatekeeperAttributes.string(mail, GatekeeperAttributes.DNSBL_SCORE)
+                .map(score -> List.of(dnsbl(score, GatekeeperAttributes.strings(mail, GatekeeperAttributes.DNSBL_HITS))))
+                .orElse(List.of()));
 
         List<String> removed = new ArrayList<>();
         for (String suffix : SUFFIXES) {
@@ -71,6 +76,13 @@ public class AddGatekeeperHeaders extends GatekeeperMailet {
         }
         MailHeaders.edit(mail, removed, added);
         log.debug("{} {}: wrote {}", getMailetName(), mail.getName(), headers);
+    }
+
+    /** {@code score=N} and the hits, as rspamd's and postscreen's logs show them. */
+    private static String dnsbl(String score, List<String> hits) {
+        StringBuilder value = new StringBuilder("score=").append(score);
+        hits.forEach(hit -> value.append(' ').append(hit));
+        return value.toString();
     }
 
     private void put(Map<String, List<String>> headers, String suffix, List<String> values) {

@@ -41,6 +41,26 @@ class AddGatekeeperHeadersTest {
     }
 
     @Test
+    void theDnsListsScoreAndHitsAreOneHeaderAndAForgedOneGoes() throws Exception {
+        FakeMail m = mail("a@x.example", "r@gatekeeper.test").mimeMessage(MimeMessageBuilder.mimeMessageBuilder()
+                .addHeader("X-Gatekeeper-DNSBL", "score=-5 dnswl[client-address]=127.0.0.2").setText("x")).build();
+        GatekeeperAttributes.setString(m, GatekeeperAttributes.DNSBL_SCORE, "4");
+        GatekeeperAttributes.setStrings(m, GatekeeperAttributes.DNSBL_HITS,
+                List.of("zen[client-address]=127.0.0.2", "dbl[sender-domain]=127.0.1.2,127.0.1.3"));
+        mailet().service(m);
+        assertThat(m.getMessage().getHeader("X-Gatekeeper-DNSBL"))
+                .containsExactly("score=4 zen[client-address]=127.0.0.2 dbl[sender-domain]=127.0.1.2,127.0.1.3");
+    }
+
+    @Test
+    void noDnsListsDeclaredNoHeader() throws Exception {
+        FakeMail m = mail("a@x.example", "r@gatekeeper.test").mimeMessage(MimeMessageBuilder.mimeMessageBuilder()
+                .addHeader("X-Gatekeeper-DNSBL", "score=-5").setText("x")).build();
+        mailet().service(m);
+        assertThat(m.getMessage().getHeader("X-Gatekeeper-DNSBL")).as("forged, none recorded").isNull();
+    }
+
+    @Test
     void prefixIsChecked() throws Exception {
         FakeMail m = mail("a@x.example", "r@gatekeeper.test").mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setText("x")).build();
         GatekeeperAttributes.setStrings(m, GatekeeperAttributes.TAGS, List.of("suspect"));
