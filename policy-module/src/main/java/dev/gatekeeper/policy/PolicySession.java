@@ -7,6 +7,7 @@ import dev.gatekeeper.reputation.ReputationScore;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -194,6 +195,16 @@ public final class PolicySession {
         List<DnsList> lists = engine.config().dnsLists();
         ReputationQuery query = DnsListAnswers.query(lists, client, helo, tx.sender);
         return dnsLists.score(query, () -> engine.checks().dnsLists(lists, query));
+    }
+
+    /**
+     * How long this transaction's greylisted mail waited: the longest wait, in seconds, of a
+     * recipient whose triplet passed greylisting on this retry; empty when none did. For the
+     * adapter's attribute, as postgrey's {@code X-Greylist: delayed N seconds}.
+     */
+    public OptionalLong greylistWaitedSeconds() {
+        long s = transaction.greylistWaitedSeconds();
+        return s < 0 ? OptionalLong.empty() : OptionalLong.of(s);
     }
 
     /** Tags of the session and the transaction so far. */

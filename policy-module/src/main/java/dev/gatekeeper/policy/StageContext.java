@@ -158,7 +158,12 @@ final class StageContext implements PolicyContext {
         if (sender == null || recipient == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("greylisting needs the sender and a recipient"));
         }
-        return session.engine.checks().greylist(clientAddress(), sender, recipient);
+        return session.engine.checks().greylist(clientAddress(), sender, recipient).thenApply(d -> {
+            if (d.reason() == GreylistDecision.Reason.RETRIED_AFTER_DELAY) {
+                transaction.greylistPassed(d.waited().toSeconds());
+            }
+            return d;
+        });
     }
 
     /** The values reply templates show, as far as they are known now. */

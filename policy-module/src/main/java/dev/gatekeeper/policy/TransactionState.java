@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +37,8 @@ final class TransactionState {
     private CompletableFuture<MessageAuthentication> message;
     private volatile MessageAuthentication knownMessage;
     private volatile SpfAnswer knownMailFromSpf;
+    /** The longest wait of a greylisted triplet that passed in this transaction, in seconds; -1: none. */
+    private final AtomicLong greylistWaited = new AtomicLong(-1);
 
     /** The transaction not begun yet. */
     TransactionState() {
@@ -64,6 +67,15 @@ final class TransactionState {
 
     void recipientAccepted() {
         recipients.incrementAndGet();
+    }
+
+    /** A recipient's triplet passed greylisting after waiting {@code seconds} (postgrey's "delayed N seconds"). */
+    void greylistPassed(long seconds) {
+        greylistWaited.accumulateAndGet(seconds, Math::max);
+    }
+
+    long greylistWaitedSeconds() {
+        return greylistWaited.get();
     }
 
     void tag(String label) {

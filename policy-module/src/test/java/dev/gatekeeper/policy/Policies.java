@@ -72,6 +72,8 @@ final class Policies {
         private String sender = "<alice@sender.example>";
         private final List<String> rcpts = new ArrayList<>();
         final List<Verdict> verdicts = new ArrayList<>();
+        /** The session of the last {@link #run()}, for what the adapter reads after DATA. */
+        PolicySession session;
 
         Transaction(PolicyConfig config, TransactionChecks checks) {
             this.engine = PolicyEngine.create(config, checks, ZoneResolver.builder().build());
@@ -114,6 +116,7 @@ final class Policies {
 
         List<String> run() {
             PolicySession s = engine.openSession(ClientFacts.of(Policies.ip(ip), name, relayAllowed));
+            session = s;
             List<String> out = new ArrayList<>();
             verdicts.add(await(s.connect()));
             verdicts.add(await(s.helo(helo)));

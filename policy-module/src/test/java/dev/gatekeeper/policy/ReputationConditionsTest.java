@@ -236,6 +236,10 @@ class ReputationConditionsTest {
         Policies.Transaction retry = greylisted("198.51.100.99", GREYLIST);
         assertThat(retry.run()).as("another address of the /24").contains("rcpt pass");
         assertThat(retry.last(Stage.RCPT).trace()).anyMatch(l -> l.contains("rcpt rule 'greylist' (policy.xml:4): no match (greylist pass"));
+        assertThat(retry.session.greylistWaitedSeconds()).as("what the mail waited, for the adapter").hasValue(301);
+        Policies.Transaction again = greylisted("198.51.100.7", GREYLIST);
+        assertThat(again.run()).contains("rcpt pass");
+        assertThat(again.session.greylistWaitedSeconds()).as("a known triplet did not wait").isEmpty();
     }
 
     @Test

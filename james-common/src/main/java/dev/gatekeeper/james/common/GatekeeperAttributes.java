@@ -54,6 +54,9 @@ import org.apache.mailet.Mail;
  *     policy declares no list</td></tr>
  * <tr><td>{@code dev.gatekeeper.dnsbl.hits}</td><td>list of the lists' hits, each
  *     {@code name[subject]=replies}, for example {@code zen[client-address]=127.0.0.2}</td></tr>
+ * <tr><td>{@code dev.gatekeeper.greylist.delayed}</td><td>seconds the mail waited for greylisting:
+ *     the longest wait of a recipient whose triplet passed on this retry (postgrey's
+ *     {@code X-Greylist: delayed N seconds}); absent when no triplet passed a delay</td></tr>
  * </table>
  */
 public final class GatekeeperAttributes {
@@ -73,6 +76,7 @@ public final class GatekeeperAttributes {
     public static final AttributeName DMARC_DOMAIN = AttributeName.of("dev.gatekeeper.dmarc.domain");
     public static final AttributeName DNSBL_SCORE = AttributeName.of("dev.gatekeeper.dnsbl.score");
     public static final AttributeName DNSBL_HITS = AttributeName.of("dev.gatekeeper.dnsbl.hits");
+    public static final AttributeName GREYLIST_DELAYED = AttributeName.of("dev.gatekeeper.greylist.delayed");
 
     private GatekeeperAttributes() {
     }

@@ -24,6 +24,7 @@ import org.apache.mailet.Mail;
  * <tr><td>{@code X-Gatekeeper-Warning: ...} (one per warning)</td></tr>
  * <tr><td>{@code X-Gatekeeper-DNSBL: score=3 zen[client-address]=127.0.0.2} (the DNS lists' score
  *     of the connection and the lists that listed it; when the policy declares lists)</td></tr>
+ * <tr><td>{@code X-Gatekeeper-Greylist: delayed 312 seconds} (when greylisting held the mail back)</td></tr>
  * </table>
  *
  * <p>Parameter {@code prefix} (default {@code X-Gatekeeper-}) changes the names' prefix.
@@ -32,7 +33,7 @@ public class AddGatekeeperHeaders extends GatekeeperMailet {
 
     static final Setting<String> PREFIX = Setting.text("prefix", "X-Gatekeeper-")
             .require(p -> p.matches("[!-9;-~]+"), "is not a header field name (RFC 5322 §3.6.8)");
-    private static final List<String> SUFFIXES = List.of("SPF", "Callout", "Tags", "Verdicts", "Warning", "DNSBL");
+    private static final List<String> SUFFIXES = List.of("SPF", "Callout", "Tags", "Verdicts", "Warning", "DNSBL", "Greylist");
 
     private String prefix;
 
@@ -63,6 +64,8 @@ public class AddGatekeeperHeaders extends GatekeeperMailet {
         put(headers, "DNSBL", GatekeeperAttributes.string(mail, GatekeeperAttributes.DNSBL_SCORE)
                 .map(score -> List.of(dnsbl(score, GatekeeperAttributes.strings(mail, GatekeeperAttributes.DNSBL_HITS))))
                 .orElse(List.of()));
+        put(headers, "Greylist", GatekeeperAttributes.string(mail, GatekeeperAttributes.GREYLIST_DELAYED)
+                .map(seconds -> List.of("delayed " + seconds + " seconds")).orElse(List.of()));
 
         List<String> removed = new ArrayList<>();
         for (String suffix : SUFFIXES) {

@@ -53,6 +53,14 @@ class AddGatekeeperHeadersTest {
     }
 
     @Test
+    void greylistingsWaitIsPostgreysDelayedHeader() throws Exception {
+        FakeMail m = mail("a@x.example", "r@gatekeeper.test").mimeMessage(MimeMessageBuilder.mimeMessageBuilder().setText("x")).build();
+        GatekeeperAttributes.setString(m, GatekeeperAttributes.GREYLIST_DELAYED, "312");
+        mailet().service(m);
+        assertThat(m.getMessage().getHeader("X-Gatekeeper-Greylist")).containsExactly("delayed 312 seconds");
+    }
+
+    @Test
     void noDnsListsDeclaredNoHeader() throws Exception {
         FakeMail m = mail("a@x.example", "r@gatekeeper.test").mimeMessage(MimeMessageBuilder.mimeMessageBuilder()
                 .addHeader("X-Gatekeeper-DNSBL", "score=-5").setText("x")).build();

@@ -366,6 +366,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             countForReports(session, state, mail, mailFrom, message, MessageStamp.appliedWhenAccepted(message));
         }
         state.policy.knownDnsListScore().ifPresent(score -> MessageStamp.setAttributes(mail, score));
+        state.policy.greylistWaitedSeconds().ifPresent(seconds -> MessageStamp.setGreylistDelay(mail, seconds));
     }
 
     /** A row of the DMARC aggregate reports (RFC 7489 §7.2), when the administrator asked for them. */

@@ -128,6 +128,11 @@ final class MessageStamp {
         GatekeeperAttributes.setStrings(mail, GatekeeperAttributes.DNSBL_HITS, hits);
     }
 
+    /** How long greylisting held the mail back, in seconds. */
+    static void setGreylistDelay(Mail mail, long seconds) {
+        GatekeeperAttributes.setString(mail, GatekeeperAttributes.GREYLIST_DELAYED, Long.toString(seconds));
+    }
+
     /**
      * The size of the message received, in octets, or -1 if James cannot tell (then no byte is
      * counted). Here rather than in the handler: the handler names no mail API type (see
