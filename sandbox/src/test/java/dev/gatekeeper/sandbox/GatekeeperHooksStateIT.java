@@ -13,16 +13,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 
 /**
  * The handler's {@code <state>} through two real James nodes sharing one real Redis: a
  * {@code <rate>} limit of 3 recipients per 10 minutes per client holds whether the client talks to
  * one node or spreads its recipients over both; a callout answer found by one node serves the
  * other (the peer sees one probe); MAIL's {@code SIZE=} reaches a bytes limit, whose
- * {@code disconnect} verdict answers 421 and closes the connection.
+ * {@code disconnect} verdict answers 421 and closes the connection; a triplet greylisted on one
+ * node is still deferred on the other before the delay (3 s here) and passes there after it.
  */
 class GatekeeperHooksStateIT {
 
@@ -31,6 +35,9 @@ class GatekeeperHooksStateIT {
             "emil@gatekeeper.test");
     private static final String LIMITED = "450 4.7.1 Rate limit exceeded, try again in \\d+ seconds";
     private static final String CLOSING = "421 4.7.0 Rate limit exceeded, try again in \\d+ seconds, closing connection";
+    /** The only sender greylisted here, so that the other tests are not. */
+    private static final String GREY_SENDER = "grey@ok.state.test";
+    private static final Duration GREYLIST_DELAY = Duration.ofSeconds(3);
 
     private static final String ZONE = String.join("\n",
             "$ORIGIN state.test.",
@@ -49,22 +56,28 @@ class GatekeeperHooksStateIT {
             + "    <rule name=\"bytes-rate\" action=\"disconnect\" reason=\"rate-limited-disconnect\">\n"
             + "      <rate key=\"client-address\" measure=\"bytes\" limit=\"30000\" per=\"10m\"/>\n"
             + "    </rule>";
+    /** Last in the RCPT stage, as README-policy.md advises: every {@code <greylist>} reached records its triplet. */
+    private static final String GREYLIST_RULE = "  <rule name=\"greylist\" action=\"defer\" reason=\"greylisted\">"
+            + "<sender address=\"" + GREY_SENDER + "\"/><greylist/></rule>\n  ";
 
     @RegisterExtension
     static final SandboxFixture SANDBOX = SandboxFixture.forTest(GatekeeperHooksStateIT.class);
 
+    private static RedisServer redis;
     private static ScriptedPeer peer;
     private static JamesSandbox node1;
     private static JamesSandbox node2;
 
     @BeforeAll
     static void boot() throws Exception {
-        RedisServer redis = SANDBOX.add(RedisServer.start());
+        redis = SANDBOX.add(RedisServer.start());
         LoopbackDnsServer dns = SANDBOX.dns(ZONE, "state.test");
         peer = SANDBOX.add(ScriptedPeer.on("127.0.0.71").reply("RCPT TO:<", "250 2.1.5 ok").start());
         String policy = HooksTestKit.confFile("gatekeeper-policy.xml");
         assertThat(policy).contains("<stage name=\"rcpt\">", "<stage name=\"mail\">");
         policy = policy.replace("<stage name=\"rcpt\">", RCPT_RATE).replace("<stage name=\"mail\">", MAIL_RATE);
+        int rcptEnd = policy.indexOf("</stage>", policy.indexOf(RCPT_RATE));
+        policy = policy.substring(0, rcptEnd) + GREYLIST_RULE + policy.substring(rcptEnd);
         Path conf = SANDBOX.conf(Map.of("state-policy.xml", policy));
         String handler = FaultKit.handler(
                 "<servers>" + dns.hostPort() + "</servers><timeout>1s</timeout><retries>0</retries>",
@@ -73,7 +86,8 @@ class GatekeeperHooksStateIT {
                         + "<checkRandom>false</checkRandom><allowPrivateTargets>true</allowPrivateTargets>",
                 "conf/state-policy.xml")
                 .replace("</handler>", "<state><store>redis</store><redis.uri>" + redis.uri() + "</redis.uri>"
-                        + "<redis.key-prefix>state-it:</redis.key-prefix></state></handler>");
+                        + "<redis.key-prefix>state-it:</redis.key-prefix></state>"
+                        + "<greylist><delay>" + GREYLIST_DELAY.toSeconds() + "s</delay></greylist></handler>");
         node1 = node(conf, SANDBOX.beside("-node1"), handler);
         node2 = node(conf, SANDBOX.beside("-node2"), handler);
     }
@@ -143,5 +157,62 @@ class GatekeeperHooksStateIT {
             assertThatThrownBy(() -> smtp.command("NOOP")).isInstanceOf(UncheckedIOException.class)
                     .hasMessageStartingWith("SMTP command failed: NOOP");
         }
+    }
+
+    /** The greylist entry of a triplet in the shared Redis, {@code first,last} (epoch ms), as longs. */
+    private static long[] greylistEntry(String sender, String recipient) {
+        // Greylist.tripletKey: client network /24, sender, recipient, under the handler's key prefix.
+        String key = "state-it:greylist:t:127.0.0.0/24/" + sender + "/" + recipient;
+        try (Jedis raw = new Jedis("127.0.0.1", redis.port())) {
+            String value = raw.get(key);
+            assertThat(value).as(key).matches("\\d+,\\d+");
+            String[] parts = value.split(",");
+            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanoTime - System.nanoTime());
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+    }
+
+    @Test
+    void aTripletGreylistedOnOneNodeIsDeferredOnTheOtherUntilTheDelayThenPasses() throws Exception {
+        String greylisted = "450 4.7.1 <" + BOB + ">: Recipient address rejected: Greylisted, try again in ";
+        long delay = GREYLIST_DELAY.toMillis();
+        long started = System.nanoTime();
+        assertThat(rcpts(node1, "127.0.0.5", GREY_SENDER, List.of(BOB)))
+                .containsExactly(greylisted + GREYLIST_DELAY.toSeconds() + " seconds");
+        long firstAnswered = System.nanoTime();
+        long[] first = greylistEntry(GREY_SENDER, BOB);
+        assertThat(first[1]).as("a new triplet: last attempt = first").isEqualTo(first[0]);
+
+        // Half-way through the delay on the other node: what is left of node 1's wait (at most
+        // 1.5 s, so 1 or 2 seconds), not a new triplet's 3.
+        sleepUntil(firstAnswered + TimeUnit.MILLISECONDS.toNanos(delay / 2));
+        String early = rcpts(node2, "127.0.0.5", GREY_SENDER, List.of(BOB)).get(0);
+        long earlyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        System.out.println("GatekeeperHooksStateIT greylist, node 2 after " + earlyMillis + " ms: " + early);
+        assertThat(earlyMillis).as("the early retry ended within the delay (else this machine was too slow for the test)")
+                .isLessThan(delay);
+        assertThat(early).matches(Pattern.quote(greylisted) + "[12] seconds");
+        long[] retried = greylistEntry(GREY_SENDER, BOB);
+        assertThat(retried[0]).as("node 2 kept node 1's first attempt").isEqualTo(first[0]);
+        assertThat(retried[1]).as("and recorded its own").isGreaterThan(first[0]);
+
+        // After the delay, on node 2 again: the triplet passes and the message is taken.
+        sleepUntil(firstAnswered + TimeUnit.MILLISECONDS.toNanos(delay + 500));
+        try (SmtpClient smtp = SmtpClient.connect(node2.smtpAddress(), JamesSandbox.loopback("127.0.0.5"), Duration.ofSeconds(30))) {
+            assertThat(smtp.ehlo("client.example").code()).isEqualTo(250);
+            assertThat(smtp.mailFrom(GREY_SENDER).lastLine()).isEqualTo("250 2.1.0 Sender <" + GREY_SENDER + "> OK");
+            assertThat(smtp.rcptTo(BOB).lastLine()).isEqualTo(accepted(BOB));
+            assertThat(smtp.data("From: " + GREY_SENDER + "\nTo: " + BOB + "\nSubject: greylisted on node 1\n\nHello.\n").lastLine())
+                    .isEqualTo("250 2.6.0 Message received");
+        }
+        long[] passed = greylistEntry(GREY_SENDER, BOB);
+        assertThat(passed[0]).isEqualTo(first[0]);
+        assertThat(passed[1] - passed[0]).as("passed: last attempt at least the delay after the first").isGreaterThanOrEqualTo(delay);
     }
 }
