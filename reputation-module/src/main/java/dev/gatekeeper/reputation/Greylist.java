@@ -52,7 +52,13 @@ public final class Greylist {
     static final String TRIPLET_PREFIX = "greylist:t:";
     static final String CLIENT_PREFIX = "greylist:c:";
 
-    private static final Pattern DIGIT_WORD = Pattern.compile("\\b\\d+\\b");
+    /**
+     * postgrey's {@code \b\d+\b} as Perl runs it over the bytes of the address: a word character is
+     * {@code [A-Za-z0-9_]}, so the digits of {@code news-ö123} stand as a word. Java's {@code \b}
+     * takes {@code ö} for a letter up to JDK 18 and not from JDK 19 (JDK-8264160): spelled out, the
+     * triplet no longer depends on the JDK.
+     */
+    private static final Pattern DIGIT_WORD = Pattern.compile("(?<![A-Za-z0-9_])[0-9]+(?![A-Za-z0-9_])");
     private static final Pattern BATV_TAG = Pattern.compile("^[0-9a-z]{10}.*");
 
     private final GreylistSettings settings;
