@@ -1,5 +1,6 @@
 package dev.gatekeeper.sandbox;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -56,13 +57,30 @@ public final class Demo {
         return steps.stream().anyMatch(s -> s.expected().dependsOnGatekeeper());
     }
 
-    /** The same transaction as a swaks command line (swaks stops at the first refusal too). */
+    /**
+     * The same transaction as a swaks command line (swaks stops at the first refusal too); a demo
+     * that retries gives its last session's line twice, with the wait between them.
+     */
     public String swaks(String server) {
+        List<DemoStep> session = steps;
+        Duration wait = null;
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            if (steps.get(i).kind() == DemoStep.Kind.RECONNECT) {
+                session = steps.subList(i + 1, steps.size());
+                wait = steps.get(i).waitBefore();
+                break;
+            }
+        }
+        String line = swaks(server, session);
+        return wait == null ? line : line + "; sleep " + wait.toSeconds() + "; " + line;
+    }
+
+    private String swaks(String server, List<DemoStep> session) {
         StringBuilder line = new StringBuilder("swaks --server ").append(server)
             .append(" --local-interface ").append(clientAddress);
         String recipients = "";
         boolean data = false;
-        for (DemoStep step : steps) {
+        for (DemoStep step : session) {
             switch (step.kind()) {
                 case EHLO:
                 case HELO:
@@ -136,6 +154,9 @@ public final class Demo {
         public Demo build() {
             if (clientAddress == null || steps.isEmpty()) {
                 throw new IllegalStateException("demo " + name + " needs a client address and steps");
+            }
+            if (steps.get(steps.size() - 1).kind() == DemoStep.Kind.RECONNECT) {
+                throw new IllegalStateException("demo " + name + " connects again but sends nothing then");
             }
             return new Demo(this);
         }

@@ -1,6 +1,7 @@
 package dev.gatekeeper.sandbox;
 
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,32 +32,67 @@ public final class DemoResult {
         this.failure = failure;
     }
 
-    /** Runs a demo from its client address against an SMTP server. */
+    /**
+     * Runs a demo from its client address against an SMTP server. A 4xx or 5xx ends the session's
+     * commands, as a real client's; a {@link DemoStep.Kind#RECONNECT} step after it then quits,
+     * waits and starts a new session, as a client retries.
+     */
     public static DemoResult run(Demo demo, InetSocketAddress server, boolean gatekeeperInstalled) {
+        InetAddress client = JamesSandbox.loopback(demo.clientAddress());
         List<ServerReply> replies = new ArrayList<>();
+        List<String> transcript = new ArrayList<>();
         SmtpClient smtp;
         try {
-            smtp = SmtpClient.connect(server, JamesSandbox.loopback(demo.clientAddress()), TIMEOUT);
+            smtp = SmtpClient.connect(server, client, TIMEOUT);
         } catch (UncheckedIOException e) {
             return new DemoResult(demo, gatekeeperInstalled, replies, List.of(), "no connection: " + e.getMessage());
         }
-        try (smtp) {
-            String failure = null;
-            try {
-                if (smtp.greeting().isPositive()) {
-                    for (DemoStep step : demo.steps()) {
-                        ServerReply reply = step.send(smtp);
-                        replies.add(reply);
-                        if (!reply.isPositive()) {
-                            break;
-                        }
-                    }
-                    smtp.quit();
+        String failure = null;
+        try {
+            boolean refused = !smtp.greeting().isPositive();
+            for (DemoStep step : demo.steps()) {
+                ServerReply reply;
+                if (step.kind() == DemoStep.Kind.RECONNECT) {
+                    SmtpClient ending = smtp;
+                    smtp = null;
+                    end(ending, transcript);
+                    transcript.add("(the client waits " + step.waitBefore().toSeconds() + " s and connects again)");
+                    Thread.sleep(step.waitBefore().toMillis());
+                    smtp = SmtpClient.connect(server, client, TIMEOUT);
+                    reply = smtp.greeting();
+                } else if (refused) {
+                    continue;
+                } else {
+                    reply = step.send(smtp);
                 }
-            } catch (UncheckedIOException e) {
-                failure = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+                replies.add(reply);
+                refused = !reply.isPositive();
             }
-            return new DemoResult(demo, gatekeeperInstalled, replies, smtp.transcript(), failure);
+            SmtpClient ending = smtp;
+            smtp = null;
+            end(ending, transcript);
+        } catch (UncheckedIOException e) {
+            failure = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted while waiting to connect again";
+        } finally {
+            if (smtp != null) {
+                smtp.close();
+                transcript.addAll(smtp.transcript());
+            }
+        }
+        return new DemoResult(demo, gatekeeperInstalled, replies, transcript, failure);
+    }
+
+    /** QUIT when the session was greeted, then close; the session's lines join the transcript. */
+    private static void end(SmtpClient smtp, List<String> transcript) {
+        try (smtp) {
+            if (smtp.greeting().isPositive()) {
+                smtp.quit();
+            }
+        } finally {
+            transcript.addAll(smtp.transcript());
         }
     }
 
@@ -69,7 +105,7 @@ public final class DemoResult {
         return replies;
     }
 
-    /** "S: ..." and "C: ..." lines, the greeting first. */
+    /** "S: ..." and "C: ..." lines, the greeting first; a retry's wait between its sessions in parentheses. */
     public List<String> transcript() {
         return Collections.unmodifiableList(transcript);
     }

@@ -4,9 +4,11 @@ import static dev.gatekeeper.sandbox.DemoStep.data;
 import static dev.gatekeeper.sandbox.DemoStep.ehlo;
 import static dev.gatekeeper.sandbox.DemoStep.mail;
 import static dev.gatekeeper.sandbox.DemoStep.rcpt;
+import static dev.gatekeeper.sandbox.DemoStep.reconnectAfter;
 import static dev.gatekeeper.sandbox.Expected.always;
 import static dev.gatekeeper.sandbox.Expected.gatekeeper;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +32,23 @@ public final class Demos {
     /** Designated by no domain. */
     public static final String FORGER = "127.0.0.11";
 
+    // The DNS list clients of conf/sandbox.zone (its header's table), sending as lists.sandbox.test,
+    // which designates them; conf/gatekeeper-policy.xml weighs the lists.
+    /** On the block list as a spam source (weight 3): above the threshold of 2, refused. */
+    public static final String LISTED = "127.0.0.41";
+    /** On the block list and the allow list (-5): score -2, neither refused nor greylisted. */
+    public static final String ALLOWLISTED = "127.0.0.42";
+    /** The block list answers 127.0.0.20, a code no filter of the policy takes: score 0. */
+    public static final String FILTERED = "127.0.0.43";
+    /** The block list answers 127.255.255.254, an error code, never a listing: score 0. */
+    public static final String ERROR_REPLY = "127.0.0.44";
+    /** On the block list as a dynamic address (weight 1): doubtful, so greylisted. */
+    public static final String DYNAMIC = "127.0.0.45";
+
+    /** {@code <greylist><delay>} in conf/smtpserver.xml. */
+    static final Duration GREYLIST_DELAY = Duration.ofSeconds(3);
+
+    static final String GREETING = "220 mx.gatekeeper.test ESMTP Apache James with Gatekeeper";
     static final String EHLO_DONE = "250 8BITMIME";
     static final String DATA_DONE = "250 2.6.0 Message received";
 
@@ -131,6 +150,40 @@ public final class Demos {
             .step(rcpt(RECIPIENT, gatekeeper(
                 "550 5.7.1 <mx.gatekeeper.test>: Helo command rejected: You are not me",
                 recipientOk(RECIPIENT))))
+            .build(),
+        Demo.named("dnsbl-weighted-reject").title("DNS lists: a client scored above the threshold is refused at RCPT")
+            .why("bl.sandbox.test lists 127.0.0.41 as a spam source (127.0.0.2, weight 3); score 3 is above 2, decided at connect")
+            .from(LISTED)
+            .step(ehlo("listed.sandbox.test", always(EHLO_DONE)))
+            .step(mail("frank@lists.sandbox.test", always(senderOk("frank@lists.sandbox.test"))))
+            .step(rcpt(RECIPIENT, gatekeeper(
+                "550 5.7.1 Service unavailable; Client host [127.0.0.41] blocked using bl.sandbox.test",
+                recipientOk(RECIPIENT))))
+            .step(data(message("frank@lists.sandbox.test", "dnsbl-weighted-reject"), gatekeeper(null, DATA_DONE)))
+            .build(),
+        Demo.named("dnsbl-allowlisted").title("DNS lists: the allow list outweighs the block list, delivered at once")
+            .why("127.0.0.42 is on bl.sandbox.test (weight 3) and wl.sandbox.test (weight -5): score -2, not refused nor greylisted")
+            .from(ALLOWLISTED)
+            .step(ehlo("allowlisted.sandbox.test", always(EHLO_DONE)))
+            .step(mail("carol@lists.sandbox.test", always(senderOk("carol@lists.sandbox.test"))))
+            .step(rcpt(RECIPIENT, always(recipientOk(RECIPIENT))))
+            .step(data(message("carol@lists.sandbox.test", "dnsbl-allowlisted"), always(DATA_DONE)))
+            .build(),
+        Demo.named("greylist-then-pass").title("Greylisting: a doubtful client is deferred, retries after the delay, passes")
+            .why("bl.sandbox.test lists 127.0.0.45 as a dynamic address (127.0.0.10, weight 1): score 1, doubtful; the delay is "
+                + GREYLIST_DELAY.toSeconds() + " s here (5 minutes by default)")
+            .from(DYNAMIC)
+            .step(ehlo("dynamic.sandbox.test", always(EHLO_DONE)))
+            .step(mail("heidi@lists.sandbox.test", always(senderOk("heidi@lists.sandbox.test"))))
+            .step(rcpt(RECIPIENT, gatekeeper(
+                "450 4.7.1 <" + RECIPIENT + ">: Recipient address rejected: Greylisted, try again in "
+                    + GREYLIST_DELAY.toSeconds() + " seconds",
+                recipientOk(RECIPIENT))))
+            .step(reconnectAfter(GREYLIST_DELAY.plusSeconds(1), always(GREETING)))
+            .step(ehlo("dynamic.sandbox.test", always(EHLO_DONE)))
+            .step(mail("heidi@lists.sandbox.test", always(senderOk("heidi@lists.sandbox.test"))))
+            .step(rcpt(RECIPIENT, always(recipientOk(RECIPIENT))))
+            .step(data(message("heidi@lists.sandbox.test", "greylist-then-pass"), always(DATA_DONE)))
             .build());
 
     private Demos() {
