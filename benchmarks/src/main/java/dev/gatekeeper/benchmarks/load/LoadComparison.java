@@ -45,12 +45,13 @@ import java.util.TreeMap;
  * <p>The DNS work of each timed run is counted where the queries arrive: the driver's own
  * {@link LoopbackDnsServer}, which only the Gatekeeper resolver asks (plain James resolves through
  * conf/'s dnsservice.xml, not this server). Each round line and the summary give the queries it
- * received per SMTP connection and per accepted message. Cache hits, the lookups answered from the
- * resolver's cache or by a query already in flight, are not visible from here: the counters
- * ({@code DnsjavaResolver.cacheStats()}) live in James's JVM and nothing exports them. What the
- * server does not receive was answered that way: every session asks the same questions (one client,
- * one sender, a zone TTL of a day), so after the warm-up the queries per message stay near zero,
- * and anything above that is work the cache did not save.
+ * received per SMTP connection and per accepted message, and the summary the questions asked most
+ * (a negative answer without an SOA, for instance, cannot be cached). Cache hits, the lookups
+ * answered from the resolver's cache or by a query already in flight, are not visible from here:
+ * the counters ({@code DnsjavaResolver.cacheStats()}) live in James's JVM and nothing exports them.
+ * What the server does not receive was answered that way: every session asks the same questions
+ * (one client, one sender, a zone TTL of a day), so after the warm-up the queries per message
+ * would stay near zero, and anything above that is work the cache did not save.
  */
 public final class LoadComparison {
 
@@ -129,6 +130,7 @@ public final class LoadComparison {
                     dns.resetCounters();
                     LoadResult r = new SmtpLoad(plan.build()).run();
                     int queries = dns.queries();
+                    dns.questions().forEach((question, n) -> t.dnsQuestions.merge(question, n, Integer::sum));
                     CpuTime cpu = CpuTime.ofProcess(t.james.pid()).minus(cpuBefore);
                     CpuTime.byThreadGroup(t.james.pid()).forEach((group, used) -> t.threadCpu.merge(group,
                             used.minus(threadsBefore.getOrDefault(group, CpuTime.ZERO)), CpuTime::plus));
@@ -158,6 +160,15 @@ public final class LoadComparison {
                 }
                 System.out.println(line);
             }
+            System.out.println("DNS questions asked most during the timed runs (what the resolver's cache did not answer):");
+            for (Target t : targets) {
+                StringBuilder line = new StringBuilder(String.format("  %-26s", t.name));
+                t.dnsQuestions.entrySet().stream()
+                        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                        .limit(5)
+                        .forEach(e -> line.append(' ').append(e.getKey()).append(' ').append(e.getValue()));
+                System.out.println(t.dnsQuestions.isEmpty() ? line.append(" none") : line);
+            }
             System.out.println("James CPU by thread group during the timed runs, ms per message:");
             for (Target t : targets) {
                 long accepted = t.runs.stream().mapToLong(LoadResult::accepted).sum();
@@ -186,8 +197,9 @@ public final class LoadComparison {
         final JamesSandbox james;
         final List<LoadResult> runs = new ArrayList<>();
         CpuTime cpu = CpuTime.ZERO;
-        /** Queries the loopback DNS server received during the timed runs. */
+        /** Queries the loopback DNS server received during the timed runs, in all and by question. */
         long dnsQueries;
+        final Map<String, Integer> dnsQuestions = new TreeMap<>();
         final Map<String, CpuTime> threadCpu = new TreeMap<>();
         long warmUpAccepted;
 
