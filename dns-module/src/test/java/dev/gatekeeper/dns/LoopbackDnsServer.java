@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -298,6 +300,16 @@ public final class LoopbackDnsServer implements AutoCloseable {
     public int queries(String name, String type) {
         AtomicInteger n = byQuestion.get(questionKey(name, type));
         return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Queries received so far by question, {@code name/TYPE} (the name in canonical form, e.g.
+     * {@code example.com/A}) to count, UDP and TCP: a snapshot, sorted by question.
+     */
+    public SortedMap<String, Integer> questions() {
+        SortedMap<String, Integer> snapshot = new TreeMap<>();
+        byQuestion.forEach((question, n) -> snapshot.put(question, n.get()));
+        return snapshot;
     }
 
     /** The EDNS0 payload size of the last query received; -1 when it carried no OPT record. */

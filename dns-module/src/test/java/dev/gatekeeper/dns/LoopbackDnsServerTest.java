@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +67,7 @@ class LoopbackDnsServerTest {
         assertThat(server.udpQueries()).isEqualTo(1);
         assertThat(server.tcpQueries()).isEqualTo(1);
         assertThat(server.queries("EXAMPLE.test.", "a")).isEqualTo(2);
+        assertThat(server.questions()).containsExactly(Map.entry("example.test/A", 2));
     }
 
     @Test

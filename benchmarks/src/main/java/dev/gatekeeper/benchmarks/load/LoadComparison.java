@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -40,6 +41,17 @@ import java.util.TreeMap;
  * conf/'s pipeline as shipped (SPF and callout mailets, verdict headers). {@code jfr=DIR} writes a
  * flight recording of each James there; {@code jvmArg=...} passes one more option to each James
  * (a profiler agent, for example).
+ *
+ * <p>The DNS work of each timed run is counted where the queries arrive: the driver's own
+ * {@link LoopbackDnsServer}, which only the Gatekeeper resolver asks (plain James resolves through
+ * conf/'s dnsservice.xml, not this server). Each round line and the summary give the queries it
+ * received per SMTP connection and per accepted message, and the summary the questions asked most
+ * (a negative answer without an SOA, for instance, cannot be cached). Cache hits, the lookups
+ * answered from the resolver's cache or by a query already in flight, are not visible from here:
+ * the counters ({@code DnsjavaResolver.cacheStats()}) live in James's JVM and nothing exports them.
+ * What the server does not receive was answered that way: every session asks the same questions
+ * (one client, one sender, a zone TTL of a day), so after the warm-up the queries per message
+ * would stay near zero, and anything above that is work the cache did not save.
  */
 public final class LoadComparison {
 
@@ -115,14 +127,18 @@ public final class LoadComparison {
                     SmtpLoad.Plan.Builder plan = plan(t, client, sessions, messages, recipients);
                     CpuTime cpuBefore = CpuTime.ofProcess(t.james.pid());
                     Map<String, CpuTime> threadsBefore = CpuTime.byThreadGroup(t.james.pid());
+                    dns.resetCounters();
                     LoadResult r = new SmtpLoad(plan.build()).run();
+                    int queries = dns.queries();
+                    dns.questions().forEach((question, n) -> t.dnsQuestions.merge(question, n, Integer::sum));
                     CpuTime cpu = CpuTime.ofProcess(t.james.pid()).minus(cpuBefore);
                     CpuTime.byThreadGroup(t.james.pid()).forEach((group, used) -> t.threadCpu.merge(group,
                             used.minus(threadsBefore.getOrDefault(group, CpuTime.ZERO)), CpuTime::plus));
                     t.runs.add(r);
                     t.cpu = t.cpu.plus(cpu);
-                    System.out.printf("round %d %-26s %s, James CPU %.2f ms/msg%n", round + 1, t.name, r,
-                            (double) cpu.totalMillis() / r.accepted());
+                    t.dnsQueries += queries;
+                    System.out.printf("round %d %-26s %s, James CPU %.2f ms/msg, %s%n", round + 1, t.name, r,
+                            (double) cpu.totalMillis() / r.accepted(), dnsWork(queries, r.connections(), r.accepted()));
                     // Nothing of this run is still being delivered while the next one is timed.
                     complete &= awaitDelivered(t, recipients);
                 }
@@ -130,10 +146,11 @@ public final class LoadComparison {
             double plainRate = rate(targets.get(0).runs);
             System.out.printf("%nsessions %d, %d messages per run, %d runs each%n", sessions, messages, rounds);
             for (Target t : targets) {
-                System.out.printf("%-26s %7.0f msg/s  RCPT p50 %s p99 %s  James CPU %.2f ms/msg  ratio %.2f%n", t.name,
-                        rate(t.runs), ms(t.runs, 50), ms(t.runs, 99),
-                        (double) t.cpu.totalMillis() / t.runs.stream().mapToLong(LoadResult::accepted).sum(),
-                        rate(t.runs) / plainRate);
+                long accepted = t.runs.stream().mapToLong(LoadResult::accepted).sum();
+                System.out.printf("%-26s %7.0f msg/s  RCPT p50 %s p99 %s  James CPU %.2f ms/msg  ratio %.2f  %s%n", t.name,
+                        rate(t.runs), ms(t.runs, 50), ms(t.runs, 99), (double) t.cpu.totalMillis() / accepted,
+                        rate(t.runs) / plainRate,
+                        dnsWork(t.dnsQueries, t.runs.stream().mapToLong(LoadResult::connections).sum(), accepted));
             }
             for (Target t : targets.subList(1, targets.size())) {
                 StringBuilder line = new StringBuilder(String.format("%-26s ratio by round:", t.name));
@@ -142,6 +159,15 @@ public final class LoadComparison {
                             / targets.get(0).runs.get(round).acceptedPerSecond()));
                 }
                 System.out.println(line);
+            }
+            System.out.println("DNS questions asked most during the timed runs (what the resolver's cache did not answer):");
+            for (Target t : targets) {
+                StringBuilder line = new StringBuilder(String.format("  %-26s", t.name));
+                t.dnsQuestions.entrySet().stream()
+                        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                        .limit(5)
+                        .forEach(e -> line.append(' ').append(e.getKey()).append(' ').append(e.getValue()));
+                System.out.println(t.dnsQuestions.isEmpty() ? line.append(" none") : line);
             }
             System.out.println("James CPU by thread group during the timed runs, ms per message:");
             for (Target t : targets) {
@@ -171,6 +197,9 @@ public final class LoadComparison {
         final JamesSandbox james;
         final List<LoadResult> runs = new ArrayList<>();
         CpuTime cpu = CpuTime.ZERO;
+        /** Queries the loopback DNS server received during the timed runs, in all and by question. */
+        long dnsQueries;
+        final Map<String, Integer> dnsQuestions = new TreeMap<>();
         final Map<String, CpuTime> threadCpu = new TreeMap<>();
         long warmUpAccepted;
 
@@ -276,6 +305,12 @@ public final class LoadComparison {
         }
         System.out.printf("%s: LOST MAIL: %d accepted, %d in the mailboxes%n", t.name, expected, seen);
         return false;
+    }
+
+    /** Queries received per connection and per accepted message (see the class comment on cache hits). */
+    static String dnsWork(long queries, long connections, long accepted) {
+        return String.format(Locale.ROOT, "DNS %d queries = %.2f/connection %.3f/msg", queries,
+                connections == 0 ? 0.0 : (double) queries / connections, accepted == 0 ? 0.0 : (double) queries / accepted);
     }
 
     private static double rate(List<LoadResult> runs) {

@@ -8,6 +8,7 @@ import java.util.List;
 public final class LoadResult {
 
     private final int planned;
+    private final int connections;
     private final int attempted;
     private final int accepted;
     private final int refused;
@@ -18,6 +19,7 @@ public final class LoadResult {
 
     private LoadResult(Builder b) {
         this.planned = b.planned;
+        this.connections = b.connections;
         this.attempted = b.attempted;
         this.accepted = b.accepted;
         this.refused = b.refused;
@@ -33,6 +35,11 @@ public final class LoadResult {
 
     public int planned() {
         return planned;
+    }
+
+    /** SMTP connections made (a session finding no message left makes none). */
+    public int connections() {
+        return connections;
     }
 
     public int attempted() {
@@ -87,6 +94,7 @@ public final class LoadResult {
         private final int planned;
         private final Duration elapsed;
         private final boolean timedOut;
+        private int connections;
         private int attempted;
         private int accepted;
         private int refused;
@@ -100,6 +108,7 @@ public final class LoadResult {
         }
 
         void add(SmtpLoad.SessionTally t) {
+            connections += t.connected ? 1 : 0;
             attempted += t.attempted;
             accepted += t.accepted;
             refused += t.refused;

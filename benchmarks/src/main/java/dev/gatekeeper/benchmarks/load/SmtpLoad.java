@@ -67,6 +67,7 @@ public final class SmtpLoad {
             return tally;
         }
         try (SmtpClient client = SmtpClient.connect(plan.server, from, plan.replyTimeout)) {
+            tally.connected = true;
             if (client.greeting().code() != 220 || client.ehlo(plan.helo).code() != 250) {
                 throw new IllegalStateException("session refused: " + client.transcriptText());
             }
@@ -100,6 +101,7 @@ public final class SmtpLoad {
 
     /** What one session did. */
     static final class SessionTally {
+        boolean connected;
         int attempted;
         int accepted;
         int refused;

@@ -50,6 +50,7 @@ class SmtpLoadTest {
         assertThat(sink.byRecipient).containsOnly(Map.entry("a@sink.test", 3), Map.entry("b@sink.test", 3),
                 Map.entry("c@sink.test", 3), Map.entry("d@sink.test", 3));
         assertThat(sink.sessions.get()).isEqualTo(3);
+        assertThat(r.connections()).isEqualTo(3);
         assertThat(r.rcptLatency(50)).isPositive();
     }
 
