@@ -65,9 +65,24 @@ final class WebAdminClient {
             .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /**
+     * Every call here is idempotent (GET, PUT), so one that fails on the connection is sent once
+     * more: the JDK's client reuses a kept-alive connection that a booting James may have closed
+     * meanwhile ("header parser received no bytes", seen on a loaded CI machine).
+     */
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+        HttpRequest built = request.build();
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                return http.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException firstAttempt) {
+                try {
+                    return http.send(built, HttpResponse.BodyHandlers.ofString());
+                } catch (IOException secondAttempt) {
+                    secondAttempt.addSuppressed(firstAttempt);
+                    throw secondAttempt;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
