@@ -1,0 +1,303 @@
+package dev.gatekeeper.benchmarks.load;
+
+import dev.gatekeeper.benchmarks.load.SmtpSourceCommand.Shape;
+import dev.gatekeeper.benchmarks.load.SmtpSourceConf.Pipeline;
+import dev.gatekeeper.callout.ScriptedPeer;
+import dev.gatekeeper.dns.LoopbackDnsServer;
+import dev.gatekeeper.dns.ZoneFile;
+import dev.gatekeeper.sandbox.JamesRelease;
+import dev.gatekeeper.sandbox.JamesSandbox;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plain James against James with Gatekeeper's handler, driven by Postfix's {@code smtp-source}
+ * (Debian package postfix), the load generator mail people already know, so that anyone can
+ * repeat the measurement with a tool that is not ours. Both Jameses boot from the same
+ * {@code conf/} and mail pipeline; 127.0.0.1, where smtp-source connects from, is not trusted
+ * there, so Gatekeeper runs SPF, the sender callout (answered from its cache after the first),
+ * the relay rules and the DNS lists for every transaction, against {@link LoadZone} on a loopback
+ * DNS server and a scripted peer MTA.
+ *
+ * <pre>
+ * mvn -q -B -ntp -DskipTests package
+ * java -cp benchmarks/target/gatekeeper-benchmarks.jar dev.gatekeeper.benchmarks.load.SmtpSourceComparison \
+ *     [james=3.9.0|3.8.2|3.8.1] [shape=connection|session] [pipeline=sink|mailbox] [sessions=50] [messages=2000]
+ *     [length=2048] [rounds=3] [warmup=messages] [soa=true] [jfr=DIR] [jvmArg=OPTION] [smtpSource=/usr/sbin/smtp-source]
+ * </pre>
+ *
+ * <p>Each James is first warmed by untimed runs ({@link SteadyWarmUp}); then each round runs
+ * smtp-source once against each James, the order alternating from round to round. After every
+ * run (warm-up included) the driver counts through WebAdmin what James accepted (the sink
+ * repository's size, or the recipients' INBOXes) against what smtp-source sent; any shortfall is
+ * printed and makes the exit status 1.
+ */
+public final class SmtpSourceComparison {
+    /** The parameters, each {@code name=value}. */
+    static final Set<String> PARAMETERS = Set.of("james", "shape", "pipeline", "sessions", "messages", "length",
+            "rounds", "warmup", "soa", "jfr", "jvmArg", "smtpSource");
+    /** smtp-source's {@code -N} numbers it: 1user@gatekeeper.test, 2user@..., each a mailbox of its own. */
+    static final String RECIPIENT = "user@" + JamesSandbox.DOMAIN;
+    /** The longest a James may take to store what it accepted in one run. */
+    private static final Duration DELIVERY_BOUND = Duration.ofMinutes(5);
+    /** The longest one smtp-source run may take. */
+    private static final Duration RUN_BOUND = Duration.ofMinutes(10);
+
+    /** The parameters of one invocation, each with its default. */
+    record Settings(JamesRelease release, Shape shape, Pipeline pipeline, int sessions, int messages, int length,
+            int rounds, int warmup, boolean soa, String jfr, String jvmArg, String smtpSource) {
+
+        static Settings parse(String... args) {
+            LoadArgs a = LoadArgs.parse(args, PARAMETERS);
+            int messages = a.integer("messages", 2000, 1);
+            return new Settings(
+                    JamesRelease.of(a.string("james", JamesRelease.NEWEST.version())),
+                    Shape.of(a.choice("shape", "connection", Set.of("connection", "session"))),
+                    Pipeline.of(a.choice("pipeline", "sink", Set.of("sink", "mailbox"))),
+                    a.integer("sessions", 50, 1),
+                    messages,
+                    a.integer("length", 2048, 0),
+                    a.integer("rounds", 3, 1),
+                    a.integer("warmup", messages, 0),
+                    a.bool("soa", true),
+                    a.string("jfr", null),
+                    a.string("jvmArg", null),
+                    a.string("smtpSource", SmtpSourceCommand.DEFAULT_EXECUTABLE));
+        }
+
+        SmtpSourceCommand command(JamesSandbox james) {
+            return new SmtpSourceCommand(smtpSource, shape, sessions, messages, length, LoadZone.CLIENT_NAME,
+                    LoadZone.SENDER, RECIPIENT, james.smtpAddress());
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "James %s, shape=%s pipeline=%s, sessions %d, %d messages of %d octets a run, "
+                    + "%d rounds, zones %s SOA", release.version(), shape.argument(), pipeline.argument(), sessions,
+                    messages, length, rounds, soa ? "with" : "without");
+        }
+    }
+
+    private SmtpSourceComparison() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings s;
+        try {
+            s = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (!Files.isExecutable(Path.of(s.smtpSource()))) {
+            System.err.println(s.smtpSource() + " not found: install Debian's postfix with \"No configuration\" "
+                    + "(see benchmarks/smtp-source.md) or give smtpSource=PATH");
+            System.exit(2);
+        }
+        System.exit(run(s) ? 0 : 1);
+    }
+
+    /** Runs the whole comparison; false when mail was lost. */
+    static boolean run(Settings s) throws IOException, InterruptedException {
+        Path conf = SmtpSourceConf.prepare(Path.of("conf"), Path.of("benchmarks/target/smtp-source-conf"), s.pipeline());
+        List<String> recipients = new ArrayList<>();
+        for (int n = 1; n <= s.messages(); n++) {
+            recipients.add(SmtpSourceCommand.numberedRecipient(n, RECIPIENT));
+        }
+        List<Target> targets = new ArrayList<>();
+        try (LoopbackDnsServer dns = LoopbackDnsServer.start(ZoneFile.parse(LoadZone.text(s.soa()), "load.test"));
+                ScriptedPeer peer = ScriptedPeer.on(LoadZone.PEER).start()) {
+            JamesSandbox.Builder plain = LoadJameses.sandbox(s.release(), conf, "smtp-source-plain", s.jfr(), s.jvmArg(), recipients);
+            targets.add(new Target("plain James " + s.release().version(), plain.start(), s, recipients));
+            JamesSandbox.Builder hooks = LoadJameses.withHooks(
+                    LoadJameses.sandbox(s.release(), conf, "smtp-source-gatekeeper", s.jfr(), s.jvmArg(), recipients),
+                    s.release(), dns.hostPort(), peer.port());
+            targets.add(new Target("James + Gatekeeper hooks", hooks.start(), s, recipients));
+            System.out.println(s);
+            for (Target t : targets) {
+                System.out.printf("%-26s %s%n", t.name, t.command.commandLine());
+            }
+            for (Target t : targets) {
+                SteadyWarmUp.warm(t.name, s.messages(), s.warmup(), () -> t.run(null).perSecond());
+            }
+            for (int round = 0; round < s.rounds(); round++) {
+                // Alternate the order, so that neither James always runs on a warmer machine.
+                for (int leg = 0; leg < targets.size(); leg++) {
+                    Target t = targets.get((leg + round) % targets.size());
+                    Run r = t.run(dns);
+                    t.rates.add(r.perSecond());
+                    System.out.printf(Locale.ROOT, "round %d %-26s %d messages in %.2f s = %.0f msg/s, James CPU %.2f ms/msg, %s%n",
+                            round + 1, t.name, r.sent(), r.seconds(), r.perSecond(), r.cpuMillis() / r.sent(),
+                            LoadComparison.dnsWork(r.dnsQueries(), r.connections(), r.sent()));
+                }
+            }
+            return report(s, targets);
+        } finally {
+            for (Target t : targets) {
+                t.james.close();
+            }
+        }
+    }
+
+    private static boolean report(Settings s, List<Target> targets) {
+        System.out.printf("%n%s%n", s);
+        for (Target t : targets) {
+            System.out.printf(Locale.ROOT, "%-26s msg/s by round:%s  overall %.0f msg/s  James CPU %.2f ms/msg  %s%n", t.name,
+                    rates(t.rates), t.timedSent / t.timedSeconds, t.cpuMillis / t.timedSent,
+                    LoadComparison.dnsWork(t.dnsQueries, t.connections, t.timedSent));
+        }
+        List<Double> ratios = RoundRatios.byRound(targets.get(1).rates, targets.get(0).rates);
+        System.out.printf(Locale.ROOT, "ratio by round:%s  median %.2f%n", RoundRatios.format(ratios), RoundRatios.median(ratios));
+        System.out.println("DNS questions asked most during the timed runs (what the resolver's cache did not answer):");
+        for (Target t : targets) {
+            StringBuilder line = new StringBuilder(String.format("  %-26s", t.name));
+            t.dnsQuestions.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .limit(5)
+                    .forEach(e -> line.append(' ').append(e.getKey()).append(' ').append(e.getValue()));
+            System.out.println(t.dnsQuestions.isEmpty() ? line.append(" none") : line);
+        }
+        long lost = 0;
+        for (Target t : targets) {
+            System.out.printf("%-26s sent %d, counted through WebAdmin %d, lost %d%n", t.name, t.sent, t.counted, t.sent - t.counted);
+            lost += t.sent - t.counted;
+        }
+        System.out.println(lost == 0 ? "every accepted message was counted" : "MAIL WAS LOST: see above");
+        return lost == 0;
+    }
+
+    private static String rates(List<Double> rates) {
+        StringBuilder line = new StringBuilder();
+        rates.forEach(r -> line.append(String.format(Locale.ROOT, " %.0f", r)));
+        return line.toString();
+    }
+
+    /** One smtp-source run: what it sent, how long it took, what it cost James and the resolver. */
+    record Run(int sent, double seconds, double cpuMillis, int connections, int dnsQueries) {
+        double perSecond() {
+            return sent / seconds;
+        }
+    }
+
+    /** One James under load, with what it was sent and what was counted in it. */
+    private static final class Target {
+        final String name;
+        final JamesSandbox james;
+        final Settings settings;
+        final SmtpSourceCommand command;
+        final List<String> recipients;
+        final SinkRepository sink;
+        final Path output;
+        final List<Double> rates = new ArrayList<>();
+        final Map<String, Integer> dnsQuestions = new TreeMap<>();
+        /** Every run, warm-up included. */
+        long sent;
+        long counted;
+        /** Mail in the INBOXes so far (the mailbox pipeline keeps it). */
+        long inInboxes;
+        /** The timed runs only. */
+        long timedSent;
+        double timedSeconds;
+        double cpuMillis;
+        long connections;
+        long dnsQueries;
+
+        Target(String name, JamesSandbox james, Settings settings, List<String> recipients) throws IOException {
+            this.name = name;
+            this.james = james;
+            this.settings = settings;
+            this.command = settings.command(james);
+            this.recipients = recipients;
+            this.sink = settings.pipeline() == Pipeline.SINK
+                    ? new SinkRepository(james.webAdminUri(), SmtpSourceConf.SINK_REPOSITORY) : null;
+            this.output = james.workDir().resolve("smtp-source.out");
+        }
+
+        /**
+         * Runs smtp-source once and counts what James accepted; {@code dns} is null for a warm-up
+         * run, else its counters are read into this target's timed figures.
+         */
+        Run run(LoopbackDnsServer dns) throws IOException, InterruptedException {
+            if (dns != null) {
+                dns.resetCounters();
+            }
+            CpuTime cpuBefore = CpuTime.ofProcess(james.pid());
+            long started = System.nanoTime();
+            Process p = new ProcessBuilder(command.arguments()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            if (!p.waitFor(RUN_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(name + ": smtp-source still running after " + RUN_BOUND);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            CpuTime cpu = CpuTime.ofProcess(james.pid()).minus(cpuBefore);
+            if (p.exitValue() != 0) {
+                // Without -A it stops at the first unexpected reply: the run is not a measurement.
+                throw new IllegalStateException(name + ": smtp-source exited with " + p.exitValue() + ": "
+                        + Files.readString(output, StandardCharsets.UTF_8) + "\n" + james.logTail(30));
+            }
+            int queries = 0;
+            if (dns != null) {
+                queries = dns.queries();
+                dns.questions().forEach((q, n) -> dnsQuestions.merge(q, n, Integer::sum));
+            }
+            int n = command.messages();
+            sent += n;
+            counted += awaitCounted(n);
+            Run r = new Run(n, seconds, cpu.totalMillis(), command.connections(), queries);
+            if (dns != null) {
+                timedSent += n;
+                timedSeconds += seconds;
+                cpuMillis += r.cpuMillis();
+                connections += r.connections();
+                dnsQueries += queries;
+            }
+            return r;
+        }
+
+        /**
+         * Waits until James holds the {@code n} messages of this run (at most
+         * {@link #DELIVERY_BOUND}); answers how many it counted, printing any shortfall.
+         */
+        private long awaitCounted(int n) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + DELIVERY_BOUND.toNanos();
+            long seen;
+            while (true) {
+                seen = sink != null ? sink.size() : inboxes() - inInboxes;
+                if (seen >= n || System.nanoTime() > deadline) {
+                    break;
+                }
+                // The mailbox count asks WebAdmin about every recipient: not more than twice a second.
+                Thread.sleep(sink != null ? 100 : 500);
+            }
+            if (sink != null) {
+                sink.clear();
+            } else {
+                inInboxes += seen;
+            }
+            if (seen != n) {
+                System.out.printf("%s: LOST MAIL: smtp-source sent %d, James holds %d%n", name, n, seen);
+            }
+            return Math.min(seen, n);
+        }
+
+        private long inboxes() throws IOException {
+            long all = 0;
+            for (String r : recipients) {
+                all += james.inboxMessageCount(r);
+            }
+            return all;
+        }
+    }
+}
