@@ -8,7 +8,6 @@ import dev.gatekeeper.sandbox.JamesSandbox;
 import dev.gatekeeper.sandbox.SmtpClient;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -34,7 +34,9 @@ import java.util.TreeMap;
  * </pre>
  *
  * <p>Before the timed rounds each James gets untimed runs of {@code messages}: at least
- * {@code warmup} messages, then until two successive runs' rates agree within 5%.
+ * {@code warmup} messages, then until two successive runs' rates agree within 5%
+ * ({@link SteadyWarmUp}, shared with {@link SmtpSourceComparison}). Parameters are checked as
+ * they are read: an unknown name, a repeated one or a bad number stops the driver at once.
  *
  * <p>Plain James and the Gatekeeper run have the same mail pipeline (conf/'s without the Gatekeeper
  * mailets), so that the ratio is the hooks' cost; {@code mailets=true} adds a third James with
@@ -46,7 +48,7 @@ import java.util.TreeMap;
  * {@link LoopbackDnsServer}, which only the Gatekeeper resolver asks (plain James resolves through
  * conf/'s dnsservice.xml, not this server). Each round line and the summary give the queries it
  * received per SMTP connection and per accepted message, and the summary the questions asked most
- * (a negative answer without an SOA, for instance, cannot be cached). Cache hits, the lookups
+ * (a negative answer without an SOA cannot be cached: {@link LoadZone} has one for each zone). Cache hits, the lookups
  * answered from the resolver's cache or by a query already in flight, are not visible from here:
  * the counters ({@code DnsjavaResolver.cacheStats()}) live in James's JVM and nothing exports them.
  * What the server does not receive was answered that way: every session asks the same questions
@@ -55,70 +57,69 @@ import java.util.TreeMap;
  */
 public final class LoadComparison {
 
+    /** The parameters, each {@code name=value}. */
+    static final Set<String> PARAMETERS = Set.of("james", "sessions", "messages", "rounds", "warmup", "mailboxes",
+            "mailets", "jfr", "jvmArg");
     /** Where the warm-up goes, and the first of the load's mailboxes. */
     private static final String RECIPIENT = "user1@gatekeeper.test";
     /** The longest a James may take to deliver what it accepted in one run. */
     private static final Duration DELIVERY_BOUND = Duration.ofMinutes(5);
-    public static final String SENDER = "load@load.test";
-    /** How close two successive warm-up runs' rates must be for a James to count as warm. */
-    private static final double STEADY = 0.05;
-    /** A James still not steady after this many runs is timed anyway (its warm-up lines show it). */
-    private static final int MAX_WARM_UP_RUNS = 15;
+    public static final String SENDER = LoadZone.SENDER;
     /** Enough that no mailbox grows past a few dozen messages in a run of tens of thousands. */
     private static final int DEFAULT_MAILBOXES = 1000;
     /** An outside client: not in authorizedAddresses, so relay rules and SPF apply in full. */
-    public static final String CLIENT = "127.0.0.2";
+    public static final String CLIENT = LoadZone.CLIENT;
     /** The sender's mail host, where the callout goes. */
-    public static final String PEER = "127.0.0.21";
-    /** The sender's domain: its SPF record passes {@link #CLIENT}, its MX is {@link #PEER}. */
-    public static final String ZONE = String.join("\n",
-            "$ORIGIN load.test.",
-            "$TTL 86400",
-            "@     IN MX  10 mx",
-            "@     IN TXT \"v=spf1 ip4:192.0.2.0/24 ip4:" + CLIENT + " -all\"",
-            "mx    IN A   " + PEER,
-            "client IN A  " + CLIENT,
-            "");
+    public static final String PEER = LoadZone.PEER;
+    /** The sender's domain, the client's reverse name and the DNS lists' zone: {@link LoadZone}. */
+    public static final String ZONE = LoadZone.TEXT;
 
     private LoadComparison() {
     }
 
     public static void main(String[] args) throws Exception {
-        int sessions = intArg(args, "sessions", 50);
-        int messages = intArg(args, "messages", 2000);
-        int rounds = intArg(args, "rounds", 3);
-        int warmUpMessages = intArg(args, "warmup", messages);
-        boolean withPipeline = "true".equals(stringArg(args, "mailets", "false"));
-        String jfr = stringArg(args, "jfr", null);
-        String jvmArg = stringArg(args, "jvmArg", null);
-        JamesRelease release = JamesRelease.of(stringArg(args, "james", JamesRelease.NEWEST.version()));
+        LoadArgs a = LoadArgs.parse(args, PARAMETERS);
+        int sessions = a.integer("sessions", 50, 1);
+        int messages = a.integer("messages", 2000, 1);
+        int rounds = a.integer("rounds", 3, 1);
+        int warmUpMessages = a.integer("warmup", messages, 0);
+        boolean withPipeline = a.bool("mailets", false);
+        String jfr = a.string("jfr", null);
+        String jvmArg = a.string("jvmArg", null);
+        JamesRelease release = JamesRelease.of(a.string("james", JamesRelease.NEWEST.version()));
         // Mail for many users, as a server receives it, each message to the next mailbox: James's
         // in-memory mailbox searches all of a user's messages, parsing their headers, on every
         // delivery (JMAP thread-id guessing). With few big mailboxes that search is the cost being
         // measured, growing with each run, and heavier for whichever James adds header lines.
         List<String> recipients = new ArrayList<>();
-        for (int i = 1; i <= intArg(args, "mailboxes", DEFAULT_MAILBOXES); i++) {
+        for (int i = 1; i <= a.integer("mailboxes", DEFAULT_MAILBOXES, 1); i++) {
             recipients.add("user" + i + "@gatekeeper.test");
         }
-        Path jar = System.getProperty("gatekeeper.jar") != null ? Path.of(System.getProperty("gatekeeper.jar"))
-                : release.dropInJar(Path.of(".")).orElseThrow(() -> new IllegalStateException(
-                        "no drop-in jar for " + release + " in distribution/target: run mvn package first"));
+        Path conf = Path.of("conf");
         List<Target> targets = new ArrayList<>();
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "load.test"));
                 ScriptedPeer peer = ScriptedPeer.on(PEER).start()) {
-            targets.add(new Target("plain " + release, sandbox(release, "plain", jfr, jvmArg, recipients).start()));
-            targets.add(new Target("James + Gatekeeper hooks", sandbox(release, "gatekeeper", jfr, jvmArg, recipients).gatekeeper(jar)
-                    .gatekeeperMailets(false).replaceSmtpHandler(handler(dns.hostPort(), peer.port())).start()));
+            targets.add(new Target("plain " + release, LoadJameses.sandbox(release, conf, "plain", jfr, jvmArg, recipients).start()));
+            targets.add(new Target("James + Gatekeeper hooks", LoadJameses.withHooks(
+                    LoadJameses.sandbox(release, conf, "gatekeeper", jfr, jvmArg, recipients), release, dns.hostPort(), peer.port())
+                    .start()));
             if (withPipeline) {
-                targets.add(new Target("  + Gatekeeper mailets", sandbox(release, "pipeline", jfr, jvmArg, recipients).gatekeeper(jar)
-                        .replaceSmtpHandler(handler(dns.hostPort(), peer.port())).start()));
+                targets.add(new Target("  + Gatekeeper mailets", LoadJameses.sandbox(release, conf, "pipeline", jfr, jvmArg, recipients)
+                        .gatekeeper(LoadJameses.dropInJar(release))
+                        .replaceSmtpHandler(LoadJameses.handler(dns.hostPort(), peer.port())).start()));
             }
             InetAddress client = InetAddress.getByName(CLIENT);
             boolean complete = true;
             for (Target t : targets) {
                 warmUp(t.james);
                 t.warmUpAccepted = 1;
-                complete &= warmUntilSteady(t, client, sessions, messages, warmUpMessages, recipients);
+                SteadyWarmUp.warm(t.name, messages, warmUpMessages, () -> {
+                    LoadResult r = new SmtpLoad(plan(t, client, sessions, messages, recipients).build()).run();
+                    t.warmUpAccepted += r.accepted();
+                    t.complete &= awaitDelivered(t, recipients);
+                    return r.acceptedPerSecond();
+                });
+                complete &= t.complete;
             }
             for (int round = 0; round < rounds; round++) {
                 // Rotate the order, so that no configuration always runs on a warmer machine.
@@ -153,12 +154,9 @@ public final class LoadComparison {
                         dnsWork(t.dnsQueries, t.runs.stream().mapToLong(LoadResult::connections).sum(), accepted));
             }
             for (Target t : targets.subList(1, targets.size())) {
-                StringBuilder line = new StringBuilder(String.format("%-26s ratio by round:", t.name));
-                for (int round = 0; round < rounds; round++) {
-                    line.append(String.format(" %.2f", t.runs.get(round).acceptedPerSecond()
-                            / targets.get(0).runs.get(round).acceptedPerSecond()));
-                }
-                System.out.println(line);
+                List<Double> ratios = RoundRatios.byRound(perSecond(t.runs), perSecond(targets.get(0).runs));
+                System.out.printf("%-26s ratio by round:%s  median %.2f%n", t.name, RoundRatios.format(ratios),
+                        RoundRatios.median(ratios));
             }
             System.out.println("DNS questions asked most during the timed runs (what the resolver's cache did not answer):");
             for (Target t : targets) {
@@ -202,6 +200,8 @@ public final class LoadComparison {
         final Map<String, Integer> dnsQuestions = new TreeMap<>();
         final Map<String, CpuTime> threadCpu = new TreeMap<>();
         long warmUpAccepted;
+        /** Whether every warm-up run was delivered in full. */
+        boolean complete = true;
 
         Target(String name, JamesSandbox james) {
             this.name = name;
@@ -218,54 +218,6 @@ public final class LoadComparison {
                 .helo("client.load.test").sender(SENDER).sessions(sessions).messages(messages);
         recipients.forEach(plan::recipient);
         return plan;
-    }
-
-    private static JamesSandbox.Builder sandbox(JamesRelease release, String name, String jfrDir, String jvmArg,
-            List<String> recipients) {
-        JamesSandbox.Builder b = JamesSandbox.builder().release(release)
-                .confDir(Path.of("conf")).classpathFile(release.classpathFile(Path.of(".")))
-                .workDir(Path.of("benchmarks/target/load-" + name + "-james"))
-                .maxHeap("1g");
-        for (String r : recipients) {
-            b.user(r, "secret");
-        }
-        if (jvmArg != null) {
-            b.jvmArg(jvmArg);
-        }
-        if (jfrDir != null) {
-            // A flight recording per James, to see where the time goes (jfr print --events ExecutionSample).
-            b.jvmArg("-XX:StartFlightRecording=filename=" + Path.of(jfrDir).toAbsolutePath().resolve(name + ".jfr")
-                    + ",settings=" + System.getProperty("jfr.settings", "profile"));
-        }
-        return b;
-    }
-
-    /**
-     * Untimed runs of the timed runs' size until this James is steady: at least {@code atLeast}
-     * messages, then until two successive runs' rates are within {@link #STEADY} of each other
-     * (at most {@link #MAX_WARM_UP_RUNS} runs). On two cores the JIT compiler is still at work
-     * after tens of thousands of messages, and a James with more code (the hooks) takes longer
-     * to get there; timing it earlier measures its compilation, not its steady state.
-     */
-    private static boolean warmUntilSteady(Target t, InetAddress client, int sessions, int messages, int atLeast,
-            List<String> recipients) throws IOException, InterruptedException {
-        boolean complete = true;
-        int sent = 0;
-        double previous = 0;
-        for (int run = 1; run <= MAX_WARM_UP_RUNS; run++) {
-            LoadResult r = new SmtpLoad(plan(t, client, sessions, messages, recipients).build()).run();
-            t.warmUpAccepted += r.accepted();
-            sent += messages;
-            complete &= awaitDelivered(t, recipients);
-            double rate = r.acceptedPerSecond();
-            boolean steady = sent >= atLeast && previous > 0 && Math.abs(rate - previous) <= STEADY * previous;
-            System.out.printf("warm-up %d %-24s %.0f msg/s%s%n", run, t.name, rate, steady ? ", steady" : "");
-            if (steady) {
-                break;
-            }
-            previous = rate;
-        }
-        return complete;
     }
 
     /** One whole transaction, so that the callout and DNS caches are warm, as the issue asks. */
@@ -322,28 +274,7 @@ public final class LoadComparison {
         return String.format("%.1f ms", runs.stream().mapToDouble(r -> r.rcptLatency(p).toNanos() / 1e6).average().orElse(0));
     }
 
-    /** conf/smtpserver.xml's Gatekeeper handler with this run's DNS server and callout peer port. */
-    private static String handler(String dnsHostPort, int calloutPort) {
-        return "<handler class=\"dev.gatekeeper.james.smtp.GatekeeperHandler\">"
-                + "<dns><servers>" + dnsHostPort + "</servers><timeout>2s</timeout></dns>"
-                + "<callout><port>" + calloutPort + "</port><heloName>mx.gatekeeper.test</heloName>"
-                + "<allowPrivateTargets>true</allowPrivateTargets></callout>"
-                + "<policy file=\"conf/gatekeeper-policy.xml\"/>"
-                + "</handler>";
-    }
-
-
-    private static String stringArg(String[] args, String name, String fallback) {
-        for (String a : args) {
-            if (a.startsWith(name + "=")) {
-                return a.substring(name.length() + 1);
-            }
-        }
-        return fallback;
-    }
-
-    private static int intArg(String[] args, String name, int fallback) {
-        String value = stringArg(args, name, null);
-        return value == null ? fallback : Integer.parseInt(value);
+    private static List<Double> perSecond(List<LoadResult> runs) {
+        return runs.stream().map(LoadResult::acceptedPerSecond).toList();
     }
 }
