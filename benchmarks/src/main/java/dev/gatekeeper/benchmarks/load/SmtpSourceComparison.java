@@ -105,11 +105,22 @@ public final class SmtpSourceComparison {
                     + "(see benchmarks/smtp-source.md) or give smtpSource=PATH");
             System.exit(2);
         }
-        System.exit(run(s) ? 0 : 1);
+        System.exit(run(s).nothingLost() ? 0 : 1);
     }
 
-    /** Runs the whole comparison; false when mail was lost. */
-    static boolean run(Settings s) throws IOException, InterruptedException {
+    /**
+     * What a whole comparison found besides what it printed: mail lost in all, and the DNS
+     * questions the James with Gatekeeper asked in all its runs (warm-up included), the evidence
+     * that its hooks treated smtp-source's client as an outside one.
+     */
+    record Outcome(long lost, Map<String, Integer> hookDnsQuestions) {
+        boolean nothingLost() {
+            return lost == 0;
+        }
+    }
+
+    /** Runs the whole comparison. */
+    static Outcome run(Settings s) throws IOException, InterruptedException {
         Path conf = SmtpSourceConf.prepare(Path.of("conf"), Path.of("benchmarks/target/smtp-source-conf"), s.pipeline());
         List<String> recipients = new ArrayList<>();
         for (int n = 1; n <= s.messages(); n++) {
@@ -129,20 +140,21 @@ public final class SmtpSourceComparison {
                 System.out.printf("%-26s %s%n", t.name, t.command.commandLine());
             }
             for (Target t : targets) {
-                SteadyWarmUp.warm(t.name, s.messages(), s.warmup(), () -> t.run(null).perSecond());
+                SteadyWarmUp.warm(t.name, s.messages(), s.warmup(), () -> t.run(dns, false).perSecond());
             }
             for (int round = 0; round < s.rounds(); round++) {
                 // Alternate the order, so that neither James always runs on a warmer machine.
                 for (int leg = 0; leg < targets.size(); leg++) {
                     Target t = targets.get((leg + round) % targets.size());
-                    Run r = t.run(dns);
+                    Run r = t.run(dns, true);
                     t.rates.add(r.perSecond());
                     System.out.printf(Locale.ROOT, "round %d %-26s %d messages in %.2f s = %.0f msg/s, James CPU %.2f ms/msg, %s%n",
                             round + 1, t.name, r.sent(), r.seconds(), r.perSecond(), r.cpuMillis() / r.sent(),
                             LoadComparison.dnsWork(r.dnsQueries(), r.connections(), r.sent()));
                 }
             }
-            return report(s, targets);
+            long lost = report(s, targets);
+            return new Outcome(lost, Map.copyOf(targets.get(1).allDnsQuestions));
         } finally {
             for (Target t : targets) {
                 t.james.close();
@@ -150,7 +162,7 @@ public final class SmtpSourceComparison {
         }
     }
 
-    private static boolean report(Settings s, List<Target> targets) {
+    private static long report(Settings s, List<Target> targets) {
         System.out.printf("%n%s%n", s);
         for (Target t : targets) {
             System.out.printf(Locale.ROOT, "%-26s msg/s by round:%s  overall %.0f msg/s  James CPU %.2f ms/msg  %s%n", t.name,
@@ -174,7 +186,7 @@ public final class SmtpSourceComparison {
             lost += t.sent - t.counted;
         }
         System.out.println(lost == 0 ? "every accepted message was counted" : "MAIL WAS LOST: see above");
-        return lost == 0;
+        return lost;
     }
 
     private static String rates(List<Double> rates) {
@@ -201,6 +213,7 @@ public final class SmtpSourceComparison {
         final Path output;
         final List<Double> rates = new ArrayList<>();
         final Map<String, Integer> dnsQuestions = new TreeMap<>();
+        final Map<String, Integer> allDnsQuestions = new TreeMap<>();
         /** Every run, warm-up included. */
         long sent;
         long counted;
@@ -224,14 +237,9 @@ public final class SmtpSourceComparison {
             this.output = james.workDir().resolve("smtp-source.out");
         }
 
-        /**
-         * Runs smtp-source once and counts what James accepted; {@code dns} is null for a warm-up
-         * run, else its counters are read into this target's timed figures.
-         */
-        Run run(LoopbackDnsServer dns) throws IOException, InterruptedException {
-            if (dns != null) {
-                dns.resetCounters();
-            }
+        /** Runs smtp-source once and counts what James accepted; a timed run adds to the figures. */
+        Run run(LoopbackDnsServer dns, boolean timed) throws IOException, InterruptedException {
+            dns.resetCounters();
             CpuTime cpuBefore = CpuTime.ofProcess(james.pid());
             long started = System.nanoTime();
             Process p = new ProcessBuilder(command.arguments()).redirectErrorStream(true)
@@ -247,16 +255,16 @@ public final class SmtpSourceComparison {
                 throw new IllegalStateException(name + ": smtp-source exited with " + p.exitValue() + ": "
                         + Files.readString(output, StandardCharsets.UTF_8) + "\n" + james.logTail(30));
             }
-            int queries = 0;
-            if (dns != null) {
-                queries = dns.queries();
+            int queries = dns.queries();
+            dns.questions().forEach((q, n) -> allDnsQuestions.merge(q, n, Integer::sum));
+            if (timed) {
                 dns.questions().forEach((q, n) -> dnsQuestions.merge(q, n, Integer::sum));
             }
             int n = command.messages();
             sent += n;
             counted += awaitCounted(n);
             Run r = new Run(n, seconds, cpu.totalMillis(), command.connections(), queries);
-            if (dns != null) {
+            if (timed) {
                 timedSent += n;
                 timedSeconds += seconds;
                 cpuMillis += r.cpuMillis();

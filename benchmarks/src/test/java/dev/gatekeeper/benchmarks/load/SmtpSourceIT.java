@@ -1,0 +1,38 @@
+package dev.gatekeeper.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatekeeper.benchmarks.load.SmtpSourceComparison.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The smtp-source driver end to end, short: the real smtp-source (Debian's postfix, which
+ * .ci/run installs) against plain James 3.8.1 and James 3.8.1 with Gatekeeper's handler, 20
+ * messages a run, one per connection, every one counted in the sink repository through WebAdmin.
+ * Runs from the project root (failsafe's working directory), as the driver does.
+ */
+class SmtpSourceIT {
+
+    @Test
+    @Timeout(value = 180)
+    void everyMessageSmtpSourceSendsIsCountedInBothJameses() throws Exception {
+        assertThat(Path.of(SmtpSourceCommand.DEFAULT_EXECUTABLE))
+                .as("smtp-source, from Debian's postfix package (see benchmarks/smtp-source.md)")
+                .isExecutable();
+        Settings s = Settings.parse("james=3.8.1", "shape=connection", "pipeline=sink", "sessions=5", "messages=20",
+                "rounds=1", "warmup=20");
+        long started = System.nanoTime();
+        SmtpSourceComparison.Outcome outcome = SmtpSourceComparison.run(s);
+        assertThat(outcome.lost()).as("messages sent but not counted").isZero();
+        // The hooks took 127.0.0.1 for an outside client: SPF (TXT) at MAIL, the sender callout's
+        // mail host (MX) at RCPT (the policy skips it for my-networks), the DNS lists and the
+        // client name at connect.
+        assertThat(outcome.hookDnsQuestions()).containsKeys("load.test/TXT", "load.test/MX",
+                "1.0.0.127.bl.sandbox.test/A", "1.0.0.127.in-addr.arpa/PTR");
+        System.out.printf("smtp-source comparison, 3.8.1, 20 messages a run: %d s%n",
+                Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
+}
