@@ -111,13 +111,16 @@ public final class TarpitLatency {
                 TarpitPeer tarpit = TarpitPeer.start(TARPIT_MX, 0, s.tarpitDelay);
                 // The handler has one callout port: the fast peer shares the tarpit's, on its own address.
                 ScriptedPeer peer = ScriptedPeer.on(LoadComparison.PEER).port(tarpit.port()).start()) {
-            targets.add(new Target("plain " + release, false, sandbox(s, release, "plain", recipients).start()));
-            targets.add(new Target(release + " + Gatekeeper", true, sandbox(s, release, "gatekeeper", recipients)
+            Path conf = conf(s);
+            targets.add(new Target("plain " + release, false, sandbox(s, conf, release, "plain", recipients).start()));
+            targets.add(new Target(release + " + Gatekeeper", true, sandbox(s, conf, release, "gatekeeper", recipients)
                     .gatekeeper(jar).gatekeeperMailets(false)
                     .replaceSmtpHandler(handler(s, dns.hostPort(), tarpit.port())).start()));
             System.out.printf("James %s, %d neighbours x %d sessions every %s, %d tarpit senders (greeting after %s,"
-                            + " calloutWait %s, callout commandTimeout %s)%n", release, s.neighbours, s.sessions,
-                    s.interval, s.tarpits, s.tarpitDelay, s.calloutWait, s.commandTimeout);
+                            + " calloutWait %s, callout commandTimeout %s), ioWorkerCount %s, maxExecutorCount %s, load average %s%n",
+                    release.version(), s.neighbours, s.sessions, human(s.interval), s.tarpits, human(s.tarpitDelay),
+                    human(s.calloutWait), human(s.commandTimeout), threads(s.ioWorkerCount), threads(s.maxExecutorCount),
+                    loadAverage());
             for (Target t : targets) {
                 warmUp(t, s, recipients);
                 complete &= awaitDelivered(t, recipients);
@@ -151,6 +154,7 @@ public final class TarpitLatency {
             table.forEach(System.out::println);
             System.out.printf("tarpit peer: %d connections, %d greeted, %d given up before the greeting%n",
                     tarpit.connections(), tarpit.greeted(), tarpit.goneBeforeGreeting());
+            System.out.println("load average " + loadAverage());
             System.out.println(complete ? "every accepted message was delivered" : "MAIL WAS LOST: see above");
         } finally {
             for (Target t : targets) {
@@ -377,9 +381,79 @@ public final class TarpitLatency {
         }
     }
 
+    /**
+     * conf/ as it is, or a copy with other thread counts: which pool runs the hooks, and how many
+     * connections share each of its threads, is what this driver is about.
+     */
+    private static Path conf(TarpitLatencySettings s) throws IOException {
+        Path conf = Path.of("conf");
+        if (s.ioWorkerCount == 0 && s.maxExecutorCount == 0) {
+            return conf;
+        }
+        Path copy = Path.of("benchmarks/target/latency-conf");
+        if (Files.isDirectory(copy)) {
+            try (java.util.stream.Stream<Path> old = Files.walk(copy)) {
+                for (Path p : (Iterable<Path>) old.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(conf)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(conf.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        Path smtp = copy.resolve("smtpserver.xml");
+        String xml = Files.readString(smtp, StandardCharsets.UTF_8);
+        xml = withElement(xml, "ioWorkerCount", s.ioWorkerCount);
+        xml = withElement(xml, "maxExecutorCount", s.maxExecutorCount);
+        Files.writeString(smtp, xml, StandardCharsets.UTF_8);
+        return copy;
+    }
+
+    /** The one {@code <name>N</name>} of smtpserver.xml with another value (0: left alone). */
+    static String withElement(String xml, String name, int value) {
+        if (value == 0) {
+            return xml;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + name + ">\\d+</" + name + ">").matcher(xml);
+        int found = 0;
+        while (m.find()) {
+            found++;
+        }
+        if (found != 1) {
+            throw new IllegalStateException("conf/smtpserver.xml has " + found + " <" + name + "> elements, not one");
+        }
+        return m.replaceFirst("<" + name + ">" + value + "</" + name + ">");
+    }
+
+    private static String threads(int n) {
+        return n == 0 ? "as conf/" : Integer.toString(n);
+    }
+
+    /** 250ms, 2s, 20s. */
+    static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    /** The machine's load averages (1, 5, 15 minutes), which a shared machine's figures need beside them. */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static String row(JamesRelease release, Target t, String tarpit, Phase p, TarpitLoad load) {
         return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d (%d accepted, %d refused, %d failed) | %s | %s |",
-                release, t.gatekeeper ? "yes" : "no", tarpit, triple(p.rcpt), triple(p.greeting), triple(p.session),
+                release.version(), t.gatekeeper ? "yes" : "no", tarpit, triple(p.rcpt), triple(p.greeting), triple(p.session),
                 p.sessions.get(), p.accepted.get(), p.refused.get(), p.failed.get(),
                 load == null ? "—" : String.format(Locale.ROOT, "%.1f", p.meanWaiting()),
                 load == null ? "—" : LatencyRecorder.Summary.ms(load.rcpt.summary().percentileNanos(50)));
@@ -446,11 +520,11 @@ public final class TarpitLatency {
         return false;
     }
 
-    private static JamesSandbox.Builder sandbox(TarpitLatencySettings s, JamesRelease release, String name,
+    private static JamesSandbox.Builder sandbox(TarpitLatencySettings s, Path conf, JamesRelease release, String name,
             List<String> recipients) throws IOException {
         Path workDir = Path.of("benchmarks/target/latency-" + name + "-james");
         JamesSandbox.Builder b = JamesSandbox.builder().release(release)
-                .confDir(Path.of("conf")).classpathFile(release.classpathFile(Path.of(".")))
+                .confDir(conf).classpathFile(release.classpathFile(Path.of(".")))
                 .workDir(workDir)
                 .maxHeap("1g");
         for (String r : recipients) {

@@ -43,6 +43,10 @@ final class TarpitLatencySettings {
     final boolean hostsFile;
     /** One more option for each James JVM, or null. */
     final String jvmArg;
+    /** {@code <ioWorkerCount>} for both Jameses (3.8.1 runs the hooks there), or 0 for conf/'s. */
+    final int ioWorkerCount;
+    /** {@code <maxExecutorCount>} for both Jameses (3.8.2+ run the hooks there), or 0 for conf/'s. */
+    final int maxExecutorCount;
 
     private TarpitLatencySettings(Map<String, String> v) {
         james = v.get("james");
@@ -58,6 +62,8 @@ final class TarpitLatencySettings {
         mailboxes = positive(v, "mailboxes", 100_000);
         hostsFile = bool(v, "hostsFile");
         jvmArg = v.get("jvmArg").isEmpty() ? null : v.get("jvmArg");
+        ioWorkerCount = v.get("ioWorkerCount").isEmpty() ? 0 : positive(v, "ioWorkerCount", 1024);
+        maxExecutorCount = v.get("maxExecutorCount").isEmpty() ? 0 : positive(v, "maxExecutorCount", 1024);
         if (calloutWait.isZero() || commandTimeout.isZero()) {
             throw new IllegalArgumentException("calloutWait and commandTimeout must be above zero");
         }
@@ -104,6 +110,8 @@ final class TarpitLatencySettings {
         d.put("mailboxes", "200");
         d.put("hostsFile", "false");
         d.put("jvmArg", "");
+        d.put("ioWorkerCount", "");
+        d.put("maxExecutorCount", "");
         return java.util.Collections.unmodifiableMap(d);
     }
 

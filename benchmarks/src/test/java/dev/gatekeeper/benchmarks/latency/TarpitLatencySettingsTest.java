@@ -25,6 +25,17 @@ class TarpitLatencySettingsTest {
         assertThat(s.mailboxes).isEqualTo(200);
         assertThat(s.hostsFile).isFalse();
         assertThat(s.jvmArg).isNull();
+        assertThat(s.ioWorkerCount).as("conf/'s").isZero();
+        assertThat(s.maxExecutorCount).as("conf/'s").isZero();
+    }
+
+    @Test
+    void threadCountsForJamesAreWholeNumbersAboveZero() {
+        TarpitLatencySettings s = TarpitLatencySettings.parse("ioWorkerCount=4", "maxExecutorCount=16");
+        assertThat(s.ioWorkerCount).isEqualTo(4);
+        assertThat(s.maxExecutorCount).isEqualTo(16);
+        assertThatThrownBy(() -> TarpitLatencySettings.parse("ioWorkerCount=0"))
+                .hasMessage("ioWorkerCount=0: must be within 1-1024");
     }
 
     @Test
@@ -75,6 +86,6 @@ class TarpitLatencySettingsTest {
     @Test
     void usageListsEveryKeyWithItsDefault() {
         assertThat(TarpitLatencySettings.usage()).startsWith("keys: james=3.9.0 neighbours=20 sessions=50 interval=250ms")
-                .endsWith("hostsFile=false jvmArg=<none>");
+                .endsWith("hostsFile=false jvmArg=<none> ioWorkerCount=<none> maxExecutorCount=<none>");
     }
 }
