@@ -39,7 +39,10 @@ final class TarpitLatencySettings {
     /** Timed rounds; each runs (a) and (b) on each James, the order rotating. */
     final int rounds;
     final int mailboxes;
-    /** A hosts file for James's own reverse lookups of the client addresses. */
+    /**
+     * A hosts file for James's own reverse lookup of each client address (default: yes; without
+     * it this machine's resolver now and then took 5 or 10 s to answer, and the connect waited).
+     */
     final boolean hostsFile;
     /** One more option for each James JVM, or null. */
     final String jvmArg;
@@ -108,7 +111,7 @@ final class TarpitLatencySettings {
         d.put("warmup", "3000");
         d.put("rounds", "1");
         d.put("mailboxes", "200");
-        d.put("hostsFile", "false");
+        d.put("hostsFile", "true");
         d.put("jvmArg", "");
         d.put("ioWorkerCount", "");
         d.put("maxExecutorCount", "");

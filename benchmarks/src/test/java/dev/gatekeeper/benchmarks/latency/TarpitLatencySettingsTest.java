@@ -23,7 +23,7 @@ class TarpitLatencySettingsTest {
         assertThat(s.warmup).isEqualTo(3000);
         assertThat(s.rounds).isEqualTo(1);
         assertThat(s.mailboxes).isEqualTo(200);
-        assertThat(s.hostsFile).isFalse();
+        assertThat(s.hostsFile).as("James's reverse lookups otherwise wait for the machine's resolver").isTrue();
         assertThat(s.jvmArg).isNull();
         assertThat(s.ioWorkerCount).as("conf/'s").isZero();
         assertThat(s.maxExecutorCount).as("conf/'s").isZero();
@@ -41,13 +41,13 @@ class TarpitLatencySettingsTest {
     @Test
     void givenValuesReplaceTheDefaults() {
         TarpitLatencySettings s = TarpitLatencySettings.parse("james=3.8.1", "neighbours=5", "interval=1s",
-                "tarpitDelay=2m", "calloutWait=500ms", "hostsFile=true", "jvmArg=-XX:+UseSerialGC", "warmup=0");
+                "tarpitDelay=2m", "calloutWait=500ms", "hostsFile=false", "jvmArg=-XX:+UseSerialGC", "warmup=0");
         assertThat(s.james).isEqualTo("3.8.1");
         assertThat(s.neighbours).isEqualTo(5);
         assertThat(s.interval).isEqualTo(Duration.ofSeconds(1));
         assertThat(s.tarpitDelay).isEqualTo(Duration.ofMinutes(2));
         assertThat(s.calloutWait).isEqualTo(Duration.ofMillis(500));
-        assertThat(s.hostsFile).isTrue();
+        assertThat(s.hostsFile).isFalse();
         assertThat(s.jvmArg).isEqualTo("-XX:+UseSerialGC");
         assertThat(s.warmup).isZero();
     }
@@ -86,6 +86,6 @@ class TarpitLatencySettingsTest {
     @Test
     void usageListsEveryKeyWithItsDefault() {
         assertThat(TarpitLatencySettings.usage()).startsWith("keys: james=3.9.0 neighbours=20 sessions=50 interval=250ms")
-                .endsWith("hostsFile=false jvmArg=<none> ioWorkerCount=<none> maxExecutorCount=<none>");
+                .endsWith("hostsFile=true jvmArg=<none> ioWorkerCount=<none> maxExecutorCount=<none>");
     }
 }
