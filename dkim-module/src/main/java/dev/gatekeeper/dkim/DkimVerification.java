@@ -89,6 +89,14 @@ public final class DkimVerification {
         return values;
     }
 
+    /**
+     * Whether any signature (DKIM or ARC) wants the body hashed: false when the header section had
+     * none to check, and the body need not be read at all.
+     */
+    boolean needsBody() {
+        return !canonicalizers.isEmpty();
+    }
+
     /** Takes the next chunk of the body, as received. */
     public DkimVerification body(byte[] b, int off, int len) {
         if (state != State.BODY) {

@@ -67,7 +67,8 @@ public final class DkimVerifier {
     /**
      * Reads a message from a stream once, as received: the header section is held (at most
      * {@link #MAX_HEADER_SECTION} octets) and the key lookups start, the body is hashed as it
-     * passes, for the DKIM signatures and the ARC chain alike. The caller then asks
+     * passes, for the DKIM signatures and the ARC chain alike. A message with no signature whose
+     * body hash is to be checked is read only up to the end of its header section. The caller then asks
      * {@link DkimVerification#fieldValues}, {@link DkimVerification#finish()} and
      * {@link DkimVerification#arc()}.
      *
@@ -101,7 +102,14 @@ public final class DkimVerifier {
             }
             scanFrom = lastLineStart(head, len);
         }
-        DkimVerification v = beginWithArc().headers(head, 0, bodyStart).body(head, bodyStart, len - bodyStart);
+        DkimVerification v = beginWithArc().headers(head, 0, bodyStart);
+        if (!v.needsBody()) {
+            // No DKIM-Signature and no ARC-Message-Signature to check (most mail): nothing hashes
+            // the body, so it is not read at all; a megabyte would otherwise be copied through
+            // for nothing at the end of DATA.
+            return v;
+        }
+        v.body(head, bodyStart, len - bodyStart);
         byte[] chunk = new byte[BODY_CHUNK];
         for (int n; (n = message.read(chunk)) >= 0; ) {
             v.body(chunk, 0, n);

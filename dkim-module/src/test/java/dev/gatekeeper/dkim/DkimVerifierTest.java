@@ -272,6 +272,59 @@ class DkimVerifierTest {
         assertThat(verify(zone(), HEADERS + "\r\n" + BODY)).isEmpty();
     }
 
+    /** A message stream that counts what was read of it. */
+    private static final class CountingStream extends java.io.ByteArrayInputStream {
+        int read;
+
+        CountingStream(byte[] octets) {
+            super(octets);
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            int n = super.read(b, off, len);
+            read += Math.max(n, 0);
+            return n;
+        }
+
+        @Override
+        public synchronized int read() {
+            int c = super.read();
+            read += c < 0 ? 0 : 1;
+            return c;
+        }
+    }
+
+    private static String longBody() {
+        return "A line of the body, long enough to take some room.\r\n".repeat(4000);
+    }
+
+    @Test
+    void anUnsignedMessageIsReadOnlyToTheEndOfItsHeaderSection() throws Exception {
+        CountingStream in = new CountingStream(bytes(HEADERS + "\r\n" + longBody()));
+        DkimVerification v = new DkimVerifier(zone().build(), SETTINGS).read(in);
+        assertThat(v.finish().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThat(v.arc().toCompletableFuture().get(10, TimeUnit.SECONDS).status()).isEqualTo(ArcStatus.NONE);
+        assertThat(v.fieldValues("From")).hasSize(1);
+        // The first read takes at most 8 KB; the 200 KB body is never read through.
+        assertThat(in.read).isLessThanOrEqualTo(8 * 1024);
+    }
+
+    @Test
+    void aSignedMessageIsStillReadThroughAndVerifies() throws Exception {
+        byte[] octets = bytes(MESSAGE);
+        CountingStream in = new CountingStream(octets);
+        DkimVerification v = new DkimVerifier(zone().build(), SETTINGS).read(in);
+        assertThat(v.finish().toCompletableFuture().get(10, TimeUnit.SECONDS)).extracting(DkimResult::status)
+                .containsExactly(DkimStatus.PASS, DkimStatus.PASS);
+        assertThat(in.read).isEqualTo(octets.length);
+        // A changed body behind a signature is still caught when the message is streamed.
+        DkimVerification changed = new DkimVerifier(zone().build(), SETTINGS)
+                .read(new java.io.ByteArrayInputStream(bytes(MESSAGE + longBody())));
+        assertThat(changed.finish().toCompletableFuture().get(10, TimeUnit.SECONDS)).extracting(DkimResult::status)
+                .containsOnly(DkimStatus.FAIL);
+    }
+
     @Test
     void oneLookupPerKeyName() {
         java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();

@@ -31,8 +31,9 @@ public final class MessageAuthenticator {
 
     /**
      * Authenticates the message {@code octets} (as received, CRLF or LF line ends). The stream is
-     * read to its end here, on the caller's thread; the DNS lookups run as it streams. The stage
-     * never completes exceptionally: DNS trouble is a temperror in the results.
+     * read here, on the caller's thread: to its end when a signature needs the body hashed, else
+     * to the end of its header section; the DNS lookups run as it streams. The stage never
+     * completes exceptionally: DNS trouble is a temperror in the results.
      *
      * @throws IOException when the stream fails or its header section passes
      *     {@link DkimVerifier#MAX_HEADER_SECTION}

@@ -11,7 +11,6 @@ import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -108,19 +107,32 @@ public final class PublicSuffixList {
      * rule with the most labels; otherwise the implicit rule {@code *} (the last label).
      */
     public String publicSuffix(String domain) {
-        String[] labels = domain.split("\\.", -1);
-        int n = labels.length;
-        int longest = 1;
-        for (int k = 1; k <= n; k++) {
-            String suffix = join(labels, n - k);
+        // Walked from the last label leftwards over the one string: each candidate suffix is one
+        // substring (a set lookup needs a String), the one before it is kept for the wildcard and
+        // exception rules, and nothing is split or joined. DMARC asks this for the From domain and
+        // each domain it aligns, on every message.
+        String shorter = "";
+        String last = null;
+        String longest = null;
+        int start = domain.length();
+        for (int k = 1; ; k++) {
+            int from = k == 1 ? domain.length() - 1 : start - 2;
+            start = domain.lastIndexOf('.', from) + 1;
+            String suffix = domain.substring(start);
             if (exceptions.contains(suffix)) {
-                return join(labels, n - k + 1);
+                return shorter;
             }
-            if (rules.contains(suffix) || (k >= 2 && wildcardParents.contains(join(labels, n - k + 1)))) {
-                longest = k;
+            if (k == 1) {
+                last = suffix;
             }
+            if (rules.contains(suffix) || (k >= 2 && wildcardParents.contains(shorter))) {
+                longest = suffix;
+            }
+            if (start == 0) {
+                return longest != null ? longest : last;
+            }
+            shorter = suffix;
         }
-        return join(labels, n - longest);
     }
 
     /**
@@ -134,9 +146,15 @@ public final class PublicSuffixList {
         if (suffix.length() >= domain.length()) {
             return domain;
         }
-        String rest = domain.substring(0, domain.length() - suffix.length() - 1);
-        int dot = rest.lastIndexOf('.');
-        return rest.substring(dot + 1) + "." + suffix;
+        int dot = domain.length() - suffix.length() - 1;
+        if (suffix.isEmpty() || domain.charAt(dot) != '.') {
+            // Only an exception rule of one label gives an empty suffix: no dot stands before it.
+            String rest = domain.substring(0, dot);
+            return rest.substring(rest.lastIndexOf('.') + 1) + "." + suffix;
+        }
+        // The suffix is the domain's own tail after a dot: the label in front of it is the tail
+        // from the dot before that one, taken without building a new name.
+        return domain.substring(domain.lastIndexOf('.', dot - 1) + 1);
     }
 
     /** The number of rules read, of every kind. */
@@ -144,8 +162,19 @@ public final class PublicSuffixList {
         return rules.size() + wildcardParents.size() + exceptions.size();
     }
 
-    private static String join(String[] labels, int from) {
-        return String.join(".", Arrays.asList(labels).subList(from, labels.length));
+    /** For the tests' reference algorithm: an exception rule, without its {@code !}. */
+    boolean isException(String suffix) {
+        return exceptions.contains(suffix);
+    }
+
+    /** For the tests' reference algorithm: a plain rule. */
+    boolean isRule(String suffix) {
+        return rules.contains(suffix);
+    }
+
+    /** For the tests' reference algorithm: the parent of a wildcard rule. */
+    boolean isWildcardParent(String suffix) {
+        return wildcardParents.contains(suffix);
     }
 
     private static int indexOfWhitespace(String text) {

@@ -95,4 +95,53 @@ class PublicSuffixListTest {
         assertThat(list.organizationalDomain("a.b.customer.hosting.example")).isEqualTo("b.customer.hosting.example");
         assertThatThrownBy(() -> PublicSuffixList.load(dir.resolve("missing.dat"))).isInstanceOf(NoSuchFileException.class);
     }
+
+    /**
+     * The walk over the one string gives what the list's algorithm gives label by label, written
+     * out here the plain way (split, then join each candidate suffix), on names of every shape the
+     * rules meet, odd ones included (empty labels, a trailing dot, a single label).
+     */
+    @Test
+    void walkGivesWhatTheLabelByLabelAlgorithmGives() {
+        PublicSuffixList withOneLabelException = PublicSuffixList.parse("com\n!odd\n*.ck\n!www.ck\nco.uk\n");
+        String[] names = {"example.com", "a.b.c.example.co.uk", "foo.bar.ck", "bar.ck", "ck", "www.ck", "a.www.ck",
+            "x.y.kawasaki.jp", "www.city.kawasaki.jp", "com", "co.uk", "example.unlisted", "", ".", "..", "com.",
+            "example.com.", ".example.com", "a..example.com", "odd", "x.odd", "me.blogspot.com", "x.a.y.broken",
+            "mail.example.com.au", "x.example.github.io"};
+        for (PublicSuffixList list : new PublicSuffixList[] {SMALL, PublicSuffixList.bundled(), withOneLabelException}) {
+            for (String name : names) {
+                String suffix = labelByLabel(list, name);
+                assertThat(list.publicSuffix(name)).as(name).isEqualTo(suffix);
+                String organizational;
+                if (suffix.length() >= name.length()) {
+                    organizational = name;
+                } else {
+                    String rest = name.substring(0, name.length() - suffix.length() - 1);
+                    organizational = rest.substring(rest.lastIndexOf('.') + 1) + "." + suffix;
+                }
+                assertThat(list.organizationalDomain(name)).as(name).isEqualTo(organizational);
+            }
+        }
+    }
+
+    /** The list's algorithm as publicsuffix.org states it, one candidate suffix of labels at a time. */
+    private static String labelByLabel(PublicSuffixList list, String domain) {
+        String[] labels = domain.split("\\.", -1);
+        int n = labels.length;
+        int longest = 1;
+        for (int k = 1; k <= n; k++) {
+            String suffix = join(labels, n - k);
+            if (list.isException(suffix)) {
+                return join(labels, n - k + 1);
+            }
+            if (list.isRule(suffix) || (k >= 2 && list.isWildcardParent(join(labels, n - k + 1)))) {
+                longest = k;
+            }
+        }
+        return join(labels, n - longest);
+    }
+
+    private static String join(String[] labels, int from) {
+        return String.join(".", java.util.Arrays.asList(labels).subList(from, labels.length));
+    }
 }
