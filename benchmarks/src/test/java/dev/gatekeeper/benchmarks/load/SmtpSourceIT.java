@@ -28,10 +28,10 @@ class SmtpSourceIT {
         SmtpSourceComparison.Outcome outcome = SmtpSourceComparison.run(s);
         assertThat(outcome.lost()).as("messages sent but not counted").isZero();
         // The hooks took 127.0.0.1 for an outside client: SPF (TXT) at MAIL, the sender callout's
-        // mail host (MX) at RCPT (the policy skips it for my-networks), the DNS lists and the
-        // client name at connect.
-        assertThat(outcome.hookDnsQuestions()).containsKeys("load.test/TXT", "load.test/MX",
-                "1.0.0.127.bl.sandbox.test/A", "1.0.0.127.in-addr.arpa/PTR");
+        // mail host (MX) at RCPT (the policy skips it for my-networks), DMARC at the end of DATA.
+        // (The connect stage's lookups, client name and DNS lists, are made when the sandbox reads
+        // James's greeting at boot, before the first counted run, and cached from then on.)
+        assertThat(outcome.hookDnsQuestions()).containsKeys("load.test/TXT", "load.test/MX", "_dmarc.load.test/TXT");
         System.out.printf("smtp-source comparison, 3.8.1, 20 messages a run: %d s%n",
                 Duration.ofNanos(System.nanoTime() - started).toSeconds());
     }
