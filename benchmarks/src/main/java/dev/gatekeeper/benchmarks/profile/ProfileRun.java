@@ -102,7 +102,7 @@ public final class ProfileRun {
                         sessions, messages, timed.rate(), timed.accepted.get(), timed.refused.get(),
                         (double) cpu / Math.max(1, timed.accepted.get()), SETTLE.toSeconds(),
                         complete ? ", every accepted message delivered" : ", MAIL WAS LOST");
-                StageProfile.read(recording).print(System.out, 3);
+                StageProfile.read(recording).print(System.out, 5);
                 System.out.println();
                 System.out.println("recording: " + recording);
                 if (!complete) {
