@@ -89,11 +89,13 @@ public final class ProfileRun {
                 }
                 awaitDelivered(james, recipients, accepted);
                 jcmd(james, "JFR.start", "name=stages", "settings=" + settings, "filename=" + recording);
+                String loadBefore = loadAverage();
                 long cpuBefore = cpuMillis(james.pid());
                 Tally timed = load(james, client, sessions, messages, perConnection, recipients);
                 Thread.sleep(SETTLE.toMillis());
                 long cpu = cpuMillis(james.pid()) - cpuBefore;
                 jcmd(james, "JFR.stop", "name=stages");
+                String loadAfter = loadAverage();
                 accepted += timed.accepted.get();
                 boolean complete = awaitDelivered(james, recipients, accepted);
                 System.out.printf("%n%s, %s, %d sessions, %d messages timed: %.0f msg/s, %d accepted, %d refused, "
@@ -102,6 +104,7 @@ public final class ProfileRun {
                         sessions, messages, timed.rate(), timed.accepted.get(), timed.refused.get(),
                         (double) cpu / Math.max(1, timed.accepted.get()), SETTLE.toSeconds(),
                         complete ? ", every accepted message delivered" : ", MAIL WAS LOST");
+                System.out.printf("load average (1, 5, 15 min) when the recording started: %s; when it stopped: %s%n%n", loadBefore, loadAfter);
                 StageProfile.read(recording).print(System.out, 5);
                 System.out.println();
                 System.out.println("recording: " + recording);
@@ -229,6 +232,12 @@ public final class ProfileRun {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || output.contains("Could not") || output.contains("error")) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + output);
         }
+    }
+
+    /** The machine's load averages, to tell a run on a busy machine from one on a quiet one. */
+    private static String loadAverage() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return f[0] + " " + f[1] + " " + f[2];
     }
 
     /** User and system CPU of the process so far, from /proc (clock ticks of 10 ms). */
