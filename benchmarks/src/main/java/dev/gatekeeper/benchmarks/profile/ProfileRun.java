@@ -91,11 +91,17 @@ public final class ProfileRun {
                 jcmd(james, "JFR.start", "name=stages", "settings=" + settings, "filename=" + recording);
                 String loadBefore = loadAverage();
                 long cpuBefore = cpuMillis(james.pid());
+                dns.resetCounters();
                 Tally timed = load(james, client, sessions, messages, perConnection, recipients);
                 Thread.sleep(SETTLE.toMillis());
                 long cpu = cpuMillis(james.pid()) - cpuBefore;
                 jcmd(james, "JFR.stop", "name=stages");
                 String loadAfter = loadAverage();
+                int queries = dns.queries();
+                StringBuilder asked = new StringBuilder();
+                dns.questions().entrySet().stream()
+                        .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed()).limit(6)
+                        .forEach(e -> asked.append(' ').append(e.getKey()).append(' ').append(e.getValue()));
                 accepted += timed.accepted.get();
                 boolean complete = awaitDelivered(james, recipients, accepted);
                 System.out.printf("%n%s, %s, %d sessions, %d messages timed: %.0f msg/s, %d accepted, %d refused, "
@@ -104,6 +110,9 @@ public final class ProfileRun {
                         sessions, messages, timed.rate(), timed.accepted.get(), timed.refused.get(),
                         (double) cpu / Math.max(1, timed.accepted.get()), SETTLE.toSeconds(),
                         complete ? ", every accepted message delivered" : ", MAIL WAS LOST");
+                // What the resolver's cache did not answer: each of these is a query and its answer on James's side too.
+                System.out.printf("DNS queries received during the recording: %d, %.2f a message; asked most:%s%n", queries,
+                        (double) queries / Math.max(1, timed.accepted.get()), asked.length() == 0 ? " none" : asked);
                 System.out.printf("load average (1, 5, 15 min) when the recording started: %s; when it stopped: %s%n%n", loadBefore, loadAfter);
                 StageProfile.read(recording).print(System.out, 5);
                 System.out.println();
