@@ -109,8 +109,8 @@ public final class StageProfile {
             rows.sort(Map.Entry.<StageClassifier.Stage, Long>comparingByValue().reversed());
             long sum = rows.stream().mapToLong(Map.Entry::getValue).sum();
             boolean ours = rows.get(0).getKey().gatekeeper();
-            out.printf(Locale.ROOT, "| **%s** | **%d** | **%s** | **%s** |%n", s.getKey(), sum, pct(sum, total),
-                    ours ? pct(sum, gatekeeper) : "");
+            out.printf(Locale.ROOT, "| **%s** | **%d** | **%s** | %s |%n", s.getKey(), sum, pct(sum, total),
+                    ours ? "**" + pct(sum, gatekeeper) + "**" : "");
             for (Map.Entry<StageClassifier.Stage, Long> r : rows) {
                 out.printf(Locale.ROOT, "| %s | %d | %s | %s |%n", r.getKey().label(), r.getValue(), pct(r.getValue(), total),
                         ours ? pct(r.getValue(), gatekeeper) : "");
