@@ -89,11 +89,19 @@ public final class ProfileRun {
                 }
                 awaitDelivered(james, recipients, accepted);
                 jcmd(james, "JFR.start", "name=stages", "settings=" + settings, "filename=" + recording);
+                String loadBefore = loadAverage();
                 long cpuBefore = cpuMillis(james.pid());
+                dns.resetCounters();
                 Tally timed = load(james, client, sessions, messages, perConnection, recipients);
                 Thread.sleep(SETTLE.toMillis());
                 long cpu = cpuMillis(james.pid()) - cpuBefore;
                 jcmd(james, "JFR.stop", "name=stages");
+                String loadAfter = loadAverage();
+                int queries = dns.queries();
+                StringBuilder asked = new StringBuilder();
+                dns.questions().entrySet().stream()
+                        .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed()).limit(6)
+                        .forEach(e -> asked.append(' ').append(e.getKey()).append(' ').append(e.getValue()));
                 accepted += timed.accepted.get();
                 boolean complete = awaitDelivered(james, recipients, accepted);
                 System.out.printf("%n%s, %s, %d sessions, %d messages timed: %.0f msg/s, %d accepted, %d refused, "
@@ -102,7 +110,11 @@ public final class ProfileRun {
                         sessions, messages, timed.rate(), timed.accepted.get(), timed.refused.get(),
                         (double) cpu / Math.max(1, timed.accepted.get()), SETTLE.toSeconds(),
                         complete ? ", every accepted message delivered" : ", MAIL WAS LOST");
-                StageProfile.read(recording).print(System.out, 3);
+                // What the resolver's cache did not answer: each of these is a query and its answer on James's side too.
+                System.out.printf("DNS queries received during the recording: %d, %.2f a message; asked most:%s%n", queries,
+                        (double) queries / Math.max(1, timed.accepted.get()), asked.length() == 0 ? " none" : asked);
+                System.out.printf("load average (1, 5, 15 min) when the recording started: %s; when it stopped: %s%n%n", loadBefore, loadAfter);
+                StageProfile.read(recording).print(System.out, 5);
                 System.out.println();
                 System.out.println("recording: " + recording);
                 if (!complete) {
@@ -229,6 +241,12 @@ public final class ProfileRun {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || output.contains("Could not") || output.contains("error")) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + output);
         }
+    }
+
+    /** The machine's load averages, to tell a run on a busy machine from one on a quiet one. */
+    private static String loadAverage() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return f[0] + " " + f[1] + " " + f[2];
     }
 
     /** User and system CPU of the process so far, from /proc (clock ticks of 10 ms). */

@@ -24,13 +24,13 @@ import jdk.jfr.consumer.RecordingFile;
  * for comparison, then the methods sampled most inside each of Gatekeeper's rows.
  *
  * <pre>
- * java -cp benchmarks/target/gatekeeper-benchmarks.jar dev.gatekeeper.benchmarks.profile.StageProfile RECORDING.jfr [top=3]
+ * java -cp benchmarks/target/gatekeeper-benchmarks.jar dev.gatekeeper.benchmarks.profile.StageProfile RECORDING.jfr [top=5]
  * </pre>
  */
 public final class StageProfile {
 
     private final Map<StageClassifier.Stage, Long> samples = new HashMap<>();
-    /** Per Gatekeeper row: "leaf method ← nearest Gatekeeper frame" → samples, to name the hot spots. */
+    /** Per Gatekeeper row: the Gatekeeper method nearest the top of the stack → samples, to name the hot spots. */
     private final Map<StageClassifier.Stage, Map<String, Long>> hotSpots = new HashMap<>();
     private long truncated;
     private long total;
@@ -48,19 +48,18 @@ public final class StageProfile {
         }
     }
 
-    /** The executing method and, when it is not Gatekeeper's own, the Gatekeeper method that called into it. */
+    /**
+     * The Gatekeeper method nearest the top of the stack: the one whose own code, or the JDK and
+     * library code it called, was running. With a few hundred samples a row, the executing JDK
+     * method alone (a string builder, a map lookup) scatters; its Gatekeeper caller names the cut.
+     */
     private static String hotSpot(List<StageClassifier.Frame> frames) {
-        StageClassifier.Frame leaf = frames.get(0);
-        String leafName = shortName(leaf);
-        if (leaf.className().startsWith(StageClassifier.GATEKEEPER)) {
-            return leafName;
-        }
         for (StageClassifier.Frame f : frames) {
             if (f.className().startsWith(StageClassifier.GATEKEEPER)) {
-                return leafName + " ← " + shortName(f);
+                return shortName(f);
             }
         }
-        return leafName;
+        return shortName(frames.get(0));
     }
 
     private static String shortName(StageClassifier.Frame f) {
@@ -110,8 +109,8 @@ public final class StageProfile {
             rows.sort(Map.Entry.<StageClassifier.Stage, Long>comparingByValue().reversed());
             long sum = rows.stream().mapToLong(Map.Entry::getValue).sum();
             boolean ours = rows.get(0).getKey().gatekeeper();
-            out.printf(Locale.ROOT, "| **%s** | **%d** | **%s** | **%s** |%n", s.getKey(), sum, pct(sum, total),
-                    ours ? pct(sum, gatekeeper) : "");
+            out.printf(Locale.ROOT, "| **%s** | **%d** | **%s** | %s |%n", s.getKey(), sum, pct(sum, total),
+                    ours ? "**" + pct(sum, gatekeeper) + "**" : "");
             for (Map.Entry<StageClassifier.Stage, Long> r : rows) {
                 out.printf(Locale.ROOT, "| %s | %d | %s | %s |%n", r.getKey().label(), r.getValue(), pct(r.getValue(), total),
                         ours ? pct(r.getValue(), gatekeeper) : "");
@@ -120,7 +119,7 @@ public final class StageProfile {
         if (top <= 0) {
             return;
         }
-        out.printf("%nMethods sampled most in each Gatekeeper row (the executing method ← the Gatekeeper method that called it):%n%n");
+        out.printf("%nGatekeeper methods sampled most in each Gatekeeper row (the method running, or whose JDK and library callees were running):%n%n");
         samples.entrySet().stream().filter(e -> e.getKey().gatekeeper())
                 .sorted(Map.Entry.<StageClassifier.Stage, Long>comparingByValue().reversed())
                 .forEach(e -> {
@@ -151,7 +150,7 @@ public final class StageProfile {
             System.err.println("usage: StageProfile RECORDING.jfr [top=N]");
             System.exit(2);
         }
-        int top = 3;
+        int top = 5;
         for (String a : args) {
             if (a.startsWith("top=")) {
                 top = Integer.parseInt(a.substring(4));
