@@ -48,7 +48,7 @@ final class AddressCondition {
             Set<String> keys = config.words("address").stream().map(a -> Mailbox.parse(a).key())
                     .collect(Collectors.toUnmodifiableSet());
             parts.add(Condition.sync(who + " address=" + String.join(",", keys), party.datum, ev -> party.of(ev)
-                    .map(a -> Condition.Match.of(!a.isNullPath() && keys.contains(a.key()), who + " " + a))
+                    .map(a -> Condition.Match.of(!a.isNullPath() && keys.contains(a.key()), () -> who + " " + a))
                     .orElse(Condition.Match.NO)));
         }
         if (config.has("domain") || config.has("domain-tree")) {
@@ -56,7 +56,7 @@ final class AddressCondition {
                     ClientNameCondition.domains(config, "domain-tree"), List.of());
             parts.add(Condition.sync(who + " domain", party.datum, ev -> party.of(ev).map(a -> {
                 String m = a.isNullPath() || a.domain().isEmpty() ? null : names.match(a.domain());
-                return Condition.Match.of(m != null, who + " " + a + " domain matches " + m);
+                return Condition.Match.of(m != null, () -> who + " " + a + " domain matches " + m);
             }).orElse(Condition.Match.NO)));
         }
         if (config.has("local-part")) {
@@ -64,33 +64,33 @@ final class AddressCondition {
                     .collect(Collectors.toUnmodifiableSet());
             parts.add(Condition.sync(who + " local-part=" + String.join(",", lower), party.datum, ev -> party.of(ev)
                     .map(a -> Condition.Match.of(!a.isNullPath() && lower.contains(a.localPart().toLowerCase(Locale.ROOT)),
-                            who + " " + a))
+                            () -> who + " " + a))
                     .orElse(Condition.Match.NO)));
         }
         if (config.has("regex")) {
             Pattern p = ClientNameCondition.regex(config);
             parts.add(Condition.sync(who + " regex", party.datum, ev -> party.of(ev)
-                    .map(a -> p.matcher(a.key()).find() ? Condition.Match.yes(who + " " + a + " matches /" + p.pattern() + "/")
+                    .map(a -> p.matcher(a.key()).find() ? Condition.Match.yes(() -> who + " " + a + " matches /" + p.pattern() + "/")
                             : Condition.Match.NO)
                     .orElse(Condition.Match.NO)));
         }
         if (config.has("null")) {
             boolean wanted = config.flag("null", true);
             parts.add(Condition.sync("sender null=" + wanted, Datum.SENDER, ev -> ev.sender()
-                    .map(s -> Condition.Match.of(s.isNullPath() == wanted, "sender " + s))
+                    .map(s -> Condition.Match.of(s.isNullPath() == wanted, () -> "sender " + s))
                     .orElse(Condition.Match.NO)));
         }
         if (config.has("routing")) {
             // An address that may route somewhere else than its domain says (percent hack, bang path, ...).
             boolean wanted = config.flag("routing", true);
             parts.add(Condition.sync(who + " routing=" + wanted, party.datum, ev -> party.of(ev)
-                    .map(a -> Condition.Match.of(!a.isPlain() == wanted, who + " " + a + " routing " + a.routing()))
+                    .map(a -> Condition.Match.of(!a.isPlain() == wanted, () -> who + " " + a + " routing " + a.routing()))
                     .orElse(Condition.Match.NO)));
         }
         if (config.has("table")) {
             AccessTable table = config.table(AccessTable.Type.ADDRESS, AccessTable.Type.DOMAIN, AccessTable.Type.REGEXP);
             parts.add(Condition.tableLookup(who + " table=" + table.name(), party.datum, ev -> party.of(ev)
-                    .map(a -> Condition.Match.inTable(who + " " + a, table, table.lookup(a)))
+                    .map(a -> Condition.Match.inTable(() -> who + " " + a, table, table.lookup(a)))
                     .orElse(Condition.Match.NO)));
         }
         return (party == Party.SENDER ? SENDER : RECIPIENT).allOf(parts);

@@ -63,7 +63,7 @@ final class ArcCondition extends Condition.Base {
         List<String> sealers = new ArrayList<>(arc.sealerDomains());
         java.util.Collections.reverse(sealers);
         for (String sealer : sealers) {
-            Match m = Match.inTable("arc sealer " + sealer, table, table.lookupName(DomainName.canonical(sealer)));
+            Match m = Match.inTable(() -> "arc sealer " + sealer, table, table.lookupName(DomainName.canonical(sealer)));
             if (m.matched) {
                 return m;
             }
@@ -75,7 +75,7 @@ final class ArcCondition extends Condition.Base {
     public CompletionStage<Match> match(StageContext ev) {
         return ev.message().thenApply(m -> {
             ArcResult arc = m.arc();
-            return Match.of(results.contains(arc.status()) && sealedByOneOfOurs(arc), arc.resinfo());
+            return Match.of(results.contains(arc.status()) && sealedByOneOfOurs(arc), arc::resinfo);
         });
     }
 

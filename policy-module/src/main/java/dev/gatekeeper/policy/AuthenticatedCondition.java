@@ -14,7 +14,7 @@ final class AuthenticatedCondition {
     static Condition users(Set<String> users) {
         return Condition.sync(users.isEmpty() ? "authenticated" : "authenticated users=" + String.join(",", users), Datum.AUTH,
                 ev -> ev.authenticatedUser()
-                        .map(u -> Condition.Match.of(users.isEmpty() || users.contains(u), "authenticated as " + u))
+                        .map(u -> Condition.Match.of(users.isEmpty() || users.contains(u), () -> "authenticated as " + u))
                         .orElse(Condition.Match.NO));
     }
 }

@@ -46,6 +46,7 @@ final class CalloutCondition extends Condition.Base {
         if (a.isEmpty() || a.get().isNullPath()) {
             return CompletableFuture.completedFuture(Match.NO);
         }
-        return ev.callout(a.get()).thenApply(c -> Match.of(outcomes.contains(c.status()), "callout " + a.get() + " " + c));
+        Mailbox address = a.get();
+        return ev.callout(address).thenApply(c -> Match.of(outcomes.contains(c.status()), () -> "callout " + address + " " + c));
     }
 }

@@ -26,8 +26,10 @@ final class ClientAddressCondition {
         }
         if (config.has("table")) {
             AccessTable table = config.table(AccessTable.Type.CIDR);
-            parts.add(Condition.tableLookup("client-address table=" + table.name(), Datum.CLIENT, ev -> Condition.Match.inTable(
-                    "client " + ev.clientAddress().getHostAddress(), table, table.lookup(ev.clientAddress()))));
+            parts.add(Condition.tableLookup("client-address table=" + table.name(), Datum.CLIENT, ev -> {
+                InetAddress client = ev.clientAddress();
+                return Condition.Match.inTable(() -> "client " + client.getHostAddress(), table, table.lookup(client));
+            }));
         }
         return TYPE.allOf(parts);
     }
@@ -39,7 +41,7 @@ final class ClientAddressCondition {
             InetAddress a = ev.clientAddress();
             for (Entry e : entries) {
                 if (e.block.contains(a)) {
-                    return Condition.Match.of(!e.negated, "client " + a.getHostAddress() + " in " + e);
+                    return Condition.Match.of(!e.negated, () -> "client " + a.getHostAddress() + " in " + e);
                 }
             }
             return Condition.Match.NO;

@@ -25,17 +25,20 @@ final class ClientNameCondition {
         List<Condition> parts = new ArrayList<>();
         names(config).ifPresent(names -> parts.add(Condition.sync("client-name", Datum.CLIENT, ev -> {
             String m = ev.session.client.reverseName().map(names::match).orElse(null);
-            return Condition.Match.of(m != null, "client name " + ev.clientName() + " matches " + m);
+            String name = ev.clientName();
+            return Condition.Match.of(m != null, () -> "client name " + name + " matches " + m);
         })));
         if (config.has("unknown")) {
             boolean unknown = config.flag("unknown", true);
-            parts.add(Condition.sync("client-name unknown=" + unknown, Datum.CLIENT, ev -> Condition.Match.of(
-                    ev.session.client.reverseName().isEmpty() == unknown, "client name " + ev.clientName())));
+            parts.add(Condition.sync("client-name unknown=" + unknown, Datum.CLIENT, ev -> {
+                String name = ev.clientName();
+                return Condition.Match.of(ev.session.client.reverseName().isEmpty() == unknown, () -> "client name " + name);
+            }));
         }
         if (config.has("table")) {
             AccessTable table = config.table(AccessTable.Type.DOMAIN, AccessTable.Type.REGEXP);
             parts.add(Condition.tableLookup("client-name table=" + table.name(), Datum.CLIENT, ev -> ev.session.client.reverseName()
-                    .map(n -> Condition.Match.inTable("client name " + n, table, table.lookupName(n)))
+                    .map(n -> Condition.Match.inTable(() -> "client name " + n, table, table.lookupName(n)))
                     .orElse(Condition.Match.NO)));
         }
         return TYPE.allOf(parts);

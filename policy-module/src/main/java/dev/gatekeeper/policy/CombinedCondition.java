@@ -3,9 +3,11 @@ package dev.gatekeeper.policy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -47,9 +49,9 @@ final class CombinedCondition {
                 return step(ev, 0, new ArrayList<>(), null, false);
             }
 
-            private CompletionStage<Match> step(StageContext ev, int i, List<String> details, TableHit hit, boolean pending) {
+            private CompletionStage<Match> step(StageContext ev, int i, List<Match> matched, TableHit hit, boolean pending) {
                 if (i == parts.size()) {
-                    String detail = String.join(" and ", details);
+                    Supplier<String> detail = () -> details(matched, " and ");
                     return CompletableFuture.completedFuture(pending ? Match.pending(detail)
                             : hit != null ? Match.table(detail, hit) : Match.yes(detail));
                 }
@@ -57,8 +59,8 @@ final class CombinedCondition {
                     if (!m.matched && !m.pending) {
                         return CompletableFuture.completedFuture(Match.NO);
                     }
-                    details.add(m.detail);
-                    return step(ev, i + 1, details, hit != null ? hit : m.hit, pending || m.pending);
+                    matched.add(m);
+                    return step(ev, i + 1, matched, hit != null ? hit : m.hit, pending || m.pending);
                 });
             }
         };
@@ -72,16 +74,17 @@ final class CombinedCondition {
                 return step(ev, 0, new ArrayList<>());
             }
 
-            private CompletionStage<Match> step(StageContext ev, int i, List<String> waiting) {
+            private CompletionStage<Match> step(StageContext ev, int i, List<Match> waiting) {
                 if (i == parts.size()) {
-                    return CompletableFuture.completedFuture(waiting.isEmpty() ? Match.NO : Match.pending(String.join(" or ", waiting)));
+                    return CompletableFuture.completedFuture(waiting.isEmpty() ? Match.NO
+                            : Match.pending(() -> details(waiting, " or ")));
                 }
                 return parts.get(i).match(ev).thenCompose(m -> {
                     if (m.matched) {
                         return CompletableFuture.completedFuture(m);
                     }
                     if (m.pending) {
-                        waiting.add(m.detail);
+                        waiting.add(m);
                     }
                     return step(ev, i + 1, waiting);
                 });
@@ -102,6 +105,15 @@ final class CombinedCondition {
                 return inner.datum();
             }
         };
+    }
+
+    /** The parts' details joined, for the trace (the list is complete once the combination has answered). */
+    private static String details(List<Condition.Match> parts, String joiner) {
+        StringJoiner text = new StringJoiner(joiner);
+        for (Condition.Match m : parts) {
+            text.add(m.detail());
+        }
+        return text.toString();
     }
 
     /** A combination: its parts' descriptions, the datum known last, and whether a part consults a table. */

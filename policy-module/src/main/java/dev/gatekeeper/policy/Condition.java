@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A condition of a rule as the engine evaluates it. Built-in conditions are
@@ -110,12 +111,16 @@ interface Condition extends PolicyCondition {
         final boolean matched;
         /** Not known yet: the rule is decided at RCPT. Never together with {@link #matched}. */
         final boolean pending;
-        final String detail;
+        /**
+         * What the condition saw: a String, or a {@code Supplier<String>} put into words only when
+         * the trace is read. Every rule of every stage makes one; most traces are never read.
+         */
+        private final Object detail;
         final TableHit hit;
         /** Not matched, and the trace says what was seen (a score that was not high enough). */
         final boolean tracedWhenNot;
 
-        private Match(boolean matched, boolean pending, String detail, TableHit hit, boolean tracedWhenNot) {
+        private Match(boolean matched, boolean pending, Object detail, TableHit hit, boolean tracedWhenNot) {
             this.matched = matched;
             this.pending = pending;
             this.detail = detail;
@@ -123,7 +128,18 @@ interface Condition extends PolicyCondition {
             this.tracedWhenNot = tracedWhenNot;
         }
 
+        /** What the condition saw, for the trace. A lazy detail reads only values captured when it was made. */
+        @SuppressWarnings("unchecked")
+        String detail() {
+            return detail instanceof String ? (String) detail : ((Supplier<String>) detail).get();
+        }
+
         static Match yes(String detail) {
+            return new Match(true, false, detail, null, false);
+        }
+
+        /** As {@link #yes(String)}, the detail put into words when the trace is read. */
+        static Match yes(Supplier<String> detail) {
             return new Match(true, false, detail, null, false);
         }
 
@@ -132,6 +148,11 @@ interface Condition extends PolicyCondition {
         }
 
         static Match of(boolean matched, String detail) {
+            return new Match(matched, false, detail, null, false);
+        }
+
+        /** As {@link #of(boolean, String)}, the detail put into words when the trace is read. */
+        static Match of(boolean matched, Supplier<String> detail) {
             return new Match(matched, false, detail, null, false);
         }
 
@@ -144,6 +165,11 @@ interface Condition extends PolicyCondition {
             return new Match(matched, false, detail, null, !matched);
         }
 
+        /** As {@link #ofTraced(boolean, String)}, the detail put into words when the trace is read. */
+        static Match ofTraced(boolean matched, Supplier<String> detail) {
+            return new Match(matched, false, detail, null, !matched);
+        }
+
         /** A table's answer for {@code what}; an entry whose action is DUNNO counts as not found, as in Postfix. */
         static Match inTable(String what, AccessTable table, Optional<TableHit> hit) {
             if (hit.isEmpty() || !hit.get().counts()) {
@@ -152,12 +178,31 @@ interface Condition extends PolicyCondition {
             return table(what + " in table " + table.name() + " at " + hit.get(), hit.get());
         }
 
+        /** As {@link #inTable(String, AccessTable, Optional)}, {@code what} put into words when the trace is read. */
+        static Match inTable(Supplier<String> what, AccessTable table, Optional<TableHit> hit) {
+            if (hit.isEmpty() || !hit.get().counts()) {
+                return NO;
+            }
+            TableHit h = hit.get();
+            return table(() -> what.get() + " in table " + table.name() + " at " + h, h);
+        }
+
         static Match table(String detail, TableHit hit) {
+            return new Match(true, false, detail, hit, false);
+        }
+
+        /** As {@link #table(String, TableHit)}, the detail put into words when the trace is read. */
+        static Match table(Supplier<String> detail, TableHit hit) {
             return new Match(true, false, detail, hit, false);
         }
 
         /** Depends on data not known yet; {@code detail} says which. */
         static Match pending(String detail) {
+            return new Match(false, true, detail, null, false);
+        }
+
+        /** As {@link #pending(String)}, the detail put into words when the trace is read. */
+        static Match pending(Supplier<String> detail) {
             return new Match(false, true, detail, null, false);
         }
     }

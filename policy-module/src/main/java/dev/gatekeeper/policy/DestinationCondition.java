@@ -20,7 +20,7 @@ final class DestinationCondition {
     private static Condition destination(String name, java.util.function.Predicate<String> wanted) {
         return Condition.sync(name, Datum.RECIPIENT, ev -> ev.recipient().map(r -> {
             String kind = ev.config().destination(r);
-            return Condition.Match.of(wanted.test(kind), "recipient " + r + (kind != null ? " is " + kind : " is not ours"));
+            return Condition.Match.of(wanted.test(kind), () -> "recipient " + r + (kind != null ? " is " + kind : " is not ours"));
         }).orElse(Condition.Match.NO));
     }
 }

@@ -59,10 +59,10 @@ final class DkimCondition extends Condition.Base {
             }
             for (DkimResult r : m.dkim()) {
                 if (results.contains(r.status()) && signedBy(r.domain())) {
-                    return Match.of(true, "dkim " + r.resinfo());
+                    return Match.of(true, () -> "dkim " + r.resinfo());
                 }
             }
-            return Match.of(false, "dkim " + m.dkim().stream().map(DkimResult::resinfo).collect(Collectors.joining(", ")));
+            return Match.of(false, () -> "dkim " + m.dkim().stream().map(DkimResult::resinfo).collect(Collectors.joining(", ")));
         });
     }
 

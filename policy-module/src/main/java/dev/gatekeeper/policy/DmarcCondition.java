@@ -51,6 +51,6 @@ final class DmarcCondition extends Condition.Base {
     @Override
     public CompletionStage<Match> match(StageContext ev) {
         return ev.message().thenApply(m -> Match.of(results.contains(m.dmarc().outcome()) && policies.contains(m.dmarc().disposition()),
-                m.dmarc().authenticationResults()));
+                () -> m.dmarc().authenticationResults()));
     }
 }

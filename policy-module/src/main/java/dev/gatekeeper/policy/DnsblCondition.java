@@ -71,10 +71,10 @@ final class DnsblCondition extends Condition.Base {
         return ev.dnsLists().thenApply(s -> {
             List<String> listing = names.stream().filter(n -> listed(s, n)).collect(Collectors.toList());
             if (listing.isEmpty()) {
-                return Match.ofTraced(false, "dnsbl " + s);
+                return Match.ofTraced(false, () -> "dnsbl " + s);
             }
             ev.dnsblLists = zones(s, listing);
-            return Match.yes("dnsbl " + s);
+            return Match.yes(() -> "dnsbl " + s);
         });
     }
 

@@ -65,7 +65,7 @@ final class DnsblScoreCondition extends Condition.Base {
             if (matched) {
                 ev.dnsblLists = DnsblCondition.blockZones(s, s.listedNames());
             }
-            return Match.ofTraced(matched, "dnsbl " + s);
+            return Match.ofTraced(matched, () -> "dnsbl " + s);
         });
     }
 }

@@ -50,12 +50,12 @@ final class GreylistCondition extends Condition.Base {
                 case DEFER:
                     recovered();
                     ev.retryAfterSeconds = d.retryAfterSeconds();
-                    return Match.yes("greylist " + d);
+                    return Match.yes(() -> "greylist " + d);
                 case STATE_UNAVAILABLE:
                     return failed(d.detail());
                 default:
                     recovered();
-                    return Match.ofTraced(false, "greylist " + d);
+                    return Match.ofTraced(false, () -> "greylist " + d);
             }
         });
     }

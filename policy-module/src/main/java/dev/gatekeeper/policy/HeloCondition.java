@@ -26,13 +26,14 @@ final class HeloCondition {
         List<Condition> parts = new ArrayList<>();
         ClientNameCondition.names(config).ifPresent(names -> parts.add(Condition.sync("helo", Datum.HELO, ev -> {
             String m = ev.helo().map(names::match).orElse(null);
-            return Condition.Match.of(m != null, "helo " + ev.helo().orElse("") + " matches " + m);
+            String helo = ev.helo().orElse("");
+            return Condition.Match.of(m != null, () -> "helo " + helo + " matches " + m);
         })));
         if (config.has("address-literal")) {
             // An address literal ([192.0.2.1]) or a bare address given as HELO name.
             boolean wanted = config.flag("address-literal", true);
             parts.add(Condition.sync("helo address-literal=" + wanted, Datum.HELO, ev -> ev.helo()
-                    .map(h -> Condition.Match.of(heloAddress(h).isPresent() == wanted, "helo " + h))
+                    .map(h -> Condition.Match.of(heloAddress(h).isPresent() == wanted, () -> "helo " + h))
                     .orElse(Condition.Match.NO)));
         }
         if (config.has("ours")) {
@@ -42,13 +43,13 @@ final class HeloCondition {
             // Neither a host name nor an address literal (RFC 5321 §4.1.1.1).
             boolean wanted = config.flag("valid-syntax", true);
             parts.add(Condition.sync("helo valid-syntax=" + wanted, Datum.HELO, ev -> ev.helo()
-                    .map(h -> Condition.Match.of(validHelo(h) == wanted, "helo " + h))
+                    .map(h -> Condition.Match.of(validHelo(h) == wanted, () -> "helo " + h))
                     .orElse(Condition.Match.NO)));
         }
         if (config.has("table")) {
             AccessTable table = config.table(AccessTable.Type.DOMAIN, AccessTable.Type.REGEXP);
             parts.add(Condition.tableLookup("helo table=" + table.name(), Datum.HELO, ev -> ev.helo()
-                    .map(h -> Condition.Match.inTable("helo " + h, table, table.lookupName(h)))
+                    .map(h -> Condition.Match.inTable(() -> "helo " + h, table, table.lookupName(h)))
                     .orElse(Condition.Match.NO)));
         }
         return TYPE.allOf(parts);
@@ -61,7 +62,7 @@ final class HeloCondition {
             String n = DomainName.canonical(h);
             boolean ours = n.equals(c.hostname()) || c.localDomains().contains(n)
                     || heloAddress(h).map(c.addresses()::contains).orElse(false);
-            return Condition.Match.of(ours == wanted, "helo " + h + (ours ? " is ours" : " is not ours"));
+            return Condition.Match.of(ours == wanted, () -> "helo " + h + (ours ? " is ours" : " is not ours"));
         }).orElse(Condition.Match.NO));
     }
 

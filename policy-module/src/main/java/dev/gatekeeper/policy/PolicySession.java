@@ -249,7 +249,8 @@ public final class PolicySession {
         HeldDecisions.Held held = connection.held();
         held = held != null ? held : tx.decisions.held();
         if (held != null && stage != Stage.DATA) {
-            trace.add(stage.keyword() + ": " + held.reply + " decided at " + held.origin.keyword() + ", held until the first RCPT");
+            HeldDecisions.Held h = held;
+            trace.add(() -> stage.keyword() + ": " + h.reply + " decided at " + h.origin.keyword() + ", held until the first RCPT");
             return CompletableFuture.completedFuture(
                     new Verdict(stage, Verdict.Answer.DUNNO, null, held.reply, false, tags(tx), trace.warnings, trace.lines));
         }
@@ -264,7 +265,8 @@ public final class PolicySession {
         return RuleList.decide(config.rules(stage), 0, ev, trace, stage.keyword()).thenApply(r -> {
             if (r.pendingFrom >= 0) {
                 decisions(stage, tx).leave(stage, r.pendingFrom, memo);
-                trace.add(stage.keyword() + ": " + config.rules(stage).get(r.pendingFrom)
+                Rule from = config.rules(stage).get(r.pendingFrom);
+                trace.add(() -> stage.keyword() + ": " + from
                         + " and the rules after it are decided at each RCPT, with what is known then (delay-reject)");
             }
             return finish(trace, r, tx, false, false);
@@ -289,7 +291,7 @@ public final class PolicySession {
                 }
                 boolean granted = config.relayEnabled() && config.destination(recipient) == null;
                 if (granted) {
-                    trace.add("relay: relaying to " + recipient + " granted");
+                    trace.add(() -> "relay: relaying to " + recipient + " granted");
                 }
                 return RuleList.decide(config.rules(Stage.RCPT), 0, ev, trace, "rcpt").thenApply(r -> {
                     Verdict v = finish(trace, r, tx, granted, false);
@@ -316,7 +318,7 @@ public final class PolicySession {
         HeldDecisions d = decisions(stage, tx);
         HeldDecisions.Held held = d.heldFrom(stage);
         if (held != null) {
-            trace.add("rcpt: " + held.reply + " decided at " + held.origin.keyword() + ", given now");
+            trace.add(() -> "rcpt: " + held.reply + " decided at " + held.origin.keyword() + ", given now");
             Verdict.Answer o = held.reply.isPermanent() ? Verdict.Answer.REJECT : Verdict.Answer.DEFER;
             return CompletableFuture.completedFuture(finish(trace, new RuleList.Result(o, held.reply), tx, false, true));
         }
@@ -355,7 +357,7 @@ public final class PolicySession {
         return RuleList.decide(engine.config().relayRules(), 0, ev, trace, "relay").thenApply(r -> {
             boolean permitted = r.answer == Verdict.Answer.PERMIT;
             if (LOG.isDebugEnabled()) {
-                LOG.debug("relay to {} {}: {}", recipient, permitted ? "permitted" : "not permitted", trace.lines);
+                LOG.debug("relay to {} {}: {}", recipient, permitted ? "permitted" : "not permitted", PolicyTrace.text(trace.lines));
             }
             return permitted;
         });
@@ -380,7 +382,8 @@ public final class PolicySession {
         } else if ((o == Verdict.Answer.REJECT || o == Verdict.Answer.DEFER) && config.delayReject() && !r.syntaxError
                 && (stage == Stage.CONNECT || stage == Stage.HELO || stage == Stage.MAIL)) {
             decisions(stage, tx).hold(reply, stage);
-            trace.add(stage.keyword() + ": " + reply + " held until the first RCPT (delay-reject)");
+            SmtpReply heldReply = reply;
+            trace.add(() -> stage.keyword() + ": " + heldReply + " held until the first RCPT (delay-reject)");
             held = reply;
             o = Verdict.Answer.DUNNO;
             reply = null;
@@ -404,13 +407,13 @@ public final class PolicySession {
             return r;
         }
         SmtpReply soft = reply.softBounced();
-        trace.add("soft-bounce: " + reply.code() + " becomes " + soft.code());
+        trace.add(() -> "soft-bounce: " + reply.code() + " becomes " + soft.code());
         return new RuleList.Result(r.answer == Verdict.Answer.REJECT ? Verdict.Answer.DEFER : r.answer, soft);
     }
 
     /** Warn-only: the refusal is noted, not given. */
     private static void warnOnly(PolicyTrace trace, RuleList.Result r) {
         trace.warn("warn-only: would answer " + r.reply + " at " + trace.stage.keyword());
-        trace.add("warn-only: " + r.reply + " not given");
+        trace.add(() -> "warn-only: " + r.reply + " not given");
     }
 }

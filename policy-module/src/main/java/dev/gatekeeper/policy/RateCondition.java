@@ -230,12 +230,13 @@ final class RateCondition extends Condition.Base {
             if (failing.compareAndSet(true, false)) {
                 LOG.warn("{}: counter store {} answers again; the limit is enforced again", describe(), state.describe());
             }
-            String detail = "rate of " + key.get() + " " + c + " per " + window.getSeconds() + "s";
+            String subject = key.get();
             if (!c.exceeded()) {
-                return Match.no(detail);
+                return Match.of(false, () -> "rate of " + subject + " " + c + " per " + window.getSeconds() + "s");
             }
-            ev.retryAfterSeconds = c.retryAfter().getSeconds();
-            return Match.yes(detail + ", retry after " + ev.retryAfterSeconds + "s");
+            long retryAfter = c.retryAfter().getSeconds();
+            ev.retryAfterSeconds = retryAfter;
+            return Match.yes(() -> "rate of " + subject + " " + c + " per " + window.getSeconds() + "s, retry after " + retryAfter + "s");
         });
     }
 

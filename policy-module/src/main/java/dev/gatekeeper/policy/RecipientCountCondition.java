@@ -15,7 +15,9 @@ final class RecipientCountCondition {
         if (!config.has("above")) {
             throw new IllegalArgumentException("needs above=\"N\"");
         }
-        return Condition.sync("recipient-count above=" + n, Datum.RECIPIENT_COUNT, ev -> Condition.Match.of(ev.recipientCount() > n,
-                "recipient " + ev.recipientCount() + " of the transaction"));
+        return Condition.sync("recipient-count above=" + n, Datum.RECIPIENT_COUNT, ev -> {
+            int count = ev.recipientCount();
+            return Condition.Match.of(count > n, () -> "recipient " + count + " of the transaction");
+        });
     }
 }

@@ -89,7 +89,7 @@ final class RuleList {
     private static CompletionStage<Result> run(List<Rule> rules, int i, StageContext ev, PolicyTrace trace, String label) {
         if (i == rules.size()) {
             if (!rules.isEmpty()) {
-                trace.add(label + ": no rule decided");
+                trace.add(() -> label + ": no rule decided");
             }
             return CompletableFuture.completedFuture(Result.NONE);
         }
@@ -97,31 +97,31 @@ final class RuleList {
         return rule.condition.match(ev).thenCompose(m -> {
             if (m.pending) {
                 if (rule.action == PlainAction.CONTINUE) {
-                    trace.add(label + " " + rule + ": " + m.detail + " -> continue");
+                    trace.add(() -> label + " " + rule + ": " + m.detail() + " -> continue");
                     return run(rules, i + 1, ev, trace, label);
                 }
-                trace.add(label + " " + rule + ": " + m.detail + " -> decided at RCPT");
+                trace.add(() -> label + " " + rule + ": " + m.detail() + " -> decided at RCPT");
                 return CompletableFuture.completedFuture(Result.pending(i));
             }
             if (!m.matched) {
-                trace.add(label + " " + rule + ": no match" + (m.tracedWhenNot ? " (" + m.detail + ")" : ""));
+                trace.add(() -> label + " " + rule + ": no match" + (m.tracedWhenNot ? " (" + m.detail() + ")" : ""));
                 return run(rules, i + 1, ev, trace, label);
             }
             RuleAction action = rule.action != null ? rule.action : m.hit != null ? m.hit.action : null;
             if (action == null) {
-                trace.add(label + " " + rule + ": " + m.detail + " -> entry has no action, continue");
+                trace.add(() -> label + " " + rule + ": " + m.detail() + " -> entry has no action, continue");
                 return run(rules, i + 1, ev, trace, label);
             }
-            return apply(action, rule, ev, trace, label, m.detail).thenCompose(r -> r == null
+            return apply(action, rule, ev, trace, label, m).thenCompose(r -> r == null
                     ? run(rules, i + 1, ev, trace, label)
                     : CompletableFuture.completedFuture(r));
         });
     }
 
     /** The action's result, or null to go on with the next rule. */
-    private static CompletionStage<Result> apply(RuleAction a, Rule rule, StageContext ev, PolicyTrace trace, String label, String detail) {
+    private static CompletionStage<Result> apply(RuleAction a, Rule rule, StageContext ev, PolicyTrace trace, String label, Condition.Match m) {
         return a.apply(ev).thenApply(d -> {
-            trace.add(label + " " + rule + ": " + detail + " -> " + a.traced(d));
+            trace.add(() -> label + " " + rule + ": " + m.detail() + " -> " + a.traced(d));
             switch (d.kind()) {
                 case ACCEPT:
                     return new Result(Verdict.Answer.PERMIT, null);

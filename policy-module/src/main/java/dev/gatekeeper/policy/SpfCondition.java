@@ -49,6 +49,6 @@ final class SpfCondition extends Condition.Base {
             return CompletableFuture.completedFuture(Match.NO);
         }
         return (helo ? ev.heloSpf() : ev.mailFromSpf()).thenApply(s -> Match.of(results.contains(s.result()),
-                "spf " + (helo ? "helo" : "mail-from") + " " + s));
+                () -> "spf " + (helo ? "helo" : "mail-from") + " " + s));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatekeeper.policy;
 
+import java.net.InetAddress;
 import java.util.Set;
 
 /**
@@ -9,9 +10,10 @@ import java.util.Set;
 final class TrustedClientCondition {
 
     static final Condition MY_NETWORKS = Condition.sync("my-networks", Datum.CLIENT, ev -> {
+        InetAddress client = ev.clientAddress();
         for (CidrBlock b : ev.config().myNetworks()) {
-            if (b.contains(ev.clientAddress())) {
-                return Condition.Match.yes("client " + ev.clientAddress().getHostAddress() + " in my-networks " + b);
+            if (b.contains(client)) {
+                return Condition.Match.yes(() -> "client " + client.getHostAddress() + " in my-networks " + b);
             }
         }
         return Condition.Match.NO;

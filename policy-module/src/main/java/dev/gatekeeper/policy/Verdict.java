@@ -3,6 +3,7 @@ package dev.gatekeeper.policy;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The policy's answer at one stage: what the adapter answers now, what is held for the first RCPT,
@@ -35,10 +36,12 @@ public final class Verdict {
     private final boolean relayGranted;
     private final Set<String> tags;
     private final List<String> warnings;
-    private final List<String> trace;
+    /** The trace lines, put into words on the first trace() call: most verdicts are never traced. */
+    private final List<Supplier<String>> traceLines;
+    private volatile List<String> trace;
 
     Verdict(Stage stage, Answer answer, SmtpReply reply, SmtpReply held, boolean relayGranted, Set<String> tags,
-            List<String> warnings, List<String> trace) {
+            List<String> warnings, List<Supplier<String>> trace) {
         this.stage = stage;
         this.answer = answer;
         this.reply = reply;
@@ -46,7 +49,7 @@ public final class Verdict {
         this.relayGranted = relayGranted;
         this.tags = Set.copyOf(tags);
         this.warnings = List.copyOf(warnings);
-        this.trace = List.copyOf(trace);
+        this.traceLines = List.copyOf(trace);
     }
 
     public Stage stage() {
@@ -91,7 +94,13 @@ public final class Verdict {
 
     /** Rule by rule, what was tested and why the verdict is what it is. */
     public List<String> trace() {
-        return trace;
+        // Two threads reading at once both put the same lines into words; either list will do.
+        List<String> text = trace;
+        if (text == null) {
+            text = PolicyTrace.text(traceLines);
+            trace = text;
+        }
+        return text;
     }
 
     /** Whether the client is refused now (REJECT, DEFER or DISCONNECT). */
