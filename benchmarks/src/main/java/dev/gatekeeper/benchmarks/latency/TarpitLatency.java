@@ -512,7 +512,12 @@ public final class TarpitLatency {
                 return true;
             }
             if (seen > expected) {
-                break;
+                // Not lost: James accepted messages whose 250 the client never read (its reply
+                // timeout passed first, or the phase stopped it); a real sender would send them again.
+                System.out.printf("%s: %d messages in the mailboxes, %d more than the 250s after DATA the driver read:"
+                        + " accepted by James after the client gave up waiting%n", t.name, seen, seen - expected);
+                t.accepted.set(seen);
+                return true;
             }
             Thread.sleep(500);
         }
