@@ -10,12 +10,12 @@ import dev.gatekeeper.sandbox.ServerReply;
 import dev.gatekeeper.sandbox.SmtpClient;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * SMTP latency of ordinary clients ("neighbours") with and without Gatekeeper's hooks, alone and
@@ -392,13 +395,13 @@ public final class TarpitLatency {
         }
         Path copy = Path.of("benchmarks/target/latency-conf");
         if (Files.isDirectory(copy)) {
-            try (java.util.stream.Stream<Path> old = Files.walk(copy)) {
-                for (Path p : (Iterable<Path>) old.sorted(java.util.Comparator.reverseOrder())::iterator) {
+            try (Stream<Path> old = Files.walk(copy)) {
+                for (Path p : (Iterable<Path>) old.sorted(Comparator.reverseOrder())::iterator) {
                     Files.delete(p);
                 }
             }
         }
-        try (java.util.stream.Stream<Path> files = Files.walk(conf)) {
+        try (Stream<Path> files = Files.walk(conf)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 Path target = copy.resolve(conf.relativize(p).toString());
                 if (Files.isDirectory(p)) {
@@ -421,7 +424,7 @@ public final class TarpitLatency {
         if (value == 0) {
             return xml;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + name + ">\\d+</" + name + ">").matcher(xml);
+        Matcher m = Pattern.compile("<" + name + ">\\d+</" + name + ">").matcher(xml);
         int found = 0;
         while (m.find()) {
             found++;
@@ -512,7 +515,12 @@ public final class TarpitLatency {
                 return true;
             }
             if (seen > expected) {
-                break;
+                // Not lost: James accepted messages whose 250 the client never read (its reply
+                // timeout passed first, or the phase stopped it); a real sender would send them again.
+                System.out.printf("%s: %d messages in the mailboxes, %d more than the 250s after DATA the driver read:"
+                        + " accepted by James after the client gave up waiting%n", t.name, seen, seen - expected);
+                t.accepted.set(seen);
+                return true;
             }
             Thread.sleep(500);
         }

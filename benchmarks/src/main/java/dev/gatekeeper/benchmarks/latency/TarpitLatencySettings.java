@@ -1,6 +1,7 @@
 package dev.gatekeeper.benchmarks.latency;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -115,7 +116,7 @@ final class TarpitLatencySettings {
         d.put("jvmArg", "");
         d.put("ioWorkerCount", "");
         d.put("maxExecutorCount", "");
-        return java.util.Collections.unmodifiableMap(d);
+        return Collections.unmodifiableMap(d);
     }
 
     /** {@code 250ms}, {@code 20s}, {@code 2m}. */
