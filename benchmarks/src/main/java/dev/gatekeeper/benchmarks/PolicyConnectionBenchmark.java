@@ -50,7 +50,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * traces, as in a James whose log is at INFO.
  *
  * <pre>
- * java -jar benchmarks/target/gatekeeper-benchmarks.jar PolicyConnectionBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc
+ * java -jar benchmarks/target/gatekeeper-benchmarks.jar PolicyConnectionBenchmark -f 1 -wi 5 -i 5 -w 2s -r 1s -prof gc
  * </pre>
  */
 @State(Scope.Thread)

@@ -213,6 +213,14 @@ public final class PolicySession {
     }
 
     Set<String> tags(TransactionState tx) {
+        // Every verdict carries the tags; most connections have none, and Set.copyOf of an empty
+        // set still copies through a new HashSet: no copies then.
+        if (connectionTags.isEmpty()) {
+            return tx.tags();
+        }
+        if (!tx.hasTags()) {
+            return Set.copyOf(connectionTags);
+        }
         Set<String> all = new HashSet<>(connectionTags);
         all.addAll(tx.tags());
         return Set.copyOf(all);

@@ -83,7 +83,11 @@ final class TransactionState {
     }
 
     Set<String> tags() {
-        return Set.copyOf(tags);
+        return tags.isEmpty() ? Set.of() : Set.copyOf(tags);
+    }
+
+    boolean hasTags() {
+        return !tags.isEmpty();
     }
 
     /** SPF for MAIL FROM, asked the first time a rule needs it. */
