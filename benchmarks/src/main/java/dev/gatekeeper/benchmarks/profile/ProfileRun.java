@@ -260,7 +260,9 @@ public final class ProfileRun {
     /** The names of the loopback addresses the run uses, for the JDK resolver of James (jdk.net.hosts.file). */
     private static Path hostsFile(Path dir) throws IOException {
         Path hosts = dir.resolve("hosts");
-        Files.writeString(hosts, String.join("\n", "127.0.0.1 localhost", LoadComparison.CLIENT + " client.load.test",
+        // James names its own host at start (its task manager's Hostname); the hosts file must know it too.
+        String self = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        Files.writeString(hosts, String.join("\n", "127.0.0.1 localhost " + self, LoadComparison.CLIENT + " client.load.test",
                 LoadComparison.PEER + " mx.load.test", ""));
         return hosts;
     }
