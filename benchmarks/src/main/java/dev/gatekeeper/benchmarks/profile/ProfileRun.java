@@ -30,18 +30,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * java -cp benchmarks/target/gatekeeper-benchmarks.jar dev.gatekeeper.benchmarks.profile.ProfileRun \
- *     [james=3.8.1|3.8.2|3.9.0] [gatekeeper=true] [shape=session|connection] [sessions=50] [messages=4000] [warmup=16000] [out=DIR]
+ *     [james=3.8.1|3.8.2|3.9.0] [gatekeeper=true] [shape=session|connection] [sessions=50] [messages=4000] [warmup=16000] [out=DIR] [jamesDns=127.0.0.155]
  * </pre>
  *
  * <p>{@code shape=session}: each of {@code sessions} connections sends message after message, as
  * LoadComparison does; {@code shape=connection}: one message per connection (connect, EHLO, MAIL,
  * RCPT, DATA, QUIT), as most mail reaches an MX. The recording covers the timed run and a few
  * seconds after it, so that the delivery of what it accepted is in it too; the delivery count
- * through WebAdmin comes after the recording.
+ * through WebAdmin comes after the recording. James's own DNS service gets a loopback server too,
+ * on port 53 of {@code jamesDns}, with the same zone: James looks the client's name up at every
+ * connection, and without an answer each connection would wait out its resolver's timeout.
  */
 public final class ProfileRun {
 
     private static final Duration SETTLE = Duration.ofSeconds(3);
+    /** Where James's own DNS service asks, on port 53 (James 3.8.1 asks no other port); not the sandbox's 127.0.0.153. */
+    private static final String JAMES_DNS = "127.0.0.155";
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RUN_BOUND = Duration.ofMinutes(4);
 
@@ -65,12 +69,22 @@ public final class ProfileRun {
         for (int i = 1; i <= mailboxes; i++) {
             recipients.add("user" + i + "@gatekeeper.test");
         }
+        InetAddress jamesDnsAddress = InetAddress.getByName(arg(args, "jamesDns", JAMES_DNS));
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(ZoneFile.parse(LoadComparison.ZONE, "load.test"));
+                // James's own resolver (its Received header names the client): without a server
+                // it waits out dnsjava's timeout at every connection, 5 s with nothing on the CPU.
+                LoopbackDnsServer jamesDns = LoopbackDnsServer.start(jamesDnsAddress, 53, ZoneFile.parse(LoadComparison.ZONE, "load.test"));
                 ScriptedPeer peer = ScriptedPeer.on(LoadComparison.PEER).start()) {
             JamesSandbox.Builder b = JamesSandbox.builder().release(release)
                     .confDir(Path.of("conf")).classpathFile(release.classpathFile(Path.of(".")))
                     .workDir(Path.of("benchmarks/target/profile-" + name + "-james"))
                     .maxHeap("1g")
+                    .dnsServer(jamesDnsAddress.getHostAddress())
+                    // James names every client for its log context (ProtocolMDCContextFactory.retrieveHost,
+                    // InetAddress.getHostName) through the JDK's resolver, which asks the host's DNS
+                    // server: off loopback, and here 5 s of waiting before each greeting. A hosts file
+                    // answers it at once and sends nothing anywhere.
+                    .jvmArg("-Djdk.net.hosts.file=" + hostsFile(out))
                     // Deep enough for James 3.9's reactive stacks: a truncated stack loses its hook frame.
                     .jvmArg("-XX:FlightRecorderOptions=stackdepth=256");
             recipients.forEach(r -> b.user(r, "secret"));
@@ -241,6 +255,16 @@ public final class ProfileRun {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || output.contains("Could not") || output.contains("error")) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + output);
         }
+    }
+
+    /** The names of the loopback addresses the run uses, for the JDK resolver of James (jdk.net.hosts.file). */
+    private static Path hostsFile(Path dir) throws IOException {
+        Path hosts = dir.resolve("hosts");
+        // James names its own host at start (its task manager's Hostname); the hosts file must know it too.
+        String self = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        Files.writeString(hosts, String.join("\n", "127.0.0.1 localhost " + self, LoadComparison.CLIENT + " client.load.test",
+                LoadComparison.PEER + " mx.load.test", ""));
+        return hosts;
     }
 
     /** The machine's load averages, to tell a run on a busy machine from one on a quiet one. */
