@@ -1,6 +1,7 @@
 package dev.gatekeeper.benchmarks.latency;
 
 import dev.gatekeeper.benchmarks.load.LoadComparison;
+import dev.gatekeeper.benchmarks.load.LoopbackHosts;
 import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
 import dev.gatekeeper.dns.ZoneFile;
@@ -541,10 +542,7 @@ public final class TarpitLatency {
         if (s.hostsFile) {
             // James looks up the client's name with the JVM resolver on every connection
             // (ProtocolMDCContextFactory); a slow system resolver would be timed instead of James.
-            Path hosts = Path.of("benchmarks/target/latency-hosts").toAbsolutePath();
-            Files.createDirectories(hosts.getParent());
-            Files.writeString(hosts, hostsFile(InetAddress.getLocalHost().getHostName()), StandardCharsets.US_ASCII);
-            b.jvmArg("-Djdk.net.hosts.file=" + hosts);
+            b.jvmArg(LoopbackHosts.jvmOption(Path.of("benchmarks/target/latency-hosts"), HOSTS));
         }
         if (s.jvmArg != null) {
             b.jvmArg(s.jvmArg);
@@ -552,16 +550,10 @@ public final class TarpitLatency {
         return b;
     }
 
-    /** The loopback names James may ask for: the clients, the peers and the machine's own name. */
-    static String hostsFile(String machineName) {
-        return String.join("\n",
-                "127.0.0.1 localhost " + machineName,
-                LoadComparison.CLIENT + " client.load.test",
-                TARPIT_CLIENT + " client.tarpit.load.test",
-                LoadComparison.PEER + " mx.load.test",
-                TARPIT_MX + " mx-tarpit.load.test",
-                "");
-    }
+    /** The loopback names James may ask for besides the machine's: the clients and the peers. */
+    static final Map<String, String> HOSTS = LoopbackHosts.loadAnd(
+            TARPIT_CLIENT, "client.tarpit.load.test",
+            TARPIT_MX, "mx-tarpit.load.test");
 
     /**
      * LoadComparison's handler (conf/'s policy, this run's DNS server and callout port) with the

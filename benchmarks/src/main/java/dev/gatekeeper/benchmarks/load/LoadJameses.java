@@ -28,11 +28,13 @@ final class LoadJameses {
      * its flight recording NAME.jfr), booted from {@code confDir}.
      */
     static JamesSandbox.Builder sandbox(JamesRelease release, Path confDir, String name, String jfrDir, String jvmArg,
-            List<String> users) {
+            List<String> users) throws IOException {
         JamesSandbox.Builder b = JamesSandbox.builder().release(release)
                 .confDir(confDir).classpathFile(release.classpathFile(Path.of(".")))
                 .workDir(Path.of("benchmarks/target/load-" + name + "-james"))
-                .maxHeap("1g");
+                .maxHeap("1g")
+                // James's per-connection reverse lookup of the load's client, answered from memory.
+                .jvmArg(LoopbackHosts.jvmOption(Path.of("benchmarks/target/load-" + name + "-hosts"), LoopbackHosts.LOAD));
         for (String u : users) {
             b.user(u, "secret");
         }

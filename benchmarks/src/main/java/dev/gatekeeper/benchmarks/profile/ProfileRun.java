@@ -1,6 +1,7 @@
 package dev.gatekeeper.benchmarks.profile;
 
 import dev.gatekeeper.benchmarks.load.LoadComparison;
+import dev.gatekeeper.benchmarks.load.LoopbackHosts;
 import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
 import dev.gatekeeper.dns.ZoneFile;
@@ -84,7 +85,7 @@ public final class ProfileRun {
                     // InetAddress.getHostName) through the JDK's resolver, which asks the host's DNS
                     // server: off loopback, and here 5 s of waiting before each greeting. A hosts file
                     // answers it at once and sends nothing anywhere.
-                    .jvmArg("-Djdk.net.hosts.file=" + hostsFile(out))
+                    .jvmArg(LoopbackHosts.jvmOption(out.resolve("hosts"), LoopbackHosts.LOAD))
                     // Deep enough for James 3.9's reactive stacks: a truncated stack loses its hook frame.
                     .jvmArg("-XX:FlightRecorderOptions=stackdepth=256");
             recipients.forEach(r -> b.user(r, "secret"));
@@ -255,16 +256,6 @@ public final class ProfileRun {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || output.contains("Could not") || output.contains("error")) {
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + output);
         }
-    }
-
-    /** The names of the loopback addresses the run uses, for the JDK resolver of James (jdk.net.hosts.file). */
-    private static Path hostsFile(Path dir) throws IOException {
-        Path hosts = dir.resolve("hosts");
-        // James names its own host at start (its task manager's Hostname); the hosts file must know it too.
-        String self = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        Files.writeString(hosts, String.join("\n", "127.0.0.1 localhost " + self, LoadComparison.CLIENT + " client.load.test",
-                LoadComparison.PEER + " mx.load.test", ""));
-        return hosts;
     }
 
     /** The machine's load averages, to tell a run on a busy machine from one on a quiet one. */

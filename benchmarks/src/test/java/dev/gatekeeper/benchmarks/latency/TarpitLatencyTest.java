@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.benchmarks.load.LoadComparison;
+import dev.gatekeeper.benchmarks.load.LoopbackHosts;
 import dev.gatekeeper.dns.ZoneFile;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -48,9 +49,9 @@ class TarpitLatencyTest {
 
     @Test
     void theHostsFileNamesEveryLoopbackClientAndTheMachine() {
-        assertThat(TarpitLatency.hostsFile("vm")).isEqualTo(
-                "127.0.0.1 localhost vm\n127.0.0.2 client.load.test\n127.0.0.3 client.tarpit.load.test\n"
-                        + "127.0.0.21 mx.load.test\n127.0.0.22 mx-tarpit.load.test\n");
+        assertThat(LoopbackHosts.text("vm", TarpitLatency.HOSTS)).isEqualTo(
+                "127.0.0.1 localhost vm\n127.0.0.2 client.load.test\n127.0.0.21 mx.load.test\n"
+                        + "127.0.0.3 client.tarpit.load.test\n127.0.0.22 mx-tarpit.load.test\n");
     }
 
     @Test
