@@ -12,7 +12,7 @@ import java.util.List;
  * for; the James with Gatekeeper gets the drop-in jar and the handler of {@code conf/smtpserver.xml}
  * pointed at the driver's DNS server and callout peer, and the same mail pipeline as plain James.
  */
-final class LoadJameses {
+public final class LoadJameses {
     private LoadJameses() {
     }
 
@@ -57,7 +57,7 @@ final class LoadJameses {
     }
 
     /** conf/smtpserver.xml's Gatekeeper handler with this run's DNS server and callout peer port. */
-    static String handler(String dnsHostPort, int calloutPort) {
+    public static String handler(String dnsHostPort, int calloutPort) {
         return "<handler class=\"dev.gatekeeper.james.smtp.GatekeeperHandler\">"
                 + "<dns><servers>" + dnsHostPort + "</servers><timeout>2s</timeout></dns>"
                 + "<callout><port>" + calloutPort + "</port><heloName>mx.gatekeeper.test</heloName>"

@@ -1,6 +1,7 @@
 package dev.gatekeeper.benchmarks.profile;
 
 import dev.gatekeeper.benchmarks.load.LoadComparison;
+import dev.gatekeeper.benchmarks.load.LoadJameses;
 import dev.gatekeeper.benchmarks.load.LoopbackHosts;
 import dev.gatekeeper.callout.ScriptedPeer;
 import dev.gatekeeper.dns.LoopbackDnsServer;
@@ -92,7 +93,7 @@ public final class ProfileRun {
             if (gatekeeper) {
                 Path jar = release.dropInJar(Path.of(".")).orElseThrow(() -> new IllegalStateException(
                         "no drop-in jar for " + release + " in distribution/target: run mvn package first"));
-                b.gatekeeper(jar).gatekeeperMailets(false).replaceSmtpHandler(handler(dns.hostPort(), peer.port()));
+                b.gatekeeper(jar).gatekeeperMailets(false).replaceSmtpHandler(LoadJameses.handler(dns.hostPort(), peer.port()));
             }
             try (JamesSandbox james = b.start()) {
                 InetAddress client = InetAddress.getByName(LoadComparison.CLIENT);
@@ -270,16 +271,6 @@ public final class ProfileRun {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // Fields 14 and 15 of proc(5), utime and stime; f[0] is field 3.
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
-    }
-
-    /** The handler LoadComparison gives James (conf/smtpserver.xml's, with this run's DNS server and callout peer). */
-    private static String handler(String dnsHostPort, int calloutPort) {
-        return "<handler class=\"dev.gatekeeper.james.smtp.GatekeeperHandler\">"
-                + "<dns><servers>" + dnsHostPort + "</servers><timeout>2s</timeout></dns>"
-                + "<callout><port>" + calloutPort + "</port><heloName>mx.gatekeeper.test</heloName>"
-                + "<allowPrivateTargets>true</allowPrivateTargets></callout>"
-                + "<policy file=\"conf/gatekeeper-policy.xml\"/>"
-                + "</handler>";
     }
 
     private static String arg(String[] args, String name, String fallback) {
