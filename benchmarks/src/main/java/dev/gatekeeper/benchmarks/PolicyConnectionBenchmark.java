@@ -9,27 +9,18 @@ import dev.gatekeeper.dns.LoopbackDnsServer;
 import dev.gatekeeper.dns.ResolverSettings;
 import dev.gatekeeper.dns.ZoneFile;
 import dev.gatekeeper.dns.ZoneResolver;
-import dev.gatekeeper.mail.Mailbox;
-import dev.gatekeeper.policy.CalloutAnswer;
 import dev.gatekeeper.policy.ClientFacts;
 import dev.gatekeeper.policy.EngineChecks;
 import dev.gatekeeper.policy.PolicyConfig;
 import dev.gatekeeper.policy.PolicyEngine;
 import dev.gatekeeper.policy.PolicySession;
-import dev.gatekeeper.policy.SpfAnswer;
-import dev.gatekeeper.policy.TransactionChecks;
 import dev.gatekeeper.policy.Verdict;
-import dev.gatekeeper.reputation.DnsList;
 import dev.gatekeeper.reputation.DnsListChecker;
 import dev.gatekeeper.reputation.DnsListSettings;
-import dev.gatekeeper.reputation.ReputationQuery;
-import dev.gatekeeper.reputation.ReputationScore;
 import dev.gatekeeper.spf.SpfEvaluator;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -73,7 +64,7 @@ public class PolicyConnectionBenchmark {
         callouts = CalloutVerifier.create(CalloutSettings.builder().port(peer.port()).allowPrivateTargets(true)
                 .heloName("mx.gatekeeper.test").build(), resolver);
         PolicyConfig config = PolicyConfig.load(Path.of("conf/gatekeeper-policy.xml"));
-        engine = PolicyEngine.create(config, new Checks(EngineChecks.of(new SpfEvaluator(resolver), callouts),
+        engine = PolicyEngine.create(config, new ListedChecks(EngineChecks.of(new SpfEvaluator(resolver), callouts),
                 DnsListChecker.builder(DnsListSettings.defaults(), config.dnsLists(), ZoneResolver.builder().build()).build()),
                 resolver);
         client = ClientFacts.of(InetAddress.getByName(LoadComparison.CLIENT), "client.load.test", false);
@@ -103,36 +94,5 @@ public class PolicyConnectionBenchmark {
             throw new IllegalStateException("refused: " + rcpt + " " + rcpt.trace());
         }
         return session.data(2048).toCompletableFuture().join();
-    }
-
-    /** The engines' checks, and the DNS lists through one checker, as the hook's SessionChecks has them. */
-    private static final class Checks implements TransactionChecks {
-        private final EngineChecks engines;
-        private final DnsListChecker lists;
-
-        Checks(EngineChecks engines, DnsListChecker lists) {
-            this.engines = engines;
-            this.lists = lists;
-        }
-
-        @Override
-        public CompletionStage<SpfAnswer> mailFromSpf(InetAddress client, String helo, Mailbox sender) {
-            return engines.mailFromSpf(client, helo, sender);
-        }
-
-        @Override
-        public CompletionStage<SpfAnswer> heloSpf(InetAddress client, String helo) {
-            return engines.heloSpf(client, helo);
-        }
-
-        @Override
-        public CompletionStage<CalloutAnswer> callout(InetAddress client, Mailbox address) {
-            return engines.callout(client, address);
-        }
-
-        @Override
-        public CompletionStage<ReputationScore> dnsLists(List<DnsList> dnsLists, ReputationQuery query) {
-            return lists.check(query);
-        }
     }
 }

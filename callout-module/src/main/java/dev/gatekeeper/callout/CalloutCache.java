@@ -135,10 +135,13 @@ final class CalloutCache {
             return;
         }
         CalloutVerdict stored = outcome.withTranscript(java.util.List.of());
+        // Kept as the cached verdict itself, so every hit hands out this one object (asCached
+        // returns it unchanged) and what a reader derives from it, its reply line, is made once.
+        CalloutVerdict hit = stored.asCached();
         if (isDomainLevel(outcome.status())) {
-            domains.put(mailbox.domain(), stored);
+            domains.put(mailbox.domain(), hit);
         } else {
-            addresses.put(mailbox.address(), stored);
+            addresses.put(mailbox.address(), hit);
         }
         if (shared != null) {
             // Fire and forget: the shared store logs its own outages, and the local cache has the answer already.

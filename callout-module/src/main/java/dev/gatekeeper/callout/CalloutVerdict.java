@@ -2,6 +2,7 @@ package dev.gatekeeper.callout;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What one callout verification concluded: a {@link CalloutResult} and what backs it. Immutable.
@@ -19,6 +20,9 @@ import java.util.Objects;
  */
 public final class CalloutVerdict {
 
+    /** Runs of white space in a peer's reply, folded to one space. */
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private final CalloutResult status;
     private final int replyCode;
     private final String enhancedCode;
@@ -27,6 +31,12 @@ public final class CalloutVerdict {
     private final String reason;
     private final List<String> transcript;
     private final boolean cached;
+    /**
+     * {@link #replyLine()}, made on its first call. Not volatile: two threads may both make it,
+     * and get equal strings; the cache hands out one verdict object, so it is made once per
+     * cached answer rather than on every transaction that reads it.
+     */
+    private String replyLine;
 
     private CalloutVerdict(CalloutResult status, int replyCode, String enhancedCode, String replyText, String host,
             String reason, List<String> transcript, boolean cached) {
@@ -85,6 +95,20 @@ public final class CalloutVerdict {
         return replyText;
     }
 
+    /**
+     * The deciding reply as one line, {@code 550 5.1.1 no such user}: code, enhanced code and
+     * text, runs of white space folded to one space; empty when no reply decided.
+     */
+    public String replyLine() {
+        String line = replyLine;
+        if (line == null) {
+            line = replyCode == 0 ? ""
+                    : WHITESPACE.matcher(replyCode + " " + enhancedCode + " " + replyText).replaceAll(" ").trim();
+            replyLine = line;
+        }
+        return line;
+    }
+
     /** The host that answered, as {@code name [address]}; empty when no host answered. */
     public String host() {
         return host;
@@ -110,8 +134,12 @@ public final class CalloutVerdict {
     }
 
     CalloutVerdict asCached() {
-        return cached ? this : new CalloutVerdict(status, replyCode, enhancedCode, replyText, host, reason,
-                transcript, true);
+        if (cached) {
+            return this;
+        }
+        CalloutVerdict c = new CalloutVerdict(status, replyCode, enhancedCode, replyText, host, reason, transcript, true);
+        c.replyLine = replyLine;
+        return c;
     }
 
     @Override

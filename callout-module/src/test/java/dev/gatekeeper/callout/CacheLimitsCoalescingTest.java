@@ -90,6 +90,28 @@ class CacheLimitsCoalescingTest {
     }
 
     @Test
+    void cachedRejectionGivesItsReplyLineFoldedAndMadeOnce() throws Exception {
+        ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2").reply("RCPT", "550 5.1.1 no   such  user "));
+        CalloutVerifier v = verifier(settingsFor(peer).build(), zoneFor(peer).build());
+        CalloutVerdict probed = get(v, "nobody@example.test");
+        assertThat(probed.cached()).isFalse();
+        assertThat(probed.replyLine()).isEqualTo("550 5.1.1 no such user");
+        CalloutVerdict first = get(v, "nobody@example.test");
+        CalloutVerdict second = get(v, "nobody@example.test");
+        assertThat(first.cached()).isTrue();
+        assertThat(first.replyLine()).isEqualTo("550 5.1.1 no such user");
+        // Every hit is the one cached verdict, so its line is not made again per transaction.
+        assertThat(second).isSameAs(first);
+        assertThat(second.replyLine()).isSameAs(first.replyLine());
+        assertThat(peer.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void verdictNotDecidedByAReplyHasNoReplyLine() {
+        assertThat(CalloutVerdict.tempfail("timed out").replyLine()).isEmpty();
+    }
+
+    @Test
     void catchAllIsRememberedForTheWholeDomainForDomainPositiveLifetime() throws Exception {
         ScriptedPeer peer = peer(ScriptedPeer.on("127.0.0.2"));
         CalloutVerifier v = verifier(settingsFor(peer).checkRandom(true).domainPositiveLifetime(Duration.ofDays(7))

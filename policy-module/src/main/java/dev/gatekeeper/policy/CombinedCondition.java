@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -49,19 +50,37 @@ final class CombinedCondition {
                 return step(ev, 0, new ArrayList<>(), null, false);
             }
 
+            /**
+             * Parts whose answer is already there (my-networks, authenticated, a cached answer) are
+             * taken in this loop, without a future per part; the first that is still to come
+             * continues the walk when it completes. Same order, same short-circuit.
+             */
             private CompletionStage<Match> step(StageContext ev, int i, List<Match> matched, TableHit hit, boolean pending) {
-                if (i == parts.size()) {
-                    Supplier<String> detail = () -> details(matched, " and ");
-                    return CompletableFuture.completedFuture(pending ? Match.pending(detail)
-                            : hit != null ? Match.table(detail, hit) : Match.yes(detail));
-                }
-                return parts.get(i).match(ev).thenCompose(m -> {
+                for (; i < parts.size(); i++) {
+                    CompletableFuture<Match> f = partMatch(parts.get(i), ev, i > 0);
+                    if (!isAnswered(f)) {
+                        int next = i + 1;
+                        TableHit hitSoFar = hit;
+                        boolean pendingSoFar = pending;
+                        return f.thenCompose(m -> {
+                            if (!m.matched && !m.pending) {
+                                return CompletableFuture.completedFuture(Match.NO);
+                            }
+                            matched.add(m);
+                            return step(ev, next, matched, hitSoFar != null ? hitSoFar : m.hit, pendingSoFar || m.pending);
+                        });
+                    }
+                    Match m = f.join();
                     if (!m.matched && !m.pending) {
                         return CompletableFuture.completedFuture(Match.NO);
                     }
                     matched.add(m);
-                    return step(ev, i + 1, matched, hit != null ? hit : m.hit, pending || m.pending);
-                });
+                    hit = hit != null ? hit : m.hit;
+                    pending = pending || m.pending;
+                }
+                Supplier<String> detail = () -> details(matched, " and ");
+                return CompletableFuture.completedFuture(pending ? Match.pending(detail)
+                        : hit != null ? Match.table(detail, hit) : Match.yes(detail));
             }
         };
     }
@@ -74,20 +93,32 @@ final class CombinedCondition {
                 return step(ev, 0, new ArrayList<>());
             }
 
+            /** As all-of's walk: parts already answered are taken in the loop. */
             private CompletionStage<Match> step(StageContext ev, int i, List<Match> waiting) {
-                if (i == parts.size()) {
-                    return CompletableFuture.completedFuture(waiting.isEmpty() ? Match.NO
-                            : Match.pending(() -> details(waiting, " or ")));
-                }
-                return parts.get(i).match(ev).thenCompose(m -> {
+                for (; i < parts.size(); i++) {
+                    CompletableFuture<Match> f = partMatch(parts.get(i), ev, i > 0);
+                    if (!isAnswered(f)) {
+                        int next = i + 1;
+                        return f.thenCompose(m -> {
+                            if (m.matched) {
+                                return CompletableFuture.completedFuture(m);
+                            }
+                            if (m.pending) {
+                                waiting.add(m);
+                            }
+                            return step(ev, next, waiting);
+                        });
+                    }
+                    Match m = f.join();
                     if (m.matched) {
-                        return CompletableFuture.completedFuture(m);
+                        return f;
                     }
                     if (m.pending) {
                         waiting.add(m);
                     }
-                    return step(ev, i + 1, waiting);
-                });
+                }
+                return CompletableFuture.completedFuture(waiting.isEmpty() ? Match.NO
+                        : Match.pending(() -> details(waiting, " or ")));
             }
         };
     }
@@ -105,6 +136,26 @@ final class CombinedCondition {
                 return inner.datum();
             }
         };
+    }
+
+    /**
+     * A part's answer. A later part that throws is a failed answer, as it was when each part was
+     * asked from the previous part's continuation; the first part's exception goes to the caller.
+     */
+    private static CompletableFuture<Condition.Match> partMatch(Condition part, StageContext ev, boolean later) {
+        if (!later) {
+            return part.match(ev).toCompletableFuture();
+        }
+        try {
+            return part.match(ev).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new CompletionException(e));
+        }
+    }
+
+    /** Completed with a match (not failed, not to come): the walk can take it at once. */
+    private static boolean isAnswered(CompletableFuture<Condition.Match> f) {
+        return f.isDone() && !f.isCompletedExceptionally();
     }
 
     /** The parts' details joined, for the trace (the list is complete once the combination has answered). */

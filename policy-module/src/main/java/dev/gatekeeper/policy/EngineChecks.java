@@ -7,16 +7,12 @@ import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
 import java.net.InetAddress;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 
 /**
  * The {@link TransactionChecks} every adapter uses: SPF from the {@link SpfEvaluator}, callouts
  * from the {@link CalloutVerifier}. Both engines never fail a stage, so neither does this.
  */
 public final class EngineChecks implements TransactionChecks {
-
-    /** Runs of white space in a peer's reply, folded to one space (compiled once: this runs for every cached answer). */
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final SpfEvaluator spf;
     private final CalloutVerifier callouts;
@@ -51,8 +47,8 @@ public final class EngineChecks implements TransactionChecks {
     }
 
     private static CalloutAnswer calloutCheck(CalloutVerdict o) {
-        String reply = o.replyCode() == 0 ? o.reason()
-                : WHITESPACE.matcher(o.replyCode() + " " + o.enhancedCode() + " " + o.replyText()).replaceAll(" ").trim();
+        // replyLine() is made once per cached answer, not on every transaction that reads it.
+        String reply = o.replyCode() == 0 ? o.reason() : o.replyLine();
         return CalloutAnswer.of(o.status(), reply);
     }
 }

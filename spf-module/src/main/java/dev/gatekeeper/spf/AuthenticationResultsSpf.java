@@ -25,7 +25,7 @@ public final class AuthenticationResultsSpf {
         StringBuilder sb = new StringBuilder(96).append("spf=").append(verdict.result().keyword());
         String why = HeaderText.clean(reason);
         if (!why.isEmpty()) {
-            sb.append(" reason=").append(HeaderText.quoted(why));
+            HeaderText.appendQuoted(sb.append(" reason="), why);
         }
         if (verdict.identity() == SpfIdentity.MAILFROM) {
             sb.append(" smtp.mailfrom=").append(mailbox(verdict.sender(), verdict.domain()));

@@ -9,10 +9,16 @@ final class HeaderText {
     private HeaderText() {
     }
 
-    /** Drops C0 and C1 controls and DEL, and cuts at {@link #MAX_VALUE}. */
+    /**
+     * Drops C0 and C1 controls and DEL, and cuts at {@link #MAX_VALUE}. A value with nothing to
+     * drop or cut is returned as it is: the usual case (a host name, an address), and no copy.
+     */
     static String clean(String s) {
         if (s == null) {
             return "";
+        }
+        if (isClean(s)) {
+            return s;
         }
         StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_VALUE));
         for (int i = 0; i < s.length() && sb.length() < MAX_VALUE; i++) {
@@ -22,6 +28,19 @@ final class HeaderText {
             }
         }
         return sb.toString();
+    }
+
+    private static boolean isClean(String s) {
+        if (s.length() > MAX_VALUE) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 0x20 && c != 0x7f && (c < 0x80 || c >= 0xa0))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 5322 atext. */
@@ -63,7 +82,12 @@ final class HeaderText {
 
     /** An RFC 5322 quoted-string of an already cleaned value. */
     static String quoted(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        return appendQuoted(new StringBuilder(s.length() + 2), s).toString();
+    }
+
+    /** {@link #quoted} written into {@code sb} (the header being rendered), without a string of its own. */
+    static StringBuilder appendQuoted(StringBuilder sb, String s) {
+        sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '"' || c == '\\') {
@@ -71,19 +95,28 @@ final class HeaderText {
             }
             sb.append(c);
         }
-        return sb.append('"').toString();
+        return sb.append('"');
     }
 
     /** A dot-atom as is, anything else quoted. */
     static String dotAtomOrQuoted(String raw) {
+        return appendDotAtomOrQuoted(new StringBuilder(), raw).toString();
+    }
+
+    /** {@link #dotAtomOrQuoted} written into {@code sb}. */
+    static StringBuilder appendDotAtomOrQuoted(StringBuilder sb, String raw) {
         String s = clean(raw);
-        return isDotAtom(s) ? s : quoted(s);
+        return isDotAtom(s) ? sb.append(s) : appendQuoted(sb, s);
     }
 
     /** A comment's text: parentheses and backslashes escaped as quoted-pairs. */
     static String commentText(String raw) {
+        return appendCommentText(new StringBuilder(), raw).toString();
+    }
+
+    /** {@link #commentText} written into {@code sb}. */
+    static StringBuilder appendCommentText(StringBuilder sb, String raw) {
         String s = clean(raw);
-        StringBuilder sb = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '(' || c == ')' || c == '\\') {
@@ -91,6 +124,6 @@ final class HeaderText {
             }
             sb.append(c);
         }
-        return sb.toString();
+        return sb;
     }
 }

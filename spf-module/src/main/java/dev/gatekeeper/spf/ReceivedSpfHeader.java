@@ -21,11 +21,14 @@ public final class ReceivedSpfHeader {
     /** The header for a verdict, naming the receiving host (the evaluator's %{r}, usually the server's name). */
     public static ReceivedSpfHeader of(SpfVerdict verdict, String receiver) {
         Objects.requireNonNull(verdict, "verdict");
+        // A receiver name with nothing to clean (the server's name) is not copied; the client's
+        // address is put into words once, for the comment and for client-ip.
         String recv = HeaderText.clean(receiver == null || receiver.isEmpty() ? "unknown" : receiver);
+        String ip = verdict.clientIpText();
         StringBuilder sb = new StringBuilder(256);
-        sb.append(verdict.result().keyword()).append(" (").append(HeaderText.commentText(comment(verdict, recv)))
-                .append(")");
-        pair(sb, "client-ip", verdict.clientIpText());
+        sb.append(verdict.result().keyword()).append(" (");
+        HeaderText.appendCommentText(sb, comment(verdict, recv, ip)).append(")");
+        pair(sb, "client-ip", ip);
         if (verdict.identity() == SpfIdentity.MAILFROM && verdict.sender() != null) {
             pair(sb, "envelope-from", verdict.sender());
         }
@@ -43,13 +46,12 @@ public final class ReceivedSpfHeader {
         } else {
             sb.append("; ");
         }
-        sb.append(key).append('=').append(HeaderText.dotAtomOrQuoted(value));
+        HeaderText.appendDotAtomOrQuoted(sb.append(key).append('='), value);
     }
 
     /** The comment wording of RFC 7208 §9.1's examples. */
-    private static String comment(SpfVerdict v, String receiver) {
+    private static String comment(SpfVerdict v, String receiver, String ip) {
         String who = v.sender() == null ? "the sender" : v.sender();
-        String ip = v.clientIpText();
         switch (v.result()) {
             case PASS:
                 return receiver + ": domain of " + who + " designates " + ip + " as permitted sender";
