@@ -1,26 +1,8 @@
 package dev.gatekeeper.benchmarks;
 
 import dev.gatekeeper.benchmarks.load.LoadComparison;
-import dev.gatekeeper.callout.CalloutSettings;
-import dev.gatekeeper.callout.CalloutVerifier;
-import dev.gatekeeper.callout.ScriptedPeer;
-import dev.gatekeeper.dns.DnsjavaResolver;
-import dev.gatekeeper.dns.LoopbackDnsServer;
-import dev.gatekeeper.dns.ResolverSettings;
-import dev.gatekeeper.dns.ZoneFile;
-import dev.gatekeeper.dns.ZoneResolver;
-import dev.gatekeeper.policy.ClientFacts;
-import dev.gatekeeper.policy.EngineChecks;
-import dev.gatekeeper.policy.PolicyConfig;
-import dev.gatekeeper.policy.PolicyEngine;
 import dev.gatekeeper.policy.PolicySession;
 import dev.gatekeeper.policy.Verdict;
-import dev.gatekeeper.reputation.DnsListChecker;
-import dev.gatekeeper.reputation.DnsListSettings;
-import dev.gatekeeper.spf.SpfEvaluator;
-import java.net.InetAddress;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,38 +33,25 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 public class PolicyTransactionBenchmark {
 
-    private LoopbackDnsServer dns;
-    private ScriptedPeer peer;
-    private CalloutVerifier callouts;
+    private LoadPolicy policy;
     private PolicySession session;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        dns = LoopbackDnsServer.start(ZoneFile.parse(LoadComparison.ZONE, "load.test"));
-        peer = ScriptedPeer.on(LoadComparison.PEER).start();
-        DnsjavaResolver resolver = new DnsjavaResolver(ResolverSettings.builder()
-                .server(dns.hostPort()).timeout(Duration.ofSeconds(2)).build());
-        callouts = CalloutVerifier.create(CalloutSettings.builder().port(peer.port()).allowPrivateTargets(true)
-                .heloName("mx.gatekeeper.test").build(), resolver);
-        PolicyConfig config = PolicyConfig.load(Path.of("conf/gatekeeper-policy.xml"));
-        PolicyEngine engine = PolicyEngine.create(config, new ListedChecks(EngineChecks.of(new SpfEvaluator(resolver), callouts),
-                DnsListChecker.builder(DnsListSettings.defaults(), config.dnsLists(), ZoneResolver.builder().build()).build()),
-                resolver);
-        session = engine.openSession(ClientFacts.of(InetAddress.getByName(LoadComparison.CLIENT), "client.load.test", false));
+        policy = LoadPolicy.start();
+        session = policy.engine.openSession(policy.client);
         session.connect().toCompletableFuture().join();
         session.helo("client.load.test").toCompletableFuture().join();
         Verdict first = transaction();
-        if (first.refuses() || peer.connections() != 1) {
+        if (first.refuses() || policy.calloutConnections() != 1) {
             throw new IllegalStateException("the transaction must be accepted after one callout: " + first
-                    + ", peer connections " + peer.connections());
+                    + ", peer connections " + policy.calloutConnections());
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        callouts.close();
-        peer.close();
-        dns.close();
+        policy.close();
     }
 
     /** MAIL, one RCPT, the end of DATA; each verdict awaited, as a hook does. */

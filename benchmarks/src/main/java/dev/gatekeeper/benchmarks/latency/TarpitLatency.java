@@ -1,5 +1,6 @@
 package dev.gatekeeper.benchmarks.latency;
 
+import dev.gatekeeper.benchmarks.load.DeliveryWait;
 import dev.gatekeeper.benchmarks.load.LoadComparison;
 import dev.gatekeeper.benchmarks.load.LoopbackHosts;
 import dev.gatekeeper.callout.ScriptedPeer;
@@ -503,27 +504,19 @@ public final class TarpitLatency {
 
     /** Waits until the mailboxes hold every message this James accepted; false, with the shortfall printed, if not in time. */
     private static boolean awaitDelivered(Target t, List<String> mailboxes) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + DELIVERY_BOUND.toNanos();
-        long seen = 0;
-        long expected = 0;
-        for (int attempt = 0; attempt < DELIVERY_BOUND.toMillis() / 500 && System.nanoTime() < deadline; attempt++) {
-            expected = t.accepted.get();
-            seen = 0;
-            for (String m : mailboxes) {
-                seen += t.james.inboxMessageCount(m);
-            }
-            if (seen == expected) {
-                return true;
-            }
-            if (seen > expected) {
-                // Not lost: James accepted messages whose 250 the client never read (its reply
-                // timeout passed first, or the phase stopped it); a real sender would send them again.
-                System.out.printf("%s: %d messages in the mailboxes, %d more than the 250s after DATA the driver read:"
-                        + " accepted by James after the client gave up waiting%n", t.name, seen, seen - expected);
-                t.accepted.set(seen);
-                return true;
-            }
-            Thread.sleep(500);
+        long seen = DeliveryWait.until(() -> DeliveryWait.inboxes(t.james, mailboxes), t.accepted::get, Duration.ofMillis(500),
+                DELIVERY_BOUND);
+        long expected = t.accepted.get();
+        if (seen == expected) {
+            return true;
+        }
+        if (seen > expected) {
+            // Not lost: James accepted messages whose 250 the client never read (its reply
+            // timeout passed first, or the phase stopped it); a real sender would send them again.
+            System.out.printf("%s: %d messages in the mailboxes, %d more than the 250s after DATA the driver read:"
+                    + " accepted by James after the client gave up waiting%n", t.name, seen, seen - expected);
+            t.accepted.set(seen);
+            return true;
         }
         System.out.printf("%s: LOST MAIL: %d accepted, %d in the mailboxes%n", t.name, expected, seen);
         return false;

@@ -58,6 +58,17 @@ record CpuTime(long userMillis, long systemMillis) {
         return groups;
     }
 
+    /** The JIT compiler's threads (HotSpot's C1 and C2 CompilerThreads) among {@link #byThreadGroup} groups. */
+    static CpuTime compiler(Map<String, CpuTime> groups) {
+        CpuTime all = ZERO;
+        for (Map.Entry<String, CpuTime> g : groups.entrySet()) {
+            if (g.getKey().startsWith("C1_CompilerThre") || g.getKey().startsWith("C2_CompilerThre")) {
+                all = all.plus(g.getValue());
+            }
+        }
+        return all;
+    }
+
     /** A stat line: after the parenthesised command name, state is field 3, utime 14, stime 15. */
     private static CpuTime parse(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -114,10 +114,14 @@ public final class LoadComparison {
                 warmUp(t.james);
                 t.warmUpAccepted = 1;
                 SteadyWarmUp.warm(t.name, messages, warmUpMessages, () -> {
+                    CpuTime cpuBefore = CpuTime.ofProcess(t.james.pid());
+                    CpuTime compilerBefore = CpuTime.compiler(CpuTime.byThreadGroup(t.james.pid()));
                     LoadResult r = new SmtpLoad(plan(t, client, sessions, messages, recipients).build()).run();
+                    CpuTime cpu = CpuTime.ofProcess(t.james.pid()).minus(cpuBefore);
+                    CpuTime compiler = CpuTime.compiler(CpuTime.byThreadGroup(t.james.pid())).minus(compilerBefore);
                     t.warmUpAccepted += r.accepted();
                     t.complete &= awaitDelivered(t, recipients);
-                    return r.acceptedPerSecond();
+                    return SteadyWarmUp.Sample.of(r.accepted(), r.elapsed().toNanos() / 1e9, cpu, compiler);
                 });
                 complete &= t.complete;
             }
@@ -160,23 +164,11 @@ public final class LoadComparison {
             }
             System.out.println("DNS questions asked most during the timed runs (what the resolver's cache did not answer):");
             for (Target t : targets) {
-                StringBuilder line = new StringBuilder(String.format("  %-26s", t.name));
-                t.dnsQuestions.entrySet().stream()
-                        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                        .limit(5)
-                        .forEach(e -> line.append(' ').append(e.getKey()).append(' ').append(e.getValue()));
-                System.out.println(t.dnsQuestions.isEmpty() ? line.append(" none") : line);
+                System.out.println(dnsQuestions(t.name, t.dnsQuestions));
             }
             System.out.println("James CPU by thread group during the timed runs, ms per message:");
             for (Target t : targets) {
-                long accepted = t.runs.stream().mapToLong(LoadResult::accepted).sum();
-                StringBuilder line = new StringBuilder(String.format("  %-26s", t.name));
-                t.threadCpu.entrySet().stream()
-                        .sorted(Comparator.comparingLong((Map.Entry<String, CpuTime> e) -> e.getValue().totalMillis()).reversed())
-                        .limit(6)
-                        .forEach(e -> line.append(String.format(" %s %.2f (system %.2f)", e.getKey(),
-                                (double) e.getValue().totalMillis() / accepted, (double) e.getValue().systemMillis() / accepted)));
-                System.out.println(line);
+                System.out.println(threadCpu(t.name, t.threadCpu, t.runs.stream().mapToLong(LoadResult::accepted).sum()));
             }
             System.out.println(complete ? "every accepted message was delivered" : "MAIL WAS LOST: see above");
             if (!complete) {
@@ -239,21 +231,11 @@ public final class LoadComparison {
      */
     private static boolean awaitDelivered(Target t, List<String> mailboxes) throws IOException, InterruptedException {
         long expected = t.expectedInInboxes();
-        long deadline = System.nanoTime() + DELIVERY_BOUND.toNanos();
-        long seen = 0;
         // Each look asks WebAdmin about every mailbox: look twice a second, not more.
-        for (int attempt = 0; attempt < DELIVERY_BOUND.toMillis() / 500 && System.nanoTime() < deadline; attempt++) {
-            seen = 0;
-            for (String m : mailboxes) {
-                seen += t.james.inboxMessageCount(m);
-            }
-            if (seen == expected) {
-                return true;
-            }
-            if (seen > expected) {
-                break;
-            }
-            Thread.sleep(500);
+        long seen = DeliveryWait.until(() -> DeliveryWait.inboxes(t.james, mailboxes), () -> expected, Duration.ofMillis(500),
+                DELIVERY_BOUND);
+        if (seen == expected) {
+            return true;
         }
         System.out.printf("%s: LOST MAIL: %d accepted, %d in the mailboxes%n", t.name, expected, seen);
         return false;
@@ -263,6 +245,30 @@ public final class LoadComparison {
     static String dnsWork(long queries, long connections, long accepted) {
         return String.format(Locale.ROOT, "DNS %d queries = %.2f/connection %.3f/msg", queries,
                 connections == 0 ? 0.0 : (double) queries / connections, accepted == 0 ? 0.0 : (double) queries / accepted);
+    }
+
+    /** One line of the "CPU by thread group" report: the six groups that used most, in ms a message. */
+    static String threadCpu(String target, Map<String, CpuTime> groups, long messages) {
+        StringBuilder line = new StringBuilder(String.format("  %-26s", target));
+        groups.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, CpuTime> e) -> e.getValue().totalMillis()).reversed())
+                .limit(6)
+                .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.2f (system %.2f)", e.getKey(),
+                        (double) e.getValue().totalMillis() / messages, (double) e.getValue().systemMillis() / messages)));
+        return line.toString();
+    }
+
+    /** One line of the "DNS questions asked most" report: the five asked most, or "none". */
+    static String dnsQuestions(String target, Map<String, Integer> questions) {
+        StringBuilder line = new StringBuilder(String.format("  %-26s", target));
+        if (questions.isEmpty()) {
+            return line.append(" none").toString();
+        }
+        questions.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(5)
+                .forEach(e -> line.append(' ').append(e.getKey()).append(' ').append(e.getValue()));
+        return line.toString();
     }
 
     private static double rate(List<LoadResult> runs) {

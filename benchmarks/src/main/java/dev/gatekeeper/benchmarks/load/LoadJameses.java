@@ -56,13 +56,20 @@ public final class LoadJameses {
                 .replaceSmtpHandler(handler(dnsHostPort, calloutPort));
     }
 
-    /** conf/smtpserver.xml's Gatekeeper handler with this run's DNS server and callout peer port. */
+    /**
+     * conf/smtpserver.xml's Gatekeeper handler with this run's DNS server and callout peer port. To
+     * see what a part of it costs, a run can change it: {@code -Dgatekeeper.policy=FILE} reads
+     * another policy (an absolute path, or relative to James's working directory), and
+     * {@code -Dgatekeeper.handler.extra=XML} adds elements to the handler, for example
+     * {@code <verifyMessages>false</verifyMessages>} or {@code <clientName><lookup>false</lookup></clientName>}.
+     */
     public static String handler(String dnsHostPort, int calloutPort) {
         return "<handler class=\"dev.gatekeeper.james.smtp.GatekeeperHandler\">"
                 + "<dns><servers>" + dnsHostPort + "</servers><timeout>2s</timeout></dns>"
                 + "<callout><port>" + calloutPort + "</port><heloName>mx.gatekeeper.test</heloName>"
                 + "<allowPrivateTargets>true</allowPrivateTargets></callout>"
-                + "<policy file=\"conf/gatekeeper-policy.xml\"/>"
+                + "<policy file=\"" + System.getProperty("gatekeeper.policy", "conf/gatekeeper-policy.xml") + "\"/>"
+                + System.getProperty("gatekeeper.handler.extra", "")
                 + "</handler>";
     }
 }

@@ -140,7 +140,7 @@ public final class SmtpSourceComparison {
                 System.out.printf("%-26s %s%n", t.name, t.command.commandLine());
             }
             for (Target t : targets) {
-                SteadyWarmUp.warm(t.name, s.messages(), s.warmup(), () -> t.run(dns, false).perSecond());
+                SteadyWarmUp.warm(t.name, s.messages(), s.warmup(), () -> t.run(dns, false).sample());
             }
             for (int round = 0; round < s.rounds(); round++) {
                 // Alternate the order, so that neither James always runs on a warmer machine.
@@ -173,12 +173,11 @@ public final class SmtpSourceComparison {
         System.out.printf(Locale.ROOT, "ratio by round:%s  median %.2f%n", RoundRatios.format(ratios), RoundRatios.median(ratios));
         System.out.println("DNS questions asked most during the timed runs (what the resolver's cache did not answer):");
         for (Target t : targets) {
-            StringBuilder line = new StringBuilder(String.format("  %-26s", t.name));
-            t.dnsQuestions.entrySet().stream()
-                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                    .limit(5)
-                    .forEach(e -> line.append(' ').append(e.getKey()).append(' ').append(e.getValue()));
-            System.out.println(t.dnsQuestions.isEmpty() ? line.append(" none") : line);
+            System.out.println(LoadComparison.dnsQuestions(t.name, t.dnsQuestions));
+        }
+        System.out.println("James CPU by thread group during the timed runs, ms per message:");
+        for (Target t : targets) {
+            System.out.println(LoadComparison.threadCpu(t.name, t.threadCpu, t.timedSent));
         }
         long lost = 0;
         for (Target t : targets) {
@@ -196,7 +195,7 @@ public final class SmtpSourceComparison {
     }
 
     /** One smtp-source run: what it sent, how long it took, what it cost James and the resolver. */
-    record Run(int sent, double seconds, double cpuMillis, int connections, int dnsQueries) {
+    record Run(int sent, double seconds, double cpuMillis, int connections, int dnsQueries, SteadyWarmUp.Sample sample) {
         double perSecond() {
             return sent / seconds;
         }
@@ -214,6 +213,8 @@ public final class SmtpSourceComparison {
         final List<Double> rates = new ArrayList<>();
         final Map<String, Integer> dnsQuestions = new TreeMap<>();
         final Map<String, Integer> allDnsQuestions = new TreeMap<>();
+        /** James's CPU by thread group in the timed runs (smtp-source's run only, not the count after it). */
+        final Map<String, CpuTime> threadCpu = new TreeMap<>();
         /** Every run, warm-up included. */
         long sent;
         long counted;
@@ -241,6 +242,7 @@ public final class SmtpSourceComparison {
         Run run(LoopbackDnsServer dns, boolean timed) throws IOException, InterruptedException {
             dns.resetCounters();
             CpuTime cpuBefore = CpuTime.ofProcess(james.pid());
+            Map<String, CpuTime> threadsBefore = CpuTime.byThreadGroup(james.pid());
             long started = System.nanoTime();
             Process p = new ProcessBuilder(command.arguments()).redirectErrorStream(true)
                     .redirectOutput(output.toFile()).start();
@@ -250,6 +252,12 @@ public final class SmtpSourceComparison {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             CpuTime cpu = CpuTime.ofProcess(james.pid()).minus(cpuBefore);
+            Map<String, CpuTime> threads = new TreeMap<>();
+            CpuTime.byThreadGroup(james.pid()).forEach((group, used) ->
+                    threads.put(group, used.minus(threadsBefore.getOrDefault(group, CpuTime.ZERO))));
+            if (timed) {
+                threads.forEach((group, used) -> threadCpu.merge(group, used, CpuTime::plus));
+            }
             if (p.exitValue() != 0) {
                 // Without -A it stops at the first unexpected reply: the run is not a measurement.
                 throw new IllegalStateException(name + ": smtp-source exited with " + p.exitValue() + ": "
@@ -263,7 +271,8 @@ public final class SmtpSourceComparison {
             int n = command.messages();
             sent += n;
             counted += awaitCounted(n);
-            Run r = new Run(n, seconds, cpu.totalMillis(), command.connections(), queries);
+            Run r = new Run(n, seconds, cpu.totalMillis(), command.connections(), queries,
+                    SteadyWarmUp.Sample.of(n, seconds, cpu, CpuTime.compiler(threads)));
             if (timed) {
                 timedSent += n;
                 timedSeconds += seconds;
@@ -279,16 +288,9 @@ public final class SmtpSourceComparison {
          * {@link #DELIVERY_BOUND}); answers how many it counted, printing any shortfall.
          */
         private long awaitCounted(int n) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + DELIVERY_BOUND.toNanos();
-            long seen;
-            while (true) {
-                seen = sink != null ? sink.size() : inboxes() - inInboxes;
-                if (seen >= n || System.nanoTime() > deadline) {
-                    break;
-                }
-                // The mailbox count asks WebAdmin about every recipient: not more than twice a second.
-                Thread.sleep(sink != null ? 100 : 500);
-            }
+            long seen = sink != null ? DeliveryWait.until(sink::size, () -> n, Duration.ofMillis(100), DELIVERY_BOUND)
+                    : DeliveryWait.until(() -> DeliveryWait.inboxes(james, recipients) - inInboxes, () -> n,
+                            Duration.ofMillis(500), DELIVERY_BOUND);
             if (sink != null) {
                 sink.clear();
             } else {
@@ -298,14 +300,6 @@ public final class SmtpSourceComparison {
                 System.out.printf("%s: LOST MAIL: smtp-source sent %d, James holds %d%n", name, n, seen);
             }
             return Math.min(seen, n);
-        }
-
-        private long inboxes() throws IOException {
-            long all = 0;
-            for (String r : recipients) {
-                all += james.inboxMessageCount(r);
-            }
-            return all;
         }
     }
 }

@@ -51,4 +51,23 @@ class RoundRatiosTest {
         // The first run has nothing to agree with.
         assertThat(SteadyWarmUp.steady(0, 0)).isFalse();
     }
+
+    @Test
+    void aRunIsWarmOnlyWhenItsRateIsSteadyAndTheCompilerQuiet() {
+        SteadyWarmUp.Sample first = new SteadyWarmUp.Sample(1000, 0.20);
+        assertThat(SteadyWarmUp.warm(first, new SteadyWarmUp.Sample(1020, 0.03))).isTrue();
+        // Same rate, but the JIT still took a tenth of James's CPU: both runs were slowed alike.
+        assertThat(SteadyWarmUp.warm(first, new SteadyWarmUp.Sample(1000, 0.10))).isFalse();
+        assertThat(SteadyWarmUp.warm(first, new SteadyWarmUp.Sample(1100, 0.01))).isFalse();
+        assertThat(SteadyWarmUp.warm(null, new SteadyWarmUp.Sample(1000, 0.0))).isFalse();
+    }
+
+    @Test
+    void theCompilerShareIsItsThreadsPartOfJamessCpu() {
+        SteadyWarmUp.Sample s = SteadyWarmUp.Sample.of(2000, 2.0, new CpuTime(3000, 1000), new CpuTime(400, 0));
+        assertThat(s.messagesPerSecond()).isEqualTo(1000.0);
+        assertThat(s.compilerShare()).isEqualTo(0.10);
+        assertThat(CpuTime.compiler(java.util.Map.of("C2_CompilerThre", new CpuTime(5, 1), "C1_CompilerThre", new CpuTime(2, 0),
+                "smtpserver-gate", new CpuTime(100, 50)))).isEqualTo(new CpuTime(7, 1));
+    }
 }
