@@ -17,12 +17,16 @@ import dev.gatekeeper.policy.PolicySession;
 import dev.gatekeeper.policy.SmtpReply;
 import dev.gatekeeper.policy.Stage;
 import dev.gatekeeper.policy.Verdict;
+import dev.gatekeeper.reputation.DnsList;
+import dev.gatekeeper.reputation.DnsListChecker;
+import dev.gatekeeper.reputation.DnsListSettings;
 import dev.gatekeeper.reputation.Greylist;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
 import dev.gatekeeper.state.SharedState;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -113,8 +117,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             InetAddress client = session.getRemoteAddress().getAddress();
             String helloName = session.getConfiguration().getHelloName();
             Engines e = engines(helloName);
-            SessionChecks checks = new SessionChecks(e.spf, e.callouts, config.calloutWait, config.spfWait,
-                    lists -> SharedEngines.dnsLists(e.settings, config.dnsLists, lists), e.greylist);
+            SessionChecks checks = new SessionChecks(e.spf, e.callouts, config.calloutWait, config.spfWait, e::dnsLists,
+                    e.greylist);
             PolicySession policy = PolicyEngine.create(config.policy, checks, e.resolver, e.state)
                     .openSession(ClientFacts.of(client, clientName(e.resolver, client, session), session.isRelayingAllowed()));
             ConnectionState state = new ConnectionState(client, policy, checks, helloName);
@@ -373,7 +377,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
     private void countForReports(SMTPSession session, ConnectionState state, Mail mail, SpfVerdict mailFrom,
             MessageAuthentication message, Policy applied) {
         if (config.dmarc.reports()) {
-            SharedEngines.dmarcReports(config.engines.namedFor(state.helloName)).ifPresent(reports ->
+            SharedEngines.dmarcReports(engines(state.helloName).settings).ifPresent(reports ->
                     MessageStamp.countForReports(reports, session.getSessionID(), state.client, mail, mailFrom, message, applied));
         }
     }
@@ -434,7 +438,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                 e = engines;
                 if (e == null) {
                     EngineSettings settings = config.engines.namedFor(helloName);
-                    e = new Engines(settings, SharedEngines.resolver(settings), SharedEngines.spf(settings),
+                    e = new Engines(settings, config.dnsLists, SharedEngines.resolver(settings), SharedEngines.spf(settings),
                             SharedEngines.callouts(settings), SharedEngines.state(settings),
                             SharedEngines.messages(settings, config.dkim, config.dmarc), SharedEngines.greylist(settings, config.greylist),
                             settings.spf().receiver());
@@ -447,6 +451,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
 
     private static final class Engines {
         final EngineSettings settings;
+        final DnsListSettings dnsListSettings;
         final DnsResolver resolver;
         final SpfEvaluator spf;
         final CalloutVerifier callouts;
@@ -455,9 +460,13 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         final Greylist greylist;
         final String receiver;
 
-        Engines(EngineSettings settings, DnsResolver resolver, SpfEvaluator spf, CalloutVerifier callouts, SharedState state,
-                MessageAuthenticator messages, Greylist greylist, String receiver) {
+        /** The checker of the last lists asked for; the policy asks for the same list object at every connection. */
+        private volatile ListedChecker dnsListChecker;
+
+        Engines(EngineSettings settings, DnsListSettings dnsListSettings, DnsResolver resolver, SpfEvaluator spf,
+                CalloutVerifier callouts, SharedState state, MessageAuthenticator messages, Greylist greylist, String receiver) {
             this.settings = settings;
+            this.dnsListSettings = dnsListSettings;
             this.greylist = greylist;
             this.state = state;
             this.messages = messages;
@@ -465,6 +474,29 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             this.spf = spf;
             this.callouts = callouts;
             this.receiver = receiver;
+        }
+
+        /**
+         * The process's checker of these lists (SharedEngines), found once rather than by hashing
+         * the lists and settings at every connection.
+         */
+        DnsListChecker dnsLists(List<DnsList> lists) {
+            ListedChecker known = dnsListChecker;
+            if (known == null || known.lists != lists) {
+                known = new ListedChecker(lists, SharedEngines.dnsLists(settings, dnsListSettings, lists));
+                dnsListChecker = known;
+            }
+            return known.checker;
+        }
+    }
+
+    private static final class ListedChecker {
+        final List<DnsList> lists;
+        final DnsListChecker checker;
+
+        ListedChecker(List<DnsList> lists, DnsListChecker checker) {
+            this.lists = lists;
+            this.checker = checker;
         }
     }
 }
