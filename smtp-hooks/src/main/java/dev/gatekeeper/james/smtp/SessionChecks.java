@@ -56,9 +56,13 @@ final class SessionChecks implements TransactionChecks {
     /** The process's greylisting (SharedEngines); null: none. */
     private final Greylist greylist;
 
-    private String mailFromKey;
+    /** The question {@link #mailFrom} answers: compared field by field, no key string built at each of a message's asks. */
+    private InetAddress mailFromClient;
+    private String mailFromHelo;
+    private String mailFromSender;
     private CompletableFuture<SpfVerdict> mailFrom;
-    private String heloKey;
+    private InetAddress heloClient;
+    private String heloName;
     private CompletableFuture<SpfVerdict> helo;
     private final Map<String, String> calloutOutcomes = new LinkedHashMap<>();
     private CompletableFuture<MessageAuthentication> message;
@@ -134,18 +138,21 @@ final class SessionChecks implements TransactionChecks {
 
     /** The MAIL FROM verdict, evaluated now unless this very question was asked already. */
     synchronized CompletableFuture<SpfVerdict> mailFromVerdict(InetAddress client, String heloName, Mailbox sender) {
-        String key = client.getHostAddress() + " " + heloName + " " + sender.key();
-        if (mailFrom == null || !key.equals(mailFromKey)) {
-            mailFromKey = key;
+        String senderKey = sender.key();
+        if (mailFrom == null || !client.equals(mailFromClient) || !Objects.equals(heloName, mailFromHelo)
+                || !senderKey.equals(mailFromSender)) {
+            mailFromClient = client;
+            mailFromHelo = heloName;
+            mailFromSender = senderKey;
             mailFrom = spf.checkMailFrom(client, heloName, sender.original()).toCompletableFuture();
         }
         return mailFrom;
     }
 
     synchronized CompletableFuture<SpfVerdict> heloVerdict(InetAddress client, String heloName) {
-        String key = client.getHostAddress() + " " + heloName;
-        if (helo == null || !key.equals(heloKey)) {
-            heloKey = key;
+        if (helo == null || !client.equals(heloClient) || !Objects.equals(heloName, this.heloName)) {
+            heloClient = client;
+            this.heloName = heloName;
             helo = spf.checkHelo(client, heloName).toCompletableFuture();
         }
         return helo;
@@ -164,7 +171,9 @@ final class SessionChecks implements TransactionChecks {
     /** A new transaction: forget its sender's answers (HELO's stay with the connection). */
     synchronized void newTransaction() {
         mailFrom = null;
-        mailFromKey = null;
+        mailFromClient = null;
+        mailFromHelo = null;
+        mailFromSender = null;
         message = null;
         calloutOutcomes.clear();
     }

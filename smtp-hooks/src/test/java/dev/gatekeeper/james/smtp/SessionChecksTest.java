@@ -91,4 +91,30 @@ class SessionChecksTest {
         assertThat(checks.mailFromSpf(CLIENT, "client.example.org", Mailbox.parse("<alice@nomail.example.org>"))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS).result()).isEqualTo(SpfResult.NONE);
     }
+
+    @Test
+    void theSameSpfQuestionIsEvaluatedOnceAndAnyChangedPartIsANewOne() throws Exception {
+        SessionChecks checks = checks();
+        InetAddress other = InetAddress.getByName("127.0.0.2");
+        CompletableFuture<?> first = checks.mailFromVerdict(CLIENT, "client.example.org", Mailbox.parse("<alice@nomail.example.org>"));
+        // The same question, the sender's case aside (its key is lower case), is the one evaluation.
+        assertThat(checks.mailFromVerdict(CLIENT, "client.example.org", Mailbox.parse("<Alice@NoMail.example.org>")))
+                .isSameAs(first);
+        assertThat(checks.mailFromVerdict(other, "client.example.org", Mailbox.parse("<alice@nomail.example.org>")))
+                .isNotSameAs(first);
+        CompletableFuture<?> second = checks.mailFromVerdict(CLIENT, "other.example.org", Mailbox.parse("<alice@nomail.example.org>"));
+        assertThat(second).isNotSameAs(first);
+        assertThat(checks.mailFromVerdict(CLIENT, "other.example.org", Mailbox.parse("<bob@nomail.example.org>")))
+                .isNotSameAs(second);
+        // A null HELO (none given) is a question of its own, and asked twice it is one evaluation too.
+        CompletableFuture<?> noHelo = checks.mailFromVerdict(CLIENT, null, Mailbox.parse("<>"));
+        assertThat(checks.mailFromVerdict(CLIENT, null, Mailbox.parse("<>"))).isSameAs(noHelo);
+        checks.newTransaction();
+        assertThat(checks.mailFromVerdict(CLIENT, null, Mailbox.parse("<>"))).isNotSameAs(noHelo);
+
+        CompletableFuture<?> helo = checks.heloVerdict(CLIENT, "client.example.org");
+        assertThat(checks.heloVerdict(CLIENT, "client.example.org")).isSameAs(helo);
+        assertThat(checks.heloVerdict(CLIENT, "other.example.org")).isNotSameAs(helo);
+        assertThat(checks.heloVerdict(other, "other.example.org")).isNotSameAs(helo);
+    }
 }
