@@ -6,9 +6,7 @@ import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.reputation.DnsList;
 import dev.gatekeeper.reputation.ReputationQuery;
 import dev.gatekeeper.reputation.ReputationScore;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -82,9 +80,7 @@ final class DnsListAnswers {
      * address, its verified name, a HELO name that is a domain name (not an address literal), the
      * sender's domain (not for the null sender, nor an address literal).
      */
-    static ReputationQuery query(List<DnsList> lists, ClientFacts client, HeloIdentity helo, Mailbox sender) {
-        Set<DnsList.Subject> subjects = EnumSet.noneOf(DnsList.Subject.class);
-        lists.forEach(l -> subjects.addAll(l.subjects()));
+    static ReputationQuery query(Set<DnsList.Subject> subjects, ClientFacts client, HeloIdentity helo, Mailbox sender) {
         ReputationQuery q = ReputationQuery.of(client.address());
         if (subjects.contains(DnsList.Subject.CLIENT_NAME) && client.reverseName().isPresent()) {
             Optional<DomainName> name = domain(client.reverseName().get());

@@ -6,7 +6,9 @@ import dev.gatekeeper.reputation.DnsList;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +37,8 @@ public final class PolicyConfig {
     private final Map<Stage, List<Rule>> rules;
     private final Set<Stage> waiting;
     private final List<DnsList> dnsLists;
+    /** What the declared lists ask about, all together: fixed with the policy, not gathered at each connection. */
+    private final Set<DnsList.Subject> dnsListSubjects;
 
     PolicyConfig(Builder b) {
         this.hostname = b.hostname;
@@ -55,6 +59,9 @@ public final class PolicyConfig {
         this.rules = r;
         this.waiting = Set.copyOf(b.waiting);
         this.dnsLists = List.copyOf(b.dnsLists);
+        Set<DnsList.Subject> subjects = EnumSet.noneOf(DnsList.Subject.class);
+        dnsLists.forEach(l -> subjects.addAll(l.subjects()));
+        this.dnsListSubjects = Collections.unmodifiableSet(subjects);
     }
 
     /** Reads a standalone policy file (its root element is {@code <policy>}); tables are resolved against its folder. */
@@ -133,6 +140,11 @@ public final class PolicyConfig {
      */
     public List<DnsList> dnsLists() {
         return dnsLists;
+    }
+
+    /** What the declared DNS lists ask about, all of them together (client address, name, HELO, sender domain). */
+    Set<DnsList.Subject> dnsListSubjects() {
+        return dnsListSubjects;
     }
 
     List<Rule> relayRules() {

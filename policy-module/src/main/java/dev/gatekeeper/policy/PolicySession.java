@@ -193,7 +193,7 @@ public final class PolicySession {
     /** The DNS lists' answer about what is known in {@code tx}, asked once per distinct question. */
     CompletionStage<ReputationScore> dnsLists(TransactionState tx) {
         List<DnsList> lists = engine.config().dnsLists();
-        ReputationQuery query = DnsListAnswers.query(lists, client, helo, tx.sender);
+        ReputationQuery query = DnsListAnswers.query(engine.config().dnsListSubjects(), client, helo, tx.sender);
         return dnsLists.score(query, () -> engine.checks().dnsLists(lists, query));
     }
 
