@@ -25,7 +25,6 @@ import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
 import dev.gatekeeper.state.SharedState;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -101,11 +100,15 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
 
     private HandlerConfig config;
     private volatile Engines engines;
+    /** The answer of a verification that outlived its bound: one immutable value, not one a message. */
+    private MessageAuthentication verificationTimedOut;
 
     @Override
     public void init(Configuration configuration) throws ConfigurationException {
         JamesGeneration.require("GatekeeperHandler");
         this.config = HandlerConfig.read(configuration);
+        this.verificationTimedOut = MessageAuthentication.unreadable(
+                "no DKIM and DMARC answer within " + config.verificationBound.toSeconds() + "s");
         LOG.info("Gatekeeper handler ready: {} rewrite rule(s), waits at most {} for a callout, {} for SPF, {} for a verdict",
                 config.rewrites.size(), config.calloutWait, config.spfWait, config.waitLimit);
     }
@@ -327,10 +330,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                     .thenApply(v -> SpfEvidence.of(v.domain(), v.result().keyword()))
                     .exceptionally(e -> SpfEvidence.none())
                     .completeOnTimeout(SpfEvidence.none(), config.spfWait.toMillis(), TimeUnit.MILLISECONDS);
-            Duration bound = config.dkim.timeBudget().plus(HandlerConfig.WAIT_MARGIN);
             verification = MessageStamp.authenticate(engines(state.helloName).messages, mail, spf).toCompletableFuture()
-                    .completeOnTimeout(MessageAuthentication.unreadable("no DKIM and DMARC answer within " + bound.toSeconds() + "s"),
-                            bound.toMillis(), TimeUnit.MILLISECONDS);
+                    .completeOnTimeout(verificationTimedOut, config.verificationBound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("{}: DKIM and DMARC not verified, the message could not be read: {}", session.getSessionID(), e.toString());
             verification = CompletableFuture.completedFuture(MessageAuthentication.unreadable("message not readable"));

@@ -126,6 +126,8 @@ final class HandlerConfig {
     /** Whether DKIM and DMARC are verified at the end of DATA. */
     final boolean verifyMessages;
     final DkimSettings dkim;
+    /** How long the end of DATA lets DKIM and DMARC run: the DKIM time budget and {@link #WAIT_MARGIN}. */
+    final Duration verificationBound;
     final DmarcSettings dmarc;
     /** The bound on the DNS lists' lookups, their TXT reasons and log rate ({@code <dnsLists>}). */
     final DnsListSettings dnsLists;
@@ -148,6 +150,7 @@ final class HandlerConfig {
         this.spfWait = spfWait;
         this.verifyMessages = verifyMessages;
         this.dkim = dkim;
+        this.verificationBound = dkim.timeBudget().plus(WAIT_MARGIN);
         this.dmarc = dmarc;
         this.dnsLists = dnsLists;
         this.greylist = greylist;
