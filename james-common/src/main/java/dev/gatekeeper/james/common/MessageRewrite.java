@@ -28,7 +28,9 @@ import org.apache.mailet.Mail;
  * re-serialises a modified message with the mail API at every later write (the queue, each
  * delivery), which under load doubled James's CPU per message. So, for James's own
  * {@link MailImpl}, the message gets a new source instead: the new fields, then the message's
- * octets exactly as received (less any forged field), and it stays unmodified. Any other
+ * octets exactly as received (less any forged field), and it stays unmodified. The new source is
+ * an {@link InMemoryMessageSource} when James would keep the message in memory too, a file above
+ * James's threshold ({@code james.message.memory.threshold}, 100 KiB unless set). Any other
  * {@link Mail} gets the header block rebuilt through the API, the new fields first and every other
  * line kept as it was.
  */
@@ -69,32 +71,51 @@ public final class MessageRewrite {
 
     static int toSource(MailImpl mail, List<String> top, Optional<ForgedAuthenticationResults> forged)
             throws MessagingException, IOException {
+        byte[] head = headerLines(top);
+        long received = mail.getMessageSize();
+        if (received >= 0 && head.length + received <= InMemoryMessageSource.THRESHOLD) {
+            InMemoryMessageSource.Buffer buffer = new InMemoryMessageSource.Buffer((int) (head.length + received));
+            int count = copy(mail, head, forged, buffer);
+            // Disposes the old message and its source, as James's own MailImpl.setMessage does.
+            mail.setMessageContent(InMemoryMessageSource.of(mail.getName() + "-gatekeeper", buffer));
+            return count;
+        }
         MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create(mail.getName() + "-gatekeeper");
         try {
-            int count = 0;
+            int count;
             try (OutputStream out = source.getWritableOutputStream()) {
-                for (String line : top) {
-                    // UTF-8: an SMTPUTF8 sender may appear in the headers (RFC 6532 §3).
-                    out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-                }
-                // Only the header section of the received octets is scanned, and only when asked.
-                ForgedAuthenticationResults.HeaderSectionFilter filter = forged.map(f -> f.filter(out)).orElse(null);
-                OutputStream rest = filter == null ? out : filter;
-                try (InputStream in = receivedOctets(mail)) {
-                    in.transferTo(rest);
-                }
-                if (filter != null) {
-                    filter.finish();
-                    count = filter.count();
-                }
+                count = copy(mail, head, forged, out);
             }
-            // Disposes the old message and its source, as James's own MailImpl.setMessage does.
             mail.setMessageContent(source);
             return count;
         } catch (MessagingException | IOException | RuntimeException e) {
             LifecycleUtil.dispose(source);
             throw e;
         }
+    }
+
+    /** UTF-8: an SMTPUTF8 sender may appear in the headers (RFC 6532 §3). */
+    private static byte[] headerLines(List<String> top) {
+        StringBuilder lines = new StringBuilder();
+        for (String line : top) {
+            lines.append(line).append("\r\n");
+        }
+        return lines.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The new lines, then the received octets; only their header section is scanned, and only when asked. */
+    private static int copy(Mail mail, byte[] head, Optional<ForgedAuthenticationResults> forged, OutputStream out)
+            throws MessagingException, IOException {
+        out.write(head);
+        ForgedAuthenticationResults.HeaderSectionFilter filter = forged.map(f -> f.filter(out)).orElse(null);
+        try (InputStream in = receivedOctets(mail)) {
+            in.transferTo(filter == null ? out : filter);
+        }
+        if (filter == null) {
+            return 0;
+        }
+        filter.finish();
+        return filter.count();
     }
 
     static int throughApi(MimeMessage message, List<String> top, Optional<ForgedAuthenticationResults> forged)

@@ -1,0 +1,76 @@
+package dev.gatekeeper.james.common;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.james.server.core.MimeMessageSource;
+import org.apache.james.util.SizeFormat;
+
+/**
+ * A rewritten message's octets, held on the heap, for a message small enough that James itself
+ * would keep it in memory. James's own {@code MimeMessageInputStreamSource} costs, per message, a
+ * deferred-file stream, a cleaner registration and a pass of its leak tracker; for the two
+ * header fields the end-of-DATA hook adds to every mail, that was a fifth of the hook's time.
+ * Nothing to release: no file, no stream left open.
+ */
+final class InMemoryMessageSource implements MimeMessageSource {
+
+    /** James's default for {@code james.message.memory.threshold} (MimeMessageInputStreamSource). */
+    private static final long JAMES_DEFAULT_THRESHOLD = 100 * 1024;
+
+    /** Above this, a rewritten message goes to a file like any large message James receives. */
+    static final long THRESHOLD = threshold(System.getProperty("james.message.memory.threshold"));
+
+    private final String sourceId;
+    private final byte[] octets;
+    private final int length;
+
+    private InMemoryMessageSource(String sourceId, byte[] octets, int length) {
+        this.sourceId = Objects.requireNonNull(sourceId, "sourceId");
+        this.octets = octets;
+        this.length = length;
+    }
+
+    /** Takes over the buffer's octets without copying them; the caller writes no more to it. */
+    static InMemoryMessageSource of(String sourceId, Buffer buffer) {
+        return new InMemoryMessageSource(sourceId, buffer.octets(), buffer.size());
+    }
+
+    /** The threshold James reads from the same system property; a value it cannot read is James's default. */
+    static long threshold(String property) {
+        try {
+            return Optional.ofNullable(property).map(SizeFormat::parseAsByteCount).orElse(JAMES_DEFAULT_THRESHOLD);
+        } catch (RuntimeException e) {
+            return JAMES_DEFAULT_THRESHOLD;
+        }
+    }
+
+    @Override
+    public String getSourceId() {
+        return sourceId;
+    }
+
+    @Override
+    public InputStream getInputStream() {
+        return new ByteArrayInputStream(octets, 0, length);
+    }
+
+    @Override
+    public long getMessageSize() {
+        return length;
+    }
+
+    /** A byte buffer whose octets can be handed over without the copy {@code toByteArray} makes. */
+    static final class Buffer extends ByteArrayOutputStream {
+
+        Buffer(int expected) {
+            super(expected);
+        }
+
+        byte[] octets() {
+            return buf;
+        }
+    }
+}
