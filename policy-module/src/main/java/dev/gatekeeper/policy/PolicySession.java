@@ -207,6 +207,14 @@ public final class PolicySession {
         return s < 0 ? OptionalLong.empty() : OptionalLong.of(s);
     }
 
+    /**
+     * The transaction's reverse-path as MAIL parsed it, so that an adapter need not parse it again;
+     * empty before MAIL, after RSET, and after a MAIL refused for its syntax.
+     */
+    public Optional<Mailbox> sender() {
+        return Optional.ofNullable(transaction.sender);
+    }
+
     /** Tags of the session and the transaction so far. */
     public Set<String> tags() {
         return tags(transaction);

@@ -125,6 +125,23 @@ class PolicyEngineTest {
     }
 
     @Test
+    void theSenderParsedAtMailLastsItsTransactionOnly() {
+        PolicySession s = PolicyEngine.create(config(dir, "", ""), new FakeChecks(), dev.gatekeeper.dns.ZoneResolver.builder().build())
+                .openSession(ClientFacts.of(Policies.ip("198.51.100.7"), null, false));
+        Policies.await(s.connect());
+        Policies.await(s.helo("h.example"));
+        assertThat(s.sender()).isEmpty();
+        Policies.await(s.mail("<Alice@Example.ORG>"));
+        assertThat(s.sender().map(m -> m.original())).contains("Alice@Example.ORG");
+        s.reset();
+        assertThat(s.sender()).isEmpty();
+        Policies.await(s.mail("<>"));
+        assertThat(s.sender().map(m -> m.isNullPath())).contains(true);
+        Policies.await(s.mail("<a b@c>"));
+        assertThat(s.sender()).isEmpty();
+    }
+
+    @Test
     void insideIsMyNetworksOrSmtpAuthNotJamesAuthorizedAddresses() {
         PolicyEngine engine = PolicyEngine.create(config(dir, "", ""), new FakeChecks(),
                 dev.gatekeeper.dns.ZoneResolver.builder().build());

@@ -182,7 +182,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             state.checks.newTransaction();
             String path = sender.isNullSender() ? "<>" : "<" + sender.asString() + ">";
             return state.policy.mail(path, declaredSize(session)).thenApply(v -> {
-                startHeaderSpf(state, path);
+                state.policy.sender().ifPresent(parsed -> startHeaderSpf(state, parsed));
                 return v;
             });
         });
@@ -309,9 +309,8 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
     }
 
     /** SPF for the headers is evaluated whether or not a rule asked; started at MAIL, it is ready by DATA. */
-    private static void startHeaderSpf(ConnectionState state, String path) {
-        String helo = state.helo();
-        state.checks.mailFromVerdict(state.client, helo, Mailbox.parse(path));
+    private static void startHeaderSpf(ConnectionState state, Mailbox sender) {
+        state.checks.mailFromVerdict(state.client, state.helo(), sender);
     }
 
     /**
@@ -326,7 +325,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         }
         CompletableFuture<MessageAuthentication> verification;
         try {
-            CompletableFuture<SpfEvidence> spf = state.checks.mailFromVerdict(state.client, state.helo(), sender(mail))
+            CompletableFuture<SpfEvidence> spf = state.checks.mailFromVerdict(state.client, state.helo(), sender(state, mail))
                     .thenApply(v -> SpfEvidence.of(v.domain(), v.result().keyword()))
                     .exceptionally(e -> SpfEvidence.none())
                     .completeOnTimeout(SpfEvidence.none(), config.spfWait.toMillis(), TimeUnit.MILLISECONDS);
@@ -339,12 +338,21 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         state.checks.message(verification);
     }
 
-    private static Mailbox sender(Mail mail) {
-        return Mailbox.parse(mail.getMaybeSender().isNullSender() ? "<>" : "<" + mail.getMaybeSender().asString() + ">");
+    /**
+     * The mail's reverse-path: the one the policy parsed at MAIL, unless another MAIL hook answered
+     * before ours and the policy never saw this transaction's.
+     */
+    private static Mailbox sender(ConnectionState state, Mail mail) {
+        String given = mail.getMaybeSender().isNullSender() ? "" : mail.getMaybeSender().asString();
+        Optional<Mailbox> parsed = state.policy.sender();
+        if (parsed.isPresent() && parsed.get().original().equals(given)) {
+            return parsed.get();
+        }
+        return Mailbox.parse("<" + given + ">");
     }
 
     private void stamp(SMTPSession session, ConnectionState state, Mail mail) throws Exception {
-        Mailbox sender = sender(mail);
+        Mailbox sender = sender(state, mail);
         String helo = state.helo();
         SpfVerdict mailFrom = await(state.checks.mailFromVerdict(state.client, helo, sender));
         SpfVerdict heloVerdict = null;
@@ -395,7 +403,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         }
         ConnectionState state = found.get();
         CompletableFuture<MessageAuthentication> message = state.checks.message().toCompletableFuture();
-        CompletableFuture<SpfVerdict> mailFrom = state.checks.mailFromVerdict(state.client, state.helo(), sender(mail));
+        CompletableFuture<SpfVerdict> mailFrom = state.checks.mailFromVerdict(state.client, state.helo(), sender(state, mail));
         if (message.isDone() && !message.isCompletedExceptionally() && mailFrom.isDone() && !mailFrom.isCompletedExceptionally()) {
             countForReports(session, state, mail, mailFrom.join(), message.join(), Policy.REJECT);
         }
