@@ -128,18 +128,25 @@ public final class DkimVerification {
             c.finish();
         }
         if (arc != null) {
-            arcResult = CompletableFuture.allOf(arc.pending().toArray(CompletableFuture<?>[]::new))
-                    .handle((v, e) -> arc.result());
+            List<CompletableFuture<DnsAnswer>> arcKeys = arc.pending();
+            // An unsigned message (most mail from outside) waits for nothing: no futures to combine.
+            arcResult = arcKeys.isEmpty() ? CompletableFuture.completedFuture(arc.result())
+                    : CompletableFuture.allOf(arcKeys.toArray(CompletableFuture<?>[]::new)).handle((v, e) -> arc.result());
+        }
+        if (candidates.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
         }
         CompletableFuture<?>[] pending = candidates.stream().filter(c -> c.key != null).map(c -> c.key)
                 .toArray(CompletableFuture<?>[]::new);
-        return CompletableFuture.allOf(pending).handle((v, e) -> {
-            List<DkimResult> results = new ArrayList<>(candidates.size());
-            for (Candidate c : candidates) {
-                results.add(c.result != null ? c.result : settle(c));
-            }
-            return List.copyOf(results);
-        });
+        return CompletableFuture.allOf(pending).handle((v, e) -> results());
+    }
+
+    private List<DkimResult> results() {
+        List<DkimResult> results = new ArrayList<>(candidates.size());
+        for (Candidate c : candidates) {
+            results.add(c.result != null ? c.result : settle(c));
+        }
+        return List.copyOf(results);
     }
 
     /**

@@ -17,12 +17,15 @@ final class HeaderSection {
 
     /**
      * The fields of a header block. Parsing stops at the first empty line when there is one, so
-     * the block may carry the separator line or not.
+     * the block may carry the separator line or not. A field whose lines all end in CRLF is
+     * taken in one copy; only one with a bare LF (or none at the end) is rebuilt line by line.
      */
     static List<HeaderField> parse(byte[] block, int off, int len) {
         List<HeaderField> fields = new ArrayList<>();
-        StringBuilder current = null;
         int end = off + len;
+        int fieldStart = -1;
+        int fieldEnd = -1;
+        boolean crlfOnly = true;
         int pos = off;
         while (pos < end) {
             int lf = pos;
@@ -33,25 +36,46 @@ final class HeaderSection {
             if (lineEnd > pos && block[lineEnd - 1] == '\r') {
                 lineEnd--;
             }
-            String line = new String(block, pos, lineEnd - pos, StandardCharsets.ISO_8859_1);
-            pos = lf < end ? lf + 1 : end;
-            if (line.isEmpty()) {
+            if (lineEnd == pos) {
                 break;
             }
-            char first = line.charAt(0);
-            if ((first == ' ' || first == '\t') && current != null) {
-                current.append(line).append("\r\n");
+            int next = lf < end ? lf + 1 : end;
+            boolean crlf = lf < end && lineEnd == lf - 1;
+            byte first = block[pos];
+            if ((first == ' ' || first == '\t') && fieldStart >= 0) {
+                crlfOnly &= crlf;
             } else {
-                if (current != null) {
-                    fields.add(new HeaderField(current.toString()));
+                if (fieldStart >= 0) {
+                    fields.add(field(block, fieldStart, fieldEnd, crlfOnly));
                 }
-                current = new StringBuilder(line).append("\r\n");
+                fieldStart = pos;
+                crlfOnly = crlf;
             }
+            fieldEnd = next;
+            pos = next;
         }
-        if (current != null) {
-            fields.add(new HeaderField(current.toString()));
+        if (fieldStart >= 0) {
+            fields.add(field(block, fieldStart, fieldEnd, crlfOnly));
         }
         return fields;
+    }
+
+    private static HeaderField field(byte[] block, int start, int end, boolean crlfOnly) {
+        if (crlfOnly) {
+            return new HeaderField(new String(block, start, end - start, StandardCharsets.ISO_8859_1));
+        }
+        StringBuilder raw = new StringBuilder(end - start + 8);
+        int pos = start;
+        while (pos < end) {
+            int lf = pos;
+            while (lf < end && block[lf] != '\n') {
+                lf++;
+            }
+            int lineEnd = lf > pos && block[lf - 1] == '\r' ? lf - 1 : lf;
+            raw.append(new String(block, pos, lineEnd - pos, StandardCharsets.ISO_8859_1)).append("\r\n");
+            pos = lf < end ? lf + 1 : end;
+        }
+        return new HeaderField(raw.toString());
     }
 
     /**
