@@ -43,9 +43,25 @@ final class HeaderText {
         return true;
     }
 
+    /** RFC 5322 atext, by US-ASCII code: every header rendered asks this of each character. */
+    private static final boolean[] ATEXT = new boolean[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            ATEXT[c] = true;
+            ATEXT[Character.toUpperCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            ATEXT[c] = true;
+        }
+        for (char c : "!#$%&'*+-/=?^_`{|}~".toCharArray()) {
+            ATEXT[c] = true;
+        }
+    }
+
     /** RFC 5322 atext. */
     static boolean isAtext(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
+        return c < 128 && ATEXT[c];
     }
 
     /** RFC 5322 dot-atom-text: atoms separated by single dots. */
@@ -117,6 +133,9 @@ final class HeaderText {
     /** {@link #commentText} written into {@code sb}. */
     static StringBuilder appendCommentText(StringBuilder sb, String raw) {
         String s = clean(raw);
+        if (noCommentSpecial(s)) {
+            return sb.append(s);
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '(' || c == ')' || c == '\\') {
@@ -125,5 +144,15 @@ final class HeaderText {
             sb.append(c);
         }
         return sb;
+    }
+
+    private static boolean noCommentSpecial(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(' || c == ')' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -49,6 +49,13 @@ class HeaderTextTest {
     }
 
     @Test
+    void atextIsTheTableOfRfc5322ForEveryCharacter() {
+        for (char c = 0; c < 0x3000; c++) {
+            assertThat(HeaderText.isAtext(c)).as("U+%04X", (int) c).isEqualTo(Reference.isAtext(c));
+        }
+    }
+
+    @Test
     void cleanValueIsNotCopied() {
         String name = "mx.example.net";
         assertThat(HeaderText.clean(name)).isSameAs(name);
