@@ -1,5 +1,6 @@
 package dev.gatekeeper.james.common;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +118,10 @@ public final class GatekeeperAttributes {
     }
 
     public static void setStrings(Mail mail, AttributeName name, Collection<String> values) {
-        List<AttributeValue<?>> list = values.stream().map(AttributeValue::of).collect(Collectors.toList());
+        List<AttributeValue<?>> list = new ArrayList<>(values.size());
+        for (String value : values) {
+            list.add(AttributeValue.of(value));
+        }
         mail.setAttribute(new Attribute(name, AttributeValue.of(list)));
     }
 
