@@ -1,0 +1,217 @@
+package dev.gatekeeper.benchmarks;
+
+import dev.gatekeeper.benchmarks.load.LoadJameses;
+import dev.gatekeeper.benchmarks.load.LoadZone;
+import dev.gatekeeper.callout.ScriptedPeer;
+import dev.gatekeeper.dns.LoopbackDnsServer;
+import dev.gatekeeper.dns.ZoneFile;
+import dev.gatekeeper.james.smtp.GatekeeperHandler;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.commons.configuration2.XMLConfiguration;
+import org.apache.commons.configuration2.io.FileHandler;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPConfiguration;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * What Gatekeeper's handler costs one SMTP transaction, without James around it: connect, EHLO,
+ * MAIL, RCPT and the end of DATA, called as James 3.8 calls them, with the handler exactly as the
+ * load runs configure it ({@link LoadJameses#handler}: conf/'s policy, its three DNS lists, the
+ * client-name lookup, SPF, the sender callout, DKIM/ARC/DMARC), its DNS on a loopback server and
+ * its callout peer on loopback. After the first operation every answer is in the caches, as in a
+ * warm MX. The mail is made as James's DATA handler makes it ({@code mail} is that alone, to
+ * subtract). Client 127.0.0.2 is outside, so every check runs; the session is a minimal
+ * {@link SMTPSession} with only what the handler reads.
+ *
+ * <pre>
+ * java -jar benchmarks/target/gatekeeper-benchmarks.jar HookTransactionBenchmark -f 1 -wi 5 -i 5 -w 2s -r 1s -prof gc
+ * </pre>
+ *
+ * This is the hooks' own work on one warm thread; what the load runs add per message beyond it is
+ * the same work interleaved over 50 sessions (cold caches, waits on other threads).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class HookTransactionBenchmark {
+
+    private static final String RECIPIENT = "user1@gatekeeper.test";
+    private static final byte[] MESSAGE = message(2048);
+
+    private final AtomicLong sessions = new AtomicLong();
+    private LoopbackDnsServer dns;
+    private ScriptedPeer peer;
+    private GatekeeperHandler handler;
+    private MaybeSender sender;
+    private MailAddress recipient;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        dns = LoopbackDnsServer.start(ZoneFile.parse(LoadZone.text(true), "load.test"));
+        peer = ScriptedPeer.on(LoadZone.PEER).start();
+        XMLConfiguration conf = new XMLConfiguration();
+        new FileHandler(conf).load(new StringReader(LoadJameses.handler(dns.hostPort(), peer.port())));
+        handler = new GatekeeperHandler();
+        handler.init(conf);
+        sender = MaybeSender.getMailSender(LoadZone.SENDER);
+        recipient = new MailAddress(RECIPIENT);
+        // The first transaction fills the caches (and must be accepted, or the rest measures refusals).
+        String outcome = transaction();
+        if (!outcome.isEmpty()) {
+            throw new IllegalStateException("the first transaction was not accepted: " + outcome);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        peer.close();
+        dns.close();
+    }
+
+    /** One whole transaction through the handler; "" when every stage let it through. */
+    @Benchmark
+    public String transaction() throws Exception {
+        SMTPSession session = FakeSession.create("b" + sessions.incrementAndGet(), LoadZone.CLIENT);
+        StringBuilder refused = new StringBuilder();
+        Response connect = handler.onConnect(session);
+        if (connect != null && !connect.getRetCode().equals("220")) {
+            refused.append("connect ").append(connect.getRetCode());
+        }
+        note(refused, "helo", handler.doHelo(session, LoadZone.CLIENT_NAME));
+        note(refused, "mail", handler.doMail(session, sender));
+        note(refused, "rcpt", handler.doRcpt(session, sender, recipient));
+        MailImpl mail = mail(session.getSessionID());
+        try {
+            note(refused, "data", handler.onMessage(session, mail));
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+        return refused.toString();
+    }
+
+    /** The mail as James's DATA handler makes it and disposes of it: what {@link #transaction} includes besides the hooks. */
+    @Benchmark
+    public MailImpl mail() throws Exception {
+        MailImpl mail = mail("m" + sessions.incrementAndGet());
+        LifecycleUtil.dispose(mail);
+        return mail;
+    }
+
+    private static void note(StringBuilder refused, String stage, HookResult result) {
+        // DECLINED lets James go on; OK at RCPT is the policy's accept. Anything else refused.
+        HookReturnCode.Action action = result.getResult().getAction();
+        if (action != HookResult.DECLINED.getResult().getAction() && action != HookResult.OK.getResult().getAction()) {
+            refused.append(stage).append(' ').append(result.getSmtpRetCode()).append(' ').append(result.getSmtpDescription()).append("; ");
+        }
+    }
+
+    private MailImpl mail(String name) throws Exception {
+        MailImpl mail = MailImpl.builder().name(name).sender(sender).addRecipient(recipient).build();
+        mail.setMessageContent(MimeMessageInputStreamSource.create(name, new ByteArrayInputStream(MESSAGE)));
+        return mail;
+    }
+
+    private static byte[] message(int octets) {
+        StringBuilder m = new StringBuilder()
+                .append("From: <").append(LoadZone.SENDER).append(">\r\n")
+                .append("To: <").append(RECIPIENT).append(">\r\n")
+                .append("Subject: hook benchmark\r\n")
+                .append("Date: Sun, 6 Dec 2026 05:00:00 +0000\r\n")
+                .append("Message-ID: <hooks@load.test>\r\n")
+                .append("\r\n");
+        while (m.length() < octets) {
+            m.append("The quick brown fox jumps over the lazy dog, again and again and again.\r\n");
+        }
+        return m.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** An {@link SMTPSession} with what the handler reads: the client, the hello name, the session's attachments. */
+    private static final class FakeSession implements InvocationHandler {
+        private final String id;
+        private final InetSocketAddress client;
+        private final Map<String, Object> attachments = new HashMap<>();
+        private final SMTPConfiguration configuration;
+
+        private FakeSession(String id, String client) {
+            this.id = id;
+            this.client = new InetSocketAddress(client, 40000);
+            this.configuration = (SMTPConfiguration) Proxy.newProxyInstance(SMTPConfiguration.class.getClassLoader(),
+                    new Class<?>[] {SMTPConfiguration.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("getHelloName")) {
+                            return "mx.gatekeeper.test";
+                        }
+                        throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+
+        static SMTPSession create(String id, String client) {
+            return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(),
+                    new Class<?>[] {SMTPSession.class}, new FakeSession(id, client));
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) {
+            switch (method.getName()) {
+                case "getSessionID":
+                    return id;
+                case "getRemoteAddress":
+                    return client;
+                case "getConfiguration":
+                    return configuration;
+                case "isRelayingAllowed":
+                    return false;
+                case "getUsername":
+                    return null;
+                case "getAttachment":
+                    return Optional.ofNullable(attachments.get(key(args)));
+                case "setAttachment":
+                    return Optional.ofNullable(attachments.put(key(args), args[1]));
+                case "removeAttachment":
+                    return Optional.ofNullable(attachments.remove(key(args)));
+                case "hashCode":
+                    return System.identityHashCode(proxy);
+                case "equals":
+                    return proxy == args[0];
+                case "toString":
+                    return id;
+                default:
+                    throw new UnsupportedOperationException(method.getName());
+            }
+        }
+
+        private static String key(Object[] args) {
+            ProtocolSession.AttachmentKey<?> key = (ProtocolSession.AttachmentKey<?>) args[0];
+            ProtocolSession.State state = (ProtocolSession.State) args[args.length - 1];
+            return state + "/" + key.asString();
+        }
+    }
+}
