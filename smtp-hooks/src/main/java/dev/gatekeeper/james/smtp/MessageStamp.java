@@ -78,11 +78,6 @@ final class MessageStamp {
     }
 
     /**
-     * Counts the message for DMARC aggregate reports (RFC 7489 §7.2) when its record asks for
-     * them ({@code rua=}); asynchronous, and a store that fails is logged, never the mail's
-     * problem. No {@code envelope_to}: a message for several domains is one row.
-     */
-    /**
      * What an accepted message's DMARC disposition became: a quarantine is taken as done (the
      * mail pipeline's {@code DmarcResultIs=fail policy=quarantine} routes it), a reject was not.
      */
@@ -91,6 +86,11 @@ final class MessageStamp {
         return asked == Policy.REJECT ? Policy.NONE : asked;
     }
 
+    /**
+     * Counts the message for DMARC aggregate reports (RFC 7489 §7.2) when its record asks for
+     * them ({@code rua=}); asynchronous, and a store that fails is logged, never the mail's
+     * problem. No {@code envelope_to}: a message for several domains is one row.
+     */
     static void countForReports(DmarcReportStore reports, String sessionId, InetAddress client, Mail mail,
             SpfVerdict mailFrom, MessageAuthentication message, Policy applied) {
         boolean nullSender = mail.getMaybeSender().isNullSender();
