@@ -25,8 +25,11 @@ public enum ArcStatus {
      */
     TEMPERROR;
 
+    /** Made once: replies, headers and attributes ask for it at every message. */
+    private final String keyword = name().toLowerCase(Locale.ROOT);
+
     /** The name Authentication-Results writes: {@code none}, {@code pass}, {@code fail}, {@code temperror}. */
     public String keyword() {
-        return name().toLowerCase(Locale.ROOT);
+        return keyword;
     }
 }

@@ -12,8 +12,11 @@ public enum DkimStatus {
     TEMPERROR,
     PERMERROR;
 
+    /** Made once: replies, headers and attributes ask for it at every message. */
+    private final String keyword = name().toLowerCase(Locale.ROOT);
+
     /** The result's name as Authentication-Results writes it: {@code pass}, {@code permerror}, ... */
     public String keyword() {
-        return name().toLowerCase(Locale.ROOT);
+        return keyword;
     }
 }

@@ -18,8 +18,11 @@ public enum DmarcOutcome {
     /** The message itself cannot be evaluated: no usable author domain in its From field(s). */
     PERMERROR;
 
+    /** Made once: replies, headers and attributes ask for it at every message. */
+    private final String keyword = name().toLowerCase(Locale.ROOT);
+
     /** The result keyword: {@code pass}, {@code fail}, ... */
     public String keyword() {
-        return name().toLowerCase(Locale.ROOT);
+        return keyword;
     }
 }

@@ -15,9 +15,12 @@ public enum Stage {
     /** The end of DATA: the message has been received. */
     DATA;
 
+    /** Made once: replies, headers and attributes ask for it at every message. */
+    private final String keyword = name().toLowerCase(Locale.ROOT);
+
     /** The name used in configuration and on the command line: {@code connect}, {@code rcpt}, ... */
     public String keyword() {
-        return name().toLowerCase(Locale.ROOT);
+        return keyword;
     }
 
     /** Parses a stage keyword. */

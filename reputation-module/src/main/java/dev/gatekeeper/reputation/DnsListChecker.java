@@ -63,6 +63,8 @@ public final class DnsListChecker {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final Map<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
+    /** The settings' timeout, read once: every connection's check schedules it. */
+    private final long timeoutMillis;
 
     private DnsListChecker(Builder b) {
         this.settings = b.settings;
@@ -70,6 +72,7 @@ public final class DnsListChecker {
         this.dns = b.dns;
         this.scheduler = b.scheduler;
         this.clock = b.clock;
+        this.timeoutMillis = b.settings.timeout().toMillis();
     }
 
     /**
@@ -119,7 +122,6 @@ public final class DnsListChecker {
             return CompletableFuture.completedFuture(new ReputationScore(List.of(), List.of()));
         }
         CompletableFuture<?>[] all = slots.stream().map(s -> s.outcome).toArray(CompletableFuture[]::new);
-        long timeoutMillis = settings.timeout().toMillis();
         ScheduledFuture<?> timer;
         if (CompletableFuture.allOf(all).isDone()) {
             // Every answer came from the cache: no timer to start and cancel.
