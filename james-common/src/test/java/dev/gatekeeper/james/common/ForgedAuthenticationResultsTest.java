@@ -13,7 +13,6 @@ import java.util.List;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import org.apache.james.server.core.MailImpl;
-import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
@@ -158,10 +157,7 @@ class ForgedAuthenticationResultsTest {
     }
 
     private static MailImpl jamesMail(String raw) throws Exception {
-        MailImpl mail = MailImpl.builder().name("m1").sender("alice@example.org").addRecipient("bob@example.net").build();
-        mail.setMessageContent(MimeMessageInputStreamSource.create("m1",
-                new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1))));
-        return mail;
+        return Mails.jamesMail(raw.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private static MimeMessage mimeMessage(String raw) throws Exception {

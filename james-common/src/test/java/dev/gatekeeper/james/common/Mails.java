@@ -2,8 +2,11 @@ package dev.gatekeeper.james.common;
 
 import dev.gatekeeper.dns.LoopbackDnsServer;
 import dev.gatekeeper.dns.ZoneFile;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.mail.MessagingException;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.mailet.Matcher;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
@@ -29,6 +32,13 @@ public final class Mails {
 
     public static LoopbackDnsServer dns() throws IOException {
         return LoopbackDnsServer.start(ZoneFile.parse(ZONE, "gk.test.zone"));
+    }
+
+    /** A mail as James's DATA handler makes it: its message source holds exactly these octets. */
+    public static MailImpl jamesMail(byte[] octets) throws MessagingException {
+        MailImpl mail = MailImpl.builder().name("m1").sender("alice@example.org").addRecipient("bob@example.net").build();
+        mail.setMessageContent(MimeMessageInputStreamSource.create("m1", new ByteArrayInputStream(octets)));
+        return mail;
     }
 
     public static FakeMail.Builder mail(String sender, String... recipients) throws MessagingException {

@@ -2,7 +2,6 @@ package dev.gatekeeper.james.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,10 +74,7 @@ class MessageRewriteTest {
     }
 
     private static MailImpl jamesMail(String raw) throws Exception {
-        MailImpl mail = MailImpl.builder().name("m1").sender("alice@example.org").addRecipient("bob@example.net").build();
-        mail.setMessageContent(MimeMessageInputStreamSource.create("m1",
-                new ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8))));
-        return mail;
+        return Mails.jamesMail(raw.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Object sourceOf(MailImpl mail) throws Exception {
