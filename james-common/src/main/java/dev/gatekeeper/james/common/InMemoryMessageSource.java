@@ -11,9 +11,8 @@ import org.apache.james.util.SizeFormat;
 /**
  * A rewritten message's octets, held on the heap, for a message small enough that James itself
  * would keep it in memory. James's own {@code MimeMessageInputStreamSource} costs, per message, a
- * deferred-file stream, a cleaner registration and a pass of its leak tracker; for the two
- * header fields the end-of-DATA hook adds to every mail, that was a fifth of the hook's time.
- * Nothing to release: no file, no stream left open.
+ * deferred-file stream, a cleaner registration and a pass of its leak tracker, for the two header
+ * fields the end-of-DATA hook adds to every mail. Nothing to release: no file, no stream left open.
  */
 final class InMemoryMessageSource implements MimeMessageSource {
 
@@ -38,13 +37,21 @@ final class InMemoryMessageSource implements MimeMessageSource {
         return new InMemoryMessageSource(sourceId, buffer.octets(), buffer.size());
     }
 
-    /** The threshold James reads from the same system property; a value it cannot read is James's default. */
+    /** The most one Java array holds: a larger threshold keeps a message on the heap up to this. */
+    private static final long LARGEST_ARRAY = Integer.MAX_VALUE - 8;
+
+    /**
+     * The threshold James reads from the same system property; a value it cannot read is James's
+     * default, and none exceeds what one array holds.
+     */
     static long threshold(String property) {
+        long value;
         try {
-            return Optional.ofNullable(property).map(SizeFormat::parseAsByteCount).orElse(JAMES_DEFAULT_THRESHOLD);
+            value = Optional.ofNullable(property).map(SizeFormat::parseAsByteCount).orElse(JAMES_DEFAULT_THRESHOLD);
         } catch (RuntimeException e) {
-            return JAMES_DEFAULT_THRESHOLD;
+            value = JAMES_DEFAULT_THRESHOLD;
         }
+        return Math.min(value, LARGEST_ARRAY);
     }
 
     @Override

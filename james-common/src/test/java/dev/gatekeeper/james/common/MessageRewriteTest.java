@@ -71,6 +71,7 @@ class MessageRewriteTest {
         assertThat(InMemoryMessageSource.threshold("2 MiB")).isEqualTo(2 * 1024 * 1024);
         assertThat(InMemoryMessageSource.threshold("4096")).isEqualTo(4096);
         assertThat(InMemoryMessageSource.threshold("lots")).isEqualTo(100 * 1024);
+        assertThat(InMemoryMessageSource.threshold("4 GiB")).isEqualTo(Integer.MAX_VALUE - 8);
     }
 
     private static MailImpl jamesMail(String raw) throws Exception {
