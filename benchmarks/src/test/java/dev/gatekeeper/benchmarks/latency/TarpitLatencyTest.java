@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.benchmarks.load.LoadComparison;
 import dev.gatekeeper.benchmarks.load.LoopbackHosts;
+import dev.gatekeeper.dns.AddressRecord;
+import dev.gatekeeper.dns.MxRecord;
+import dev.gatekeeper.dns.RecordType;
+import dev.gatekeeper.dns.TxtRecord;
 import dev.gatekeeper.dns.ZoneFile;
+import dev.gatekeeper.dns.ZoneResolver;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +48,15 @@ class TarpitLatencyTest {
     void theZoneHasTheTarpitSendersDomainBesideTheLoadComparisons() throws Exception {
         ZoneFile zone = ZoneFile.parse(TarpitLatency.ZONE, "load.test");
         assertThat(zone.size()).as("four records more").isEqualTo(ZoneFile.parse(LoadComparison.ZONE, "load.test").size() + 4);
-        assertThat(TarpitLatency.ZONE).contains("tarpit        IN MX  10 mx-tarpit", "mx-tarpit     IN A   127.0.0.22",
-                "v=spf1 ip4:127.0.0.3 -all");
+        ZoneResolver dns = zone.resolver();
+        assertThat(dns.answer("tarpit.load.test", RecordType.MX).records(MxRecord.class))
+                .containsExactly(MxRecord.of(10, "mx-tarpit.load.test"));
+        assertThat(dns.answer("mx-tarpit.load.test", RecordType.A).records(AddressRecord.class))
+                .extracting(r -> r.address().getHostAddress()).containsExactly("127.0.0.22");
+        assertThat(dns.answer("client.tarpit.load.test", RecordType.A).records(AddressRecord.class))
+                .extracting(r -> r.address().getHostAddress()).containsExactly("127.0.0.3");
+        assertThat(dns.answer("tarpit.load.test", RecordType.TXT).records(TxtRecord.class))
+                .extracting(TxtRecord::text).containsExactly("v=spf1 ip4:127.0.0.3 -all");
     }
 
     @Test
