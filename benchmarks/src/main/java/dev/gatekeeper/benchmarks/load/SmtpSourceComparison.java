@@ -48,8 +48,11 @@ public final class SmtpSourceComparison {
             "rounds", "warmup", "soa", "jfr", "jvmArg", "smtpSource");
     /** smtp-source's {@code -N} numbers it: 1user@gatekeeper.test, 2user@..., each a mailbox of its own. */
     static final String RECIPIENT = "user@" + JamesSandbox.DOMAIN;
-    /** The longest a James may take to store what it accepted in one run. */
-    private static final Duration DELIVERY_BOUND = Duration.ofMinutes(5);
+    /**
+     * How long James's count of delivered messages may stand still, while some are missing, before
+     * they count as lost; while it grows, James is behind, and the driver waits.
+     */
+    private static final Duration DELIVERY_STALL = Duration.ofMinutes(2);
     /** The longest one smtp-source run may take. */
     private static final Duration RUN_BOUND = Duration.ofMinutes(10);
 
@@ -288,13 +291,13 @@ public final class SmtpSourceComparison {
         }
 
         /**
-         * Waits until James holds the {@code n} messages of this run (at most
-         * {@link #DELIVERY_BOUND}); answers how many it counted, printing any shortfall.
+         * Waits until James holds the {@code n} messages of this run (while its count grows, and
+         * {@link #DELIVERY_STALL} after it stops); answers how many it counted, printing any shortfall.
          */
         private long awaitCounted(int n) throws IOException, InterruptedException {
-            long seen = sink != null ? DeliveryWait.until(sink::size, () -> n, Duration.ofMillis(100), DELIVERY_BOUND)
+            long seen = sink != null ? DeliveryWait.until(sink::size, () -> n, Duration.ofMillis(100), DELIVERY_STALL)
                     : DeliveryWait.until(() -> DeliveryWait.inboxes(james, recipients) - inInboxes, () -> n,
-                            Duration.ofMillis(500), DELIVERY_BOUND);
+                            Duration.ofMillis(500), DELIVERY_STALL);
             if (sink != null) {
                 sink.clear();
             } else {
