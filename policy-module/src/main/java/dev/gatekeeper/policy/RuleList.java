@@ -65,7 +65,7 @@ final class RuleList {
     static CompletionStage<Result> decide(List<Rule> rules, int from, StageContext ev, PolicyTrace trace, String label) {
         CompletionStage<Result> stage;
         try {
-            stage = run(rules, from, ev, trace, label);
+            stage = run(rules, from, ev, trace, label, null);
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }
@@ -86,61 +86,91 @@ final class RuleList {
         });
     }
 
-    private static CompletionStage<Result> run(List<Rule> rules, int i, StageContext ev, PolicyTrace trace, String label) {
-        if (i == rules.size()) {
-            if (!rules.isEmpty()) {
-                trace.add(() -> label + ": no rule decided");
+    /**
+     * Tries the rules from {@code from} on, one after another on this thread while each
+     * condition's and action's answer is already there (nearly always: cached DNS, counters, the
+     * session's facts); only an answer still to come continues the list when it completes. A
+     * future and a callback per rule cost more than most rules' own work.
+     *
+     * @param known the match of rule {@code from}, when the list resumes after waiting for it; else null
+     */
+    private static CompletionStage<Result> run(List<Rule> rules, int from, StageContext ev, PolicyTrace trace, String label,
+            Condition.Match known) {
+        Condition.Match m = known;
+        for (int i = from; i < rules.size(); i++, m = null) {
+            Rule rule = rules.get(i);
+            if (m == null) {
+                CompletableFuture<Condition.Match> match = rule.condition.match(ev).toCompletableFuture();
+                if (!isReady(match)) {
+                    int at = i;
+                    return match.thenCompose(found -> run(rules, at, ev, trace, label, found));
+                }
+                m = match.join();
             }
-            return CompletableFuture.completedFuture(Result.NONE);
-        }
-        Rule rule = rules.get(i);
-        return rule.condition.match(ev).thenCompose(m -> {
+            Condition.Match seen = m;
             if (m.pending) {
                 if (rule.action == PlainAction.CONTINUE) {
-                    trace.add(() -> label + " " + rule + ": " + m.detail() + " -> continue");
-                    return run(rules, i + 1, ev, trace, label);
+                    trace.add(() -> label + " " + rule + ": " + seen.detail() + " -> continue");
+                    continue;
                 }
-                trace.add(() -> label + " " + rule + ": " + m.detail() + " -> decided at RCPT");
+                trace.add(() -> label + " " + rule + ": " + seen.detail() + " -> decided at RCPT");
                 return CompletableFuture.completedFuture(Result.pending(i));
             }
             if (!m.matched) {
-                trace.add(() -> label + " " + rule + ": no match" + (m.tracedWhenNot ? " (" + m.detail() + ")" : ""));
-                return run(rules, i + 1, ev, trace, label);
+                trace.add(() -> label + " " + rule + ": no match" + (seen.tracedWhenNot ? " (" + seen.detail() + ")" : ""));
+                continue;
             }
             RuleAction action = rule.action != null ? rule.action : m.hit != null ? m.hit.action : null;
             if (action == null) {
-                trace.add(() -> label + " " + rule + ": " + m.detail() + " -> entry has no action, continue");
-                return run(rules, i + 1, ev, trace, label);
+                trace.add(() -> label + " " + rule + ": " + seen.detail() + " -> entry has no action, continue");
+                continue;
             }
-            return apply(action, rule, ev, trace, label, m).thenCompose(r -> r == null
-                    ? run(rules, i + 1, ev, trace, label)
-                    : CompletableFuture.completedFuture(r));
-        });
+            CompletableFuture<PolicyDecision> decision = action.apply(ev).toCompletableFuture();
+            if (!isReady(decision)) {
+                int next = i + 1;
+                return decision.thenCompose(d -> {
+                    Result r = decided(action, rule, ev, trace, label, seen, d);
+                    return r == null ? run(rules, next, ev, trace, label, null) : CompletableFuture.completedFuture(r);
+                });
+            }
+            Result r = decided(action, rule, ev, trace, label, m, decision.join());
+            if (r != null) {
+                return CompletableFuture.completedFuture(r);
+            }
+        }
+        if (!rules.isEmpty()) {
+            trace.add(() -> label + ": no rule decided");
+        }
+        return CompletableFuture.completedFuture(Result.NONE);
     }
 
-    /** The action's result, or null to go on with the next rule. */
-    private static CompletionStage<Result> apply(RuleAction a, Rule rule, StageContext ev, PolicyTrace trace, String label, Condition.Match m) {
-        return a.apply(ev).thenApply(d -> {
-            trace.add(() -> label + " " + rule + ": " + m.detail() + " -> " + a.traced(d));
-            switch (d.kind()) {
-                case ACCEPT:
-                    return new Result(Verdict.Answer.PERMIT, null);
-                case REJECT:
-                    return new Result(Verdict.Answer.REJECT, d.reply().orElseThrow());
-                case DEFER:
-                    return new Result(Verdict.Answer.DEFER, d.reply().orElseThrow());
-                case DISCONNECT:
-                    return new Result(Verdict.Answer.DISCONNECT, d.reply().orElseThrow());
-                case WARN:
-                    trace.warn(rule + ": " + d.text());
-                    return null;
-                case TAG:
-                    // At the stage of the call: a connect rule decided again at RCPT tags the transaction.
-                    ev.tag(trace.stage, d.text());
-                    return null;
-                default:
-                    return null;
-            }
-        });
+    /** Done with a value; a failure takes the asynchronous way, which carries it to {@link #decide}'s handler. */
+    private static boolean isReady(CompletableFuture<?> f) {
+        return f.isDone() && !f.isCompletedExceptionally();
+    }
+
+    /** What the rule's action decided, as the list's result; null to go on with the next rule. */
+    private static Result decided(RuleAction a, Rule rule, StageContext ev, PolicyTrace trace, String label, Condition.Match m,
+            PolicyDecision d) {
+        trace.add(() -> label + " " + rule + ": " + m.detail() + " -> " + a.traced(d));
+        switch (d.kind()) {
+            case ACCEPT:
+                return new Result(Verdict.Answer.PERMIT, null);
+            case REJECT:
+                return new Result(Verdict.Answer.REJECT, d.reply().orElseThrow());
+            case DEFER:
+                return new Result(Verdict.Answer.DEFER, d.reply().orElseThrow());
+            case DISCONNECT:
+                return new Result(Verdict.Answer.DISCONNECT, d.reply().orElseThrow());
+            case WARN:
+                trace.warn(rule + ": " + d.text());
+                return null;
+            case TAG:
+                // At the stage of the call: a connect rule decided again at RCPT tags the transaction.
+                ev.tag(trace.stage, d.text());
+                return null;
+            default:
+                return null;
+        }
     }
 }

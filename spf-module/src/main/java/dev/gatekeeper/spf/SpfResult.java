@@ -12,9 +12,12 @@ public enum SpfResult {
     TEMPERROR,
     PERMERROR;
 
+    /** Computed once: the headers and the policy ask for it at every message. */
+    private final String keyword = name().toLowerCase(Locale.ROOT);
+
     /** The result's name as RFC 7208 and the headers write it: {@code pass}, {@code softfail}, ... */
     public String keyword() {
-        return name().toLowerCase(Locale.ROOT);
+        return keyword;
     }
 
     /** Parses a keyword, case-insensitively. */

@@ -3,12 +3,14 @@ package dev.gatekeeper.james.smtp;
 import dev.gatekeeper.dns.AddressRecord;
 import dev.gatekeeper.dns.DnsAnswer;
 import dev.gatekeeper.dns.DnsNames;
+import dev.gatekeeper.dns.DnsRecord;
 import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.dns.PtrRecord;
 import dev.gatekeeper.dns.RecordType;
 import dev.gatekeeper.mail.DomainName;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +38,12 @@ final class ClientName {
         RecordType forward = client instanceof Inet6Address ? RecordType.AAAA : RecordType.A;
         return resolver.lookup(DnsNames.reverseName(client), RecordType.PTR).thenCompose(ptr -> {
             List<String> names = names(ptr);
+            if (names.size() == 1) {
+                // Nearly every client has one PTR name: one lookup, no fan-out.
+                String name = names.get(0);
+                return resolver.lookup(name, forward)
+                        .handle((a, e) -> e == null && contains(a, client) ? Optional.of(name) : Optional.<String>empty());
+            }
             List<CompletableFuture<Boolean>> confirmations = names.stream()
                     .map(n -> resolver.lookup(n, forward)
                             .thenApply(a -> contains(a, client))
@@ -57,15 +65,28 @@ final class ClientName {
         if (ptr.isTempfail() || ptr.isEmpty()) {
             return List.of();
         }
-        return ptr.records(PtrRecord.class).stream()
-                .map(p -> DomainName.canonical(p.target()))
-                .filter(n -> !n.isEmpty())
-                .distinct()
-                .limit(MAX_PTR_NAMES)
-                .collect(Collectors.toList());
+        List<String> names = new ArrayList<>(1);
+        for (DnsRecord r : ptr.records()) {
+            String name = r instanceof PtrRecord ? DomainName.canonical(((PtrRecord) r).target()) : "";
+            if (!name.isEmpty() && !names.contains(name)) {
+                names.add(name);
+                if (names.size() == MAX_PTR_NAMES) {
+                    break;
+                }
+            }
+        }
+        return names;
     }
 
     private static boolean contains(DnsAnswer answer, InetAddress client) {
-        return !answer.isTempfail() && answer.records(AddressRecord.class).stream().anyMatch(r -> r.address().equals(client));
+        if (answer.isTempfail()) {
+            return false;
+        }
+        for (DnsRecord r : answer.records()) {
+            if (r instanceof AddressRecord && ((AddressRecord) r).address().equals(client)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

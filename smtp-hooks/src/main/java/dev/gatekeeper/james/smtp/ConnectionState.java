@@ -6,6 +6,7 @@ import dev.gatekeeper.policy.Verdict;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.james.protocols.api.ProtocolSession;
 
 /**
@@ -17,6 +18,20 @@ final class ConnectionState {
 
     static final ProtocolSession.AttachmentKey<ConnectionState> KEY =
             ProtocolSession.AttachmentKey.of("dev.gatekeeper.connection", ConnectionState.class);
+
+    /** Where {@link #RECORDS} keeps {@code stage:warn}: after the answers. */
+    private static final int WARN = Verdict.Answer.values().length;
+    /** Every {@code stage:outcome} string, made once: one is recorded at every stage of every connection. */
+    private static final String[][] RECORDS = new String[Stage.values().length][WARN + 1];
+
+    static {
+        for (Stage stage : Stage.values()) {
+            for (Verdict.Answer answer : Verdict.Answer.values()) {
+                RECORDS[stage.ordinal()][answer.ordinal()] = stage.keyword() + ":" + answer.name().toLowerCase(Locale.ROOT);
+            }
+            RECORDS[stage.ordinal()][WARN] = stage.keyword() + ":warn";
+        }
+    }
 
     final InetAddress client;
     final PolicySession policy;
@@ -66,8 +81,8 @@ final class ConnectionState {
         boolean session = v.stage() == Stage.CONNECT || v.stage() == Stage.HELO;
         List<String> verdicts = session ? sessionVerdicts : transactionVerdicts;
         List<String> warnings = session ? sessionWarnings : transactionWarnings;
-        verdicts.add(v.stage().keyword() + ":" + (v.answer() == Verdict.Answer.DUNNO && !v.warnings().isEmpty()
-                ? "warn" : v.answer().name().toLowerCase(java.util.Locale.ROOT)));
+        boolean warned = v.answer() == Verdict.Answer.DUNNO && !v.warnings().isEmpty();
+        verdicts.add(RECORDS[v.stage().ordinal()][warned ? WARN : v.answer().ordinal()]);
         warnings.addAll(v.warnings());
     }
 
