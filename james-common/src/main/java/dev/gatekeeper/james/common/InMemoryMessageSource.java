@@ -1,6 +1,5 @@
 package dev.gatekeeper.james.common;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.util.Objects;
@@ -61,7 +60,7 @@ final class InMemoryMessageSource implements MimeMessageSource {
 
     @Override
     public InputStream getInputStream() {
-        return new ByteArrayInputStream(octets, 0, length);
+        return new OneReaderByteStream(octets, 0, length);
     }
 
     @Override
