@@ -1,6 +1,7 @@
 package dev.gatekeeper.policy;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -103,7 +104,9 @@ final class RuleList {
                 CompletableFuture<Condition.Match> match = rule.condition.match(ev).toCompletableFuture();
                 if (!isReady(match)) {
                     int at = i;
-                    return match.thenCompose(found -> run(rules, at, ev, trace, label, found));
+                    // Never null here: null is "not asked yet", and asking again would never end.
+                    return match.thenCompose(found -> run(rules, at, ev, trace, label,
+                            Objects.requireNonNull(found, () -> "no match from " + rule)));
                 }
                 m = match.join();
             }
