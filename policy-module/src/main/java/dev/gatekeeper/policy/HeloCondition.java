@@ -16,7 +16,7 @@ final class HeloCondition {
             Set.of("domain", "domain-tree", "regex", "address-literal", "ours", "valid-syntax", "table"), HeloCondition::read);
 
     /** RFC 1035 §2.3.4: a label is at most 63 octets. */
-    static final int MAX_LABEL = 63;
+    static final int MAX_LABEL = DomainName.MAX_LABEL;
     /** RFC 5321 §4.5.3.1.2: a domain name is at most 255 octets. */
     static final int MAX_NAME = 255;
 

@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class CheckHostRun implements MacroSource {
 
-    /** RFC 7208 §4.3 and §4.8: a domain name is at most 253 octets, a label at most 63. */
-    static final int MAX_DOMAIN_LENGTH = 253;
-    static final int MAX_LABEL_LENGTH = 63;
+    /** RFC 7208 §4.3 and §4.8: a domain name is at most 253 octets, a label at most 63 (RFC 1035's limits). */
+    static final int MAX_DOMAIN_LENGTH = DomainName.MAX_LENGTH;
+    static final int MAX_LABEL_LENGTH = DomainName.MAX_LABEL;
 
     private static final DnsAnswer BUDGET_SPENT = DnsAnswer.tempfail("time budget exceeded");
 
