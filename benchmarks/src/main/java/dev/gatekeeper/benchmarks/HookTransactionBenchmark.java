@@ -56,10 +56,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * java -jar benchmarks/target/gatekeeper-benchmarks.jar HookTransactionBenchmark -f 1 -wi 5 -i 5 -w 2s -r 1s -prof gc
  * </pre>
  *
- * This is the hooks' own work on one warm thread; what the load runs add per message beyond it is
- * the same work interleaved over 50 sessions (cold caches, waits on other threads).
+ * One handler for all the benchmark's threads, as James has one for all its sessions: with
+ * {@code -t 1} this is the hooks' own work on one warm thread; with {@code -t 50 -bm thrpt} the
+ * same work from 50 threads at once on the machine's cores, where what the handler's shared
+ * state (caches, counters, locks, executors) costs under concurrency shows.
  */
-@State(Scope.Thread)
+@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class HookTransactionBenchmark {

@@ -1,14 +1,17 @@
 package dev.gatekeeper.dns;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A bounded, least-recently-used cache of answers with an expiry time each. One lock guards one
- * {@link LinkedHashMap} in access order: lookups are short and the map small enough for that to
- * stay cheap next to a network round trip.
+ * A bounded cache of answers with an expiry time each, checked against the caller's clock at each
+ * lookup. Every SMTP thread asks it several times a message, nearly always for an answer it holds,
+ * so a lookup takes no lock: a Caffeine cache bounded by entry count (it keeps what is asked often
+ * and recently), its upkeep done on the calling thread. A single lock around the cache, as before,
+ * was where fifty sessions on two cores queued behind a thread the scheduler had put aside
+ * (benchmarks/profile/cuts.md, seventh round).
  */
 final class DnsCache {
 
@@ -59,34 +62,29 @@ final class DnsCache {
     }
 
     private final int maxEntries;
-    private final LinkedHashMap<Key, Cached> entries;
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
+    private final Cache<Key, Cached> entries;
+    // Adders, not one atomic each: every SMTP thread counts here at every lookup.
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     DnsCache(int maxEntries) {
         this.maxEntries = maxEntries;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Cached> eldest) {
-                return size() > DnsCache.this.maxEntries;
-            }
-        };
+        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
     }
 
     /** The live entry for a key, counting a hit or a miss. */
     Cached lookup(Key key, long nowMillis) {
         Cached e = peek(key, nowMillis);
-        (e == null ? misses : hits).incrementAndGet();
+        (e == null ? misses : hits).increment();
         return e;
     }
 
     /** The live entry for a key, without counting. */
-    synchronized Cached peek(Key key, long nowMillis) {
-        Cached e = entries.get(key);
+    Cached peek(Key key, long nowMillis) {
+        Cached e = entries.getIfPresent(key);
         if (e != null && e.expiresAtMillis <= nowMillis) {
-            entries.remove(key);
+            // Only this expired answer: a fresh one another thread stored meanwhile stays.
+            entries.asMap().remove(key, e);
             return null;
         }
         return e;
@@ -97,17 +95,16 @@ final class DnsCache {
         if (maxEntries == 0 || ttlSeconds <= 0 || answer.isTempfail()) {
             return;
         }
-        Cached e = new Cached(answer, nowMillis + ttlSeconds * 1000);
-        synchronized (this) {
-            entries.put(key, e);
-        }
+        entries.put(key, new Cached(answer, nowMillis + ttlSeconds * 1000));
     }
 
-    synchronized int size() {
-        return entries.size();
+    /** Entries held, once pending evictions are done. */
+    int size() {
+        entries.cleanUp();
+        return (int) entries.estimatedSize();
     }
 
     DnsCacheStats stats() {
-        return new DnsCacheStats(hits.get(), misses.get(), size());
+        return new DnsCacheStats(hits.sum(), misses.sum(), size());
     }
 }

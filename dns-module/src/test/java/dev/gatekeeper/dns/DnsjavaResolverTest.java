@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -310,9 +311,45 @@ class DnsjavaResolverTest {
         lookup("mx1.example.test", RecordType.A);
         lookup("www.example.test", RecordType.A);
         assertThat(resolver.cacheStats().size()).isEqualTo(2);
-        // The least recently used went first.
+        // What it still holds is answered without a query; what it let go is asked again.
+        int queries = server.queries();
+        int held = 0;
+        for (String name : List.of("example.test", "mx1.example.test", "www.example.test")) {
+            int before = server.queries();
+            lookup(name, RecordType.A);
+            held += server.queries() == before ? 1 : 0;
+        }
+        assertThat(server.queries() - queries).isEqualTo(3 - held);
+        assertThat(held).isBetween(1, 2);
+    }
+
+    @Test
+    void manyThreadsFindTheSameCachedAnswers() throws Exception {
+        resolver = resolver(ResolverSettings.builder().server(server.hostPort()).timeout(TIMEOUT));
         lookup("example.test", RecordType.A);
-        assertThat(server.queries("example.test", "A")).isEqualTo(2);
+        int threads = 8;
+        int each = 2_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> found = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                found.add(pool.submit(() -> {
+                    int records = 0;
+                    for (int i = 0; i < each; i++) {
+                        records += resolver.lookup("example.test", RecordType.A).toCompletableFuture()
+                                .get(5, TimeUnit.SECONDS).records().size();
+                    }
+                    return records;
+                }));
+            }
+            for (Future<Integer> f : found) {
+                assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(each);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(server.queries("example.test", "A")).isEqualTo(1);
+        assertThat(resolver.cacheStats().hits()).isEqualTo((long) threads * each);
     }
 
     @Test
