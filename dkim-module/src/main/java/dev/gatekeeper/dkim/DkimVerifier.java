@@ -122,6 +122,23 @@ public final class DkimVerifier {
         return v;
     }
 
+    /**
+     * As {@link #read(InputStream)}, for a message its caller already holds in memory: the octets
+     * are parsed and hashed where they are, not copied. They must not change until
+     * {@link DkimVerification#finish()} has completed.
+     *
+     * @throws IOException when the header section is longer than {@link #MAX_HEADER_SECTION}
+     */
+    public DkimVerification read(byte[] message, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, message.length);
+        int bodyStart = HeaderSection.bodyOffset(message, offset, length);
+        if (bodyStart - offset > MAX_HEADER_SECTION) {
+            throw new IOException("header section longer than " + MAX_HEADER_SECTION + " octets");
+        }
+        DkimVerification v = beginWithArc().headers(message, offset, bodyStart - offset);
+        return v.needsBody() ? v.body(message, bodyStart, offset + length - bodyStart) : v;
+    }
+
     /** Where the line holding the last octet starts (an empty line that ends the block included). */
     private static int lastLineStart(byte[] b, int len) {
         int i = len - 2;

@@ -1,6 +1,7 @@
 package dev.gatekeeper.dkim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatekeeper.dns.ZoneResolver;
 import java.io.ByteArrayInputStream;
@@ -32,6 +33,17 @@ class DkimReadTest {
         assertFields(claiming(message, 1));
         assertFields(claiming(message, 1 << 30));
         assertFields(claiming(message, 0));
+    }
+
+    @Test
+    void aHeaderSectionPastTheLimitIsRefusedStreamedOrHeld() {
+        byte[] message = ("X-Long: " + "x".repeat(DkimVerifier.MAX_HEADER_SECTION) + "\r\n\r\nbody\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        DkimVerifier verifier = new DkimVerifier(ZoneResolver.builder().build());
+        assertThatThrownBy(() -> verifier.read(new ByteArrayInputStream(message))).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("header section longer than");
+        assertThatThrownBy(() -> verifier.read(message, 0, message.length)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("header section longer than");
     }
 
     private static void assertFields(InputStream in) throws Exception {

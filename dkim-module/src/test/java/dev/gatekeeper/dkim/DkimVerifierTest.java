@@ -326,6 +326,26 @@ class DkimVerifierTest {
     }
 
     @Test
+    void aMessageHeldInMemoryVerifiesWhereItLies() throws Exception {
+        byte[] octets = bytes(MESSAGE);
+        // Octets around it that belong to someone else: the room above a received message, a neighbour below.
+        byte[] held = new byte[300 + octets.length + 50];
+        java.util.Arrays.fill(held, (byte) 'x');
+        System.arraycopy(octets, 0, held, 300, octets.length);
+        byte[] before = held.clone();
+
+        DkimVerification v = new DkimVerifier(zone().build(), SETTINGS).read(held, 300, octets.length);
+
+        assertThat(v.finish().toCompletableFuture().get(10, TimeUnit.SECONDS)).extracting(DkimResult::status)
+                .containsExactly(DkimStatus.PASS, DkimStatus.PASS);
+        assertThat(v.fieldValues("From")).hasSize(1);
+        assertThat(held).as("read, not written").isEqualTo(before);
+        byte[] changed = bytes(MESSAGE + longBody());
+        assertThat(new DkimVerifier(zone().build(), SETTINGS).read(changed, 0, changed.length).finish()
+                .toCompletableFuture().get(10, TimeUnit.SECONDS)).extracting(DkimResult::status).containsOnly(DkimStatus.FAIL);
+    }
+
+    @Test
     void oneLookupPerKeyName() {
         java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
         ZoneResolver z = zone().build();

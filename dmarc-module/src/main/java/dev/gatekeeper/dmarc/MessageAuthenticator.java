@@ -48,7 +48,19 @@ public final class MessageAuthenticator {
      * must complete (normally), bounded by its caller.
      */
     public CompletionStage<MessageAuthentication> authenticate(InputStream octets, CompletionStage<SpfEvidence> spf) throws IOException {
-        DkimVerification verification = dkim.read(octets);
+        return authenticate(dkim.read(octets), spf);
+    }
+
+    /**
+     * As {@link #authenticate(InputStream, CompletionStage)}, for a message its caller holds in
+     * memory: read where it is ({@link DkimVerifier#read(byte[], int, int)}), not copied.
+     */
+    public CompletionStage<MessageAuthentication> authenticate(byte[] message, int offset, int length,
+            CompletionStage<SpfEvidence> spf) throws IOException {
+        return authenticate(dkim.read(message, offset, length), spf);
+    }
+
+    private CompletionStage<MessageAuthentication> authenticate(DkimVerification verification, CompletionStage<SpfEvidence> spf) {
         List<String> from = verification.fieldValues("From");
         CompletionStage<List<DkimResult>> signatures = verification.finish();
         CompletionStage<ArcResult> arc = verification.arc();

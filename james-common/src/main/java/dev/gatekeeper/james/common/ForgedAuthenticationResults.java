@@ -149,6 +149,14 @@ public final class ForgedAuthenticationResults {
         return end;
     }
 
+    /** How many forged fields the message in {@code octets} has: the filter's scan, with nothing written. */
+    int count(byte[] octets, int offset, int length) throws IOException {
+        HeaderSectionFilter scan = filter(OutputStream.nullOutputStream());
+        scan.write(octets, offset, length);
+        scan.finish();
+        return scan.count();
+    }
+
     /** A stream that writes a message's octets to {@code out} with the forged fields left out or renamed. */
     HeaderSectionFilter filter(OutputStream out) {
         return new HeaderSectionFilter(out);

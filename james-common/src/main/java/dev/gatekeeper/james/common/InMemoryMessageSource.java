@@ -23,17 +23,25 @@ final class InMemoryMessageSource implements MimeMessageSource {
 
     private final String sourceId;
     private final byte[] octets;
+    private final int offset;
     private final int length;
 
-    private InMemoryMessageSource(String sourceId, byte[] octets, int length) {
+    private InMemoryMessageSource(String sourceId, byte[] octets, int offset, int length) {
         this.sourceId = Objects.requireNonNull(sourceId, "sourceId");
+        Objects.checkFromIndexSize(offset, length, octets.length);
         this.octets = octets;
+        this.offset = offset;
         this.length = length;
     }
 
     /** Takes over the buffer's octets without copying them; the caller writes no more to it. */
     static InMemoryMessageSource of(String sourceId, Buffer buffer) {
-        return new InMemoryMessageSource(sourceId, buffer.octets(), buffer.size());
+        return new InMemoryMessageSource(sourceId, buffer.octets(), 0, buffer.size());
+    }
+
+    /** The message in {@code octets} from {@code offset}, not copied; nobody writes there any more. */
+    static InMemoryMessageSource of(String sourceId, byte[] octets, int offset, int length) {
+        return new InMemoryMessageSource(sourceId, octets, offset, length);
     }
 
     /** The most one Java array holds: a larger threshold keeps a message on the heap up to this. */
@@ -60,7 +68,7 @@ final class InMemoryMessageSource implements MimeMessageSource {
 
     @Override
     public InputStream getInputStream() {
-        return new OneReaderByteStream(octets, 0, length);
+        return new OneReaderByteStream(octets, offset, length);
     }
 
     @Override

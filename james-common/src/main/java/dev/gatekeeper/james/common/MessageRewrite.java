@@ -54,6 +54,34 @@ public final class MessageRewrite {
     }
 
     /**
+     * As {@link #prepend(Mail, List, Optional)}, over octets the caller already read: the new lines
+     * go into the room above them ({@link ReceivedOctets}), and the message becomes that array, when
+     * they fit and no forged field is to go; otherwise onto a copy, as for any mail.
+     *
+     * @return how many forged fields were removed or renamed
+     */
+    public static int prepend(ReceivedOctets received, List<String> top, Optional<ForgedAuthenticationResults> forged)
+            throws MessagingException, IOException {
+        MailImpl mail = received.mail();
+        byte[] head = headerLines(top);
+        boolean anyForged = forged.isPresent() && forged.get().count(received.array(), received.offset(), received.length()) > 0;
+        int start = anyForged ? -1 : received.putAbove(head);
+        if (start >= 0) {
+            mail.setMessageContent(InMemoryMessageSource.of(sourceId(mail), received.array(), start,
+                    head.length + received.length()));
+            return 0;
+        }
+        InMemoryMessageSource.Buffer buffer = new InMemoryMessageSource.Buffer(head.length + received.length());
+        int count = copy(received.stream(), head, forged, buffer);
+        mail.setMessageContent(InMemoryMessageSource.of(sourceId(mail), buffer));
+        return count;
+    }
+
+    private static String sourceId(MailImpl mail) {
+        return mail.getName() + "-gatekeeper";
+    }
+
+    /**
      * The message's octets as James received them (and as stored since), without a parse of
      * the header block that {@code writeTo} would make; for any other message, its serialised
      * form. The caller closes the stream.
@@ -75,16 +103,16 @@ public final class MessageRewrite {
         long received = mail.getMessageSize();
         if (received >= 0 && head.length + received <= InMemoryMessageSource.THRESHOLD) {
             InMemoryMessageSource.Buffer buffer = new InMemoryMessageSource.Buffer((int) (head.length + received));
-            int count = copy(mail, head, forged, buffer);
+            int count = copy(receivedOctets(mail), head, forged, buffer);
             // Disposes the old message and its source, as James's own MailImpl.setMessage does.
-            mail.setMessageContent(InMemoryMessageSource.of(mail.getName() + "-gatekeeper", buffer));
+            mail.setMessageContent(InMemoryMessageSource.of(sourceId(mail), buffer));
             return count;
         }
-        MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create(mail.getName() + "-gatekeeper");
+        MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create(sourceId(mail));
         try {
             int count;
             try (OutputStream out = source.getWritableOutputStream()) {
-                count = copy(mail, head, forged, out);
+                count = copy(receivedOctets(mail), head, forged, out);
             }
             mail.setMessageContent(source);
             return count;
@@ -103,12 +131,15 @@ public final class MessageRewrite {
         return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The new lines, then the received octets; only their header section is scanned, and only when asked. */
-    private static int copy(Mail mail, byte[] head, Optional<ForgedAuthenticationResults> forged, OutputStream out)
-            throws MessagingException, IOException {
+    /**
+     * The new lines, then the received octets from {@code received} (closed here); only their
+     * header section is scanned, and only when asked.
+     */
+    private static int copy(InputStream received, byte[] head, Optional<ForgedAuthenticationResults> forged, OutputStream out)
+            throws IOException {
         out.write(head);
         ForgedAuthenticationResults.HeaderSectionFilter filter = forged.map(f -> f.filter(out)).orElse(null);
-        try (InputStream in = receivedOctets(mail)) {
+        try (InputStream in = received) {
             in.transferTo(filter == null ? out : filter);
         }
         if (filter == null) {

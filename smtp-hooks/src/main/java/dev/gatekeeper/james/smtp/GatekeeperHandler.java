@@ -9,6 +9,7 @@ import dev.gatekeeper.dns.DnsResolver;
 import dev.gatekeeper.james.common.EngineSettings;
 import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.james.common.JamesGeneration;
+import dev.gatekeeper.james.common.ReceivedOctets;
 import dev.gatekeeper.james.common.SharedEngines;
 import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.policy.ClientFacts;
@@ -210,14 +211,15 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
         long size = MessageStamp.messageSize(session.getSessionID(), mail);
-        state(session).ifPresent(state -> startVerification(session, state, mail));
+        Optional<ReceivedOctets> received = MessageStamp.readOnce(session.getSessionID(), mail);
+        state(session).ifPresent(state -> startVerification(session, state, mail, received));
         HookResult result = stage(session, Stage.DATA, state -> size < 0 ? state.policy.data() : state.policy.data(size));
         if (result.getResult().getAction() != HookResult.DECLINED.getResult().getAction()) {
             countRefused(session, mail, result);
             return result;
         }
         try {
-            stamp(session, state(session).orElseThrow(), mail);
+            stamp(session, state(session).orElseThrow(), mail, received);
             return HookResult.DECLINED;
         } catch (Exception e) {
             LOG.error("Gatekeeper failed to add its headers and attributes in {}", session.getSessionID(), e);
@@ -319,7 +321,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
      * {@code <spfWait>}; the whole is bounded by the DKIM time budget and a margin. A message that
      * cannot be read is a temperror, never a lost mail.
      */
-    private void startVerification(SMTPSession session, ConnectionState state, Mail mail) {
+    private void startVerification(SMTPSession session, ConnectionState state, Mail mail, Optional<ReceivedOctets> received) {
         if (!config.verifyMessages) {
             return;
         }
@@ -329,7 +331,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
                     .thenApply(v -> SpfEvidence.of(v.domain(), v.result().keyword()))
                     .exceptionally(e -> SpfEvidence.none())
                     .completeOnTimeout(SpfEvidence.none(), config.spfWait.toMillis(), TimeUnit.MILLISECONDS);
-            verification = MessageStamp.authenticate(engines(state.helloName).messages, mail, spf).toCompletableFuture()
+            verification = MessageStamp.authenticate(engines(state.helloName).messages, mail, received, spf).toCompletableFuture()
                     .completeOnTimeout(verificationTimedOut, config.verificationBound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("{}: DKIM and DMARC not verified, the message could not be read: {}", session.getSessionID(), e.toString());
@@ -351,7 +353,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         return Mailbox.parse("<" + given + ">");
     }
 
-    private void stamp(SMTPSession session, ConnectionState state, Mail mail) throws Exception {
+    private void stamp(SMTPSession session, ConnectionState state, Mail mail, Optional<ReceivedOctets> received) throws Exception {
         Mailbox sender = sender(state, mail);
         String helo = state.helo();
         SpfVerdict mailFrom = await(state.checks.mailFromVerdict(state.client, helo, sender));
@@ -366,7 +368,7 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
         Optional<ForgedAuthenticationResults> forged = state.policy.fromInside() ? Optional.empty()
                 : Optional.of(new ForgedAuthenticationResults(authservId, config.forgedAuthenticationResults));
         MessageAuthentication message = config.verifyMessages ? await(state.checks.message()) : null;
-        int removed = MessageStamp.prependHeaders(mail, receiver, authservId, mailFrom, message, forged);
+        int removed = MessageStamp.prependHeaders(mail, received, receiver, authservId, mailFrom, message, forged);
         if (removed > 0) {
             LOG.info("{}: {} Authentication-Results field(s) in the name of {} from client {} {}", session.getSessionID(), removed,
                     authservId, state.client.getHostAddress(), config.forgedAuthenticationResults == ForgedAuthenticationResults.Handling.REMOVE

@@ -12,6 +12,7 @@ import dev.gatekeeper.james.common.ForgedAuthenticationResults;
 import dev.gatekeeper.james.common.GatekeeperAttributes;
 import dev.gatekeeper.james.common.MailSpf;
 import dev.gatekeeper.james.common.MessageRewrite;
+import dev.gatekeeper.james.common.ReceivedOctets;
 import dev.gatekeeper.reputation.ReputationScore;
 import dev.gatekeeper.spf.AuthenticationResultsSpf;
 import dev.gatekeeper.spf.ReceivedSpfHeader;
@@ -52,11 +53,27 @@ final class MessageStamp {
      * @param forged how to treat fields in our name, or empty for a client inside (they stay)
      * @return how many forged fields were removed or renamed
      */
-    static int prependHeaders(Mail mail, String receiver, String authservId, SpfVerdict mailFrom, MessageAuthentication message,
-            Optional<ForgedAuthenticationResults> forged) throws MessagingException, IOException {
-        return MessageRewrite.prepend(mail, List.of(
+    static int prependHeaders(Mail mail, Optional<ReceivedOctets> received, String receiver, String authservId,
+            SpfVerdict mailFrom, MessageAuthentication message, Optional<ForgedAuthenticationResults> forged)
+            throws MessagingException, IOException {
+        List<String> top = List.of(
                 ReceivedSpfHeader.NAME + ": " + ReceivedSpfHeader.of(mailFrom, receiver).value(),
-                authenticationResults(authservId, mailFrom, message)), forged);
+                authenticationResults(authservId, mailFrom, message));
+        return received.isPresent() ? MessageRewrite.prepend(received.get(), top, forged) : MessageRewrite.prepend(mail, top, forged);
+    }
+
+    /**
+     * The message's octets read once for DKIM, DMARC and the new header fields alike
+     * ({@link ReceivedOctets}), or nothing when they are to be streamed: a large message, or one
+     * James could not give (then the streaming paths meet the same trouble and answer for it).
+     */
+    static Optional<ReceivedOctets> readOnce(String sessionId, Mail mail) {
+        try {
+            return ReceivedOctets.read(mail);
+        } catch (MessagingException | IOException | RuntimeException e) {
+            LOG.debug("{}: message not read into memory, streamed instead: {}", sessionId, e.toString());
+            return Optional.empty();
+        }
     }
 
     /**
@@ -71,7 +88,11 @@ final class MessageStamp {
 
     /** DKIM and DMARC over the message's octets as received ({@link MessageRewrite#receivedOctets}). */
     static CompletionStage<MessageAuthentication> authenticate(MessageAuthenticator authenticator, Mail mail,
-            CompletionStage<SpfEvidence> spf) throws MessagingException, IOException {
+            Optional<ReceivedOctets> received, CompletionStage<SpfEvidence> spf) throws MessagingException, IOException {
+        if (received.isPresent()) {
+            ReceivedOctets octets = received.get();
+            return authenticator.authenticate(octets.array(), octets.offset(), octets.length(), spf);
+        }
         try (InputStream octets = MessageRewrite.receivedOctets(mail)) {
             return authenticator.authenticate(octets, spf);
         }

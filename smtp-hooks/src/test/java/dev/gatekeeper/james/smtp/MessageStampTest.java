@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatekeeper.dns.ZoneFile;
 import dev.gatekeeper.james.common.ForgedAuthenticationResults;
+import dev.gatekeeper.james.common.ReceivedOctets;
 import dev.gatekeeper.spf.SpfEvaluator;
 import dev.gatekeeper.spf.SpfVerdict;
 import java.io.ByteArrayInputStream;
@@ -38,6 +39,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +60,7 @@ class MessageStampTest {
     void jamesMailGetsTheHeadersOnTopAndEveryReceivedOctetUnchanged() throws Exception {
         MailImpl mail = jamesMail(RECEIVED);
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null, Optional.empty());
+        stamp(mail, Optional.empty());
 
         String written = written(mail.getMessage());
         List<String> lines = written.lines().collect(Collectors.toList());
@@ -80,7 +82,7 @@ class MessageStampTest {
         MailImpl mail = jamesMail(RECEIVED);
         mail.getMessage().addHeader("X-Earlier-Hook", "yes");
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null, Optional.empty());
+        stamp(mail, Optional.empty());
 
         String written = written(mail.getMessage());
         assertThat(written).startsWith("Received-SPF: pass ");
@@ -95,7 +97,7 @@ class MessageStampTest {
                 new ByteArrayInputStream(RECEIVED.getBytes(StandardCharsets.UTF_8)));
         FakeMail mail = FakeMail.builder().name("m1").mimeMessage(message).build();
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null, Optional.empty());
+        stamp(mail, Optional.empty());
 
         List<String> names = Collections.list(mail.getMessage().getAllHeaderLines()).stream()
                 .map(l -> l.substring(0, l.indexOf(':'))).collect(Collectors.toList());
@@ -112,8 +114,7 @@ class MessageStampTest {
     void anOutsideClientsFieldInOurNameGoesBeforeOursIsAdded() throws Exception {
         MailImpl mail = jamesMail(WITH_FORGED);
 
-        int removed = MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null,
-                Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.REMOVE)));
+        int removed = stamp(mail, Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.REMOVE)));
 
         assertThat(removed).isEqualTo(1);
         String written = written(mail.getMessage());
@@ -131,8 +132,7 @@ class MessageStampTest {
     void renamedItStaysForForensics() throws Exception {
         MailImpl mail = jamesMail(WITH_FORGED);
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null,
-                Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.RENAME)));
+        stamp(mail, Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.RENAME)));
 
         String written = written(mail.getMessage());
         assertThat(written).endsWith("\r\nX-Gatekeeper-Forged-Authentication-Results: mx.example.net;\r\n"
@@ -145,7 +145,7 @@ class MessageStampTest {
     void anInsideClientsFieldsStayAsTheyAre() throws Exception {
         MailImpl mail = jamesMail(WITH_FORGED);
 
-        assertThat(MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null, Optional.empty())).isZero();
+        assertThat(stamp(mail, Optional.empty())).isZero();
 
         assertThat(written(mail.getMessage())).endsWith("\r\n" + WITH_FORGED);
         assertThat(mail.getMessage().getHeader("Authentication-Results")).hasSize(3);
@@ -158,8 +158,7 @@ class MessageStampTest {
                 new ByteArrayInputStream(WITH_FORGED.getBytes(StandardCharsets.UTF_8)));
         FakeMail mail = FakeMail.builder().name("m1").mimeMessage(message).build();
 
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, null,
-                Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.REMOVE)));
+        stamp(mail, Optional.of(new ForgedAuthenticationResults("mx.example.net", ForgedAuthenticationResults.Handling.REMOVE)));
 
         List<String> names = Collections.list(mail.getMessage().getAllHeaderLines()).stream()
                 .map(l -> l.substring(0, l.indexOf(':'))).collect(Collectors.toList());
@@ -179,10 +178,13 @@ class MessageStampTest {
         MessageAuthenticator authenticator = new MessageAuthenticator(
                 new DkimVerifier(zone, DkimSettings.builder().clock(Rfc8463Example.CLOCK).build()), DmarcEvaluator.builder(zone).build());
         MailImpl mail = jamesMail(Rfc8463Example.MESSAGE);
+        // As the handler does: read once, verified where it lies, the fields put in the room above it.
+        Optional<ReceivedOctets> received = MessageStamp.readOnce("s1", mail);
+        assertThat(received).isPresent();
 
-        MessageAuthentication verified = MessageStamp.authenticate(authenticator, mail,
+        MessageAuthentication verified = MessageStamp.authenticate(authenticator, mail, received,
                 CompletableFuture.completedFuture(SpfEvidence.none())).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        MessageStamp.prependHeaders(mail, "mx.example.net", "mx.example.net", pass, verified, Optional.empty());
+        MessageStamp.prependHeaders(mail, received, "mx.example.net", "mx.example.net", pass, verified, Optional.empty());
         MessageStamp.setAttributes(mail, verified);
 
         String written = written(mail.getMessage());
@@ -212,7 +214,7 @@ class MessageStampTest {
             MessageAuthenticator authenticator = new MessageAuthenticator(
                     new DkimVerifier(zone, DkimSettings.builder().clock(Rfc8463Example.CLOCK).build()), DmarcEvaluator.builder(zone).build());
             MailImpl mail = jamesMail(Rfc8463Example.MESSAGE);
-            MessageAuthentication verified = MessageStamp.authenticate(authenticator, mail,
+            MessageAuthentication verified = MessageStamp.authenticate(authenticator, mail, MessageStamp.readOnce("s1", mail),
                     CompletableFuture.completedFuture(SpfEvidence.none())).toCompletableFuture().get(10, TimeUnit.SECONDS);
             MessageStamp.countForReports(reports, "s1", InetAddress.getByName("127.0.0.1"), mail, pass, verified,
                     MessageStamp.appliedWhenAccepted(verified));
@@ -240,11 +242,18 @@ class MessageStampTest {
         MessageAuthenticator authenticator = new MessageAuthenticator(
                 new DkimVerifier(zone, DkimSettings.builder().clock(Rfc8463Example.CLOCK).build()), DmarcEvaluator.builder(zone).build());
         MailImpl mail = jamesMail(Rfc8463Example.MESSAGE.replace("We lost", "We won"));
-        MessageAuthentication forged = MessageStamp.authenticate(authenticator, mail,
+        // Streamed, as a message above James's memory threshold is.
+        MessageAuthentication forged = MessageStamp.authenticate(authenticator, mail, Optional.empty(),
                 CompletableFuture.completedFuture(SpfEvidence.none())).toCompletableFuture().get(10, TimeUnit.SECONDS);
         mail.dispose();
         assertThat(forged.dmarc().disposition().keyword()).isEqualTo("reject");
         assertThat(MessageStamp.appliedWhenAccepted(forged).keyword()).isEqualTo("none");
+    }
+
+    /** The SPF fields on top, as the handler puts them: over the octets read once when James's mail allows. */
+    private int stamp(Mail mail, Optional<ForgedAuthenticationResults> forged) throws Exception {
+        return MessageStamp.prependHeaders(mail, MessageStamp.readOnce("s1", mail), "mx.example.net", "mx.example.net", pass, null,
+                forged);
     }
 
     private static MailImpl jamesMail(String raw) throws Exception {
