@@ -89,7 +89,7 @@ public final class DkimVerifier {
         while (true) {
             if (len == head.length) {
                 if (len >= MAX_HEADER_SECTION) {
-                    throw new IOException("header section longer than " + MAX_HEADER_SECTION + " octets");
+                    throw headerSectionTooLong();
                 }
                 head = Arrays.copyOf(head, Math.min(len * 2, MAX_HEADER_SECTION));
             }
@@ -133,10 +133,15 @@ public final class DkimVerifier {
         Objects.checkFromIndexSize(offset, length, message.length);
         int bodyStart = HeaderSection.bodyOffset(message, offset, length);
         if (bodyStart - offset > MAX_HEADER_SECTION) {
-            throw new IOException("header section longer than " + MAX_HEADER_SECTION + " octets");
+            throw headerSectionTooLong();
         }
         DkimVerification v = beginWithArc().headers(message, offset, bodyStart - offset);
         return v.needsBody() ? v.body(message, bodyStart, offset + length - bodyStart) : v;
+    }
+
+    /** The one refusal of both reads, the streamed and the held. */
+    private static IOException headerSectionTooLong() {
+        return new IOException("header section longer than " + MAX_HEADER_SECTION + " octets");
     }
 
     /** Where the line holding the last octet starts (an empty line that ends the block included). */

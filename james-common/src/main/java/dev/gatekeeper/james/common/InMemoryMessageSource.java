@@ -61,6 +61,14 @@ final class InMemoryMessageSource implements MimeMessageSource {
         return Math.min(value, LARGEST_ARRAY);
     }
 
+    /**
+     * Whether a message of {@code octets} octets is one James would keep in memory; false for a
+     * size James could not tell (negative).
+     */
+    static boolean fits(long octets) {
+        return octets >= 0 && octets <= THRESHOLD;
+    }
+
     @Override
     public String getSourceId() {
         return sourceId;

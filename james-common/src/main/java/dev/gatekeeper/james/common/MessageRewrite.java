@@ -101,7 +101,7 @@ public final class MessageRewrite {
             throws MessagingException, IOException {
         byte[] head = headerLines(top);
         long received = mail.getMessageSize();
-        if (received >= 0 && head.length + received <= InMemoryMessageSource.THRESHOLD) {
+        if (received >= 0 && InMemoryMessageSource.fits(head.length + received)) {
             InMemoryMessageSource.Buffer buffer = new InMemoryMessageSource.Buffer((int) (head.length + received));
             int count = copy(receivedOctets(mail), head, forged, buffer);
             // Disposes the old message and its source, as James's own MailImpl.setMessage does.

@@ -49,7 +49,7 @@ public final class ReceivedOctets {
             return Optional.empty();
         }
         long size = mail.getMessageSize();
-        if (size < 0 || HEAD_ROOM + size > InMemoryMessageSource.THRESHOLD) {
+        if (size < 0 || !InMemoryMessageSource.fits(HEAD_ROOM + size)) {
             return Optional.empty();
         }
         byte[] buffer = new byte[HEAD_ROOM + (int) size];

@@ -79,6 +79,7 @@ class MessageRewriteTest {
         assertThat(forged).isZero();
         String expected = String.join("\r\n", TOP) + "\r\n" + raw;
         assertThat(octets(mail)).isEqualTo(expected);
+        // Read twice: the queue and each delivery read the source again.
         assertThat(octets(mail)).isEqualTo(expected);
         assertThat(mail.getMessageSize()).isEqualTo(expected.getBytes(StandardCharsets.UTF_8).length);
         assertThat(((MimeMessageWrapper) mail.getMessage()).isModified()).isFalse();
