@@ -57,6 +57,14 @@ public final class LoadJameses {
     }
 
     /**
+     * The drop-in jar installed and nothing of Gatekeeper configured: the handler left out of
+     * smtpserver.xml, the mailets out of the pipeline. What the jar's presence costs James.
+     */
+    static JamesSandbox.Builder withJarOnly(JamesSandbox.Builder plain, JamesRelease release) throws IOException {
+        return plain.extensionJar(dropInJar(release)).gatekeeperMailets(false);
+    }
+
+    /**
      * conf/smtpserver.xml's Gatekeeper handler with this run's DNS server and callout peer port. To
      * see what a part of it costs, a run can change it: {@code -Dgatekeeper.policy=FILE} reads
      * another policy (an absolute path, or relative to James's working directory), and

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  * java -cp benchmarks/target/gatekeeper-benchmarks.jar dev.gatekeeper.benchmarks.load.SmtpSourceComparison \
  *     [james=3.9.0|3.8.2|3.8.1] [shape=connection|session] [pipeline=sink|mailbox] [sessions=50] [messages=2000]
  *     [length=2048] [rounds=3] [warmup=messages] [soa=true] [jfr=DIR] [jvmArg=OPTION] [smtpSource=/usr/sbin/smtp-source]
+ *     [second=hooks|plain|jar]
  * </pre>
  *
  * <p>Each James is first warmed by untimed runs ({@link SteadyWarmUp}); then each round runs
@@ -41,11 +42,16 @@ import java.util.concurrent.TimeUnit;
  * run (warm-up included) the driver counts through WebAdmin what James accepted (the sink
  * repository's size, or the recipients' INBOXes) against what smtp-source sent; any shortfall is
  * printed and makes the exit status 1.
+ *
+ * <p>{@code second=} says what the second James is: {@code hooks} (the comparison itself),
+ * {@code plain} (a second plain James: what the method reads when nothing differs, its bias and
+ * spread) or {@code jar} (the drop-in jar installed, its handler not configured: what installing
+ * the jar alone costs).
  */
 public final class SmtpSourceComparison {
     /** The parameters, each {@code name=value}. */
     static final Set<String> PARAMETERS = Set.of("james", "shape", "pipeline", "sessions", "messages", "length",
-            "rounds", "warmup", "soa", "jfr", "jvmArg", "smtpSource");
+            "rounds", "warmup", "soa", "jfr", "jvmArg", "smtpSource", "second");
     /** smtp-source's {@code -N} numbers it: 1user@gatekeeper.test, 2user@..., each a mailbox of its own. */
     static final String RECIPIENT = "user@" + JamesSandbox.DOMAIN;
     /**
@@ -56,9 +62,35 @@ public final class SmtpSourceComparison {
     /** The longest one smtp-source run may take. */
     private static final Duration RUN_BOUND = Duration.ofMinutes(10);
 
+    /** What the second James, the one compared with plain James, is. */
+    enum Second {
+        /** Gatekeeper's handler, from conf/smtpserver.xml: the comparison the figures are about. */
+        HOOKS("James + Gatekeeper hooks", "smtp-source-gatekeeper"),
+        /** Plain James again: nothing differs, so any ratio but 1 is the method's own. */
+        PLAIN("plain James, second", "smtp-source-plain-second"),
+        /** The drop-in jar in extensions-jars, no Gatekeeper handler or mailet configured. */
+        JAR("James + drop-in jar only", "smtp-source-jar");
+
+        final String label;
+        final String workName;
+
+        Second(String label, String workName) {
+            this.label = label;
+            this.workName = workName;
+        }
+
+        static Second of(String argument) {
+            return valueOf(argument.toUpperCase(Locale.ROOT));
+        }
+
+        String argument() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** The parameters of one invocation, each with its default. */
     record Settings(JamesRelease release, Shape shape, Pipeline pipeline, int sessions, int messages, int length,
-            int rounds, int warmup, boolean soa, String jfr, String jvmArg, String smtpSource) {
+            int rounds, int warmup, boolean soa, String jfr, String jvmArg, String smtpSource, Second second) {
 
         static Settings parse(String... args) {
             LoadArgs a = LoadArgs.parse(args, PARAMETERS);
@@ -75,7 +107,8 @@ public final class SmtpSourceComparison {
                     a.bool("soa", true),
                     a.string("jfr", null),
                     a.string("jvmArg", null),
-                    a.string("smtpSource", SmtpSourceCommand.DEFAULT_EXECUTABLE));
+                    a.string("smtpSource", SmtpSourceCommand.DEFAULT_EXECUTABLE),
+                    Second.of(a.choice("second", "hooks", Set.of("hooks", "plain", "jar"))));
         }
 
         SmtpSourceCommand command(JamesSandbox james) {
@@ -87,7 +120,8 @@ public final class SmtpSourceComparison {
         public String toString() {
             return String.format(Locale.ROOT, "James %s, shape=%s pipeline=%s, sessions %d, %d messages of %d octets a run, "
                     + "%d rounds, zones %s SOA", release.version(), shape.argument(), pipeline.argument(), sessions,
-                    messages, length, rounds, soa ? "with" : "without");
+                    messages, length, rounds, soa ? "with" : "without")
+                    + (second == Second.HOOKS ? "" : ", second=" + second.argument());
         }
     }
 
@@ -134,10 +168,14 @@ public final class SmtpSourceComparison {
                 ScriptedPeer peer = ScriptedPeer.on(LoadZone.PEER).start()) {
             JamesSandbox.Builder plain = LoadJameses.sandbox(s.release(), conf, "smtp-source-plain", s.jfr(), s.jvmArg(), recipients);
             targets.add(new Target("plain James " + s.release().version(), plain.start(), s, recipients));
-            JamesSandbox.Builder hooks = LoadJameses.withHooks(
-                    LoadJameses.sandbox(s.release(), conf, "smtp-source-gatekeeper", s.jfr(), s.jvmArg(), recipients),
-                    s.release(), dns.hostPort(), peer.port());
-            targets.add(new Target("James + Gatekeeper hooks", hooks.start(), s, recipients));
+            JamesSandbox.Builder second = LoadJameses.sandbox(s.release(), conf, s.second().workName, s.jfr(), s.jvmArg(),
+                    recipients);
+            if (s.second() == Second.HOOKS) {
+                LoadJameses.withHooks(second, s.release(), dns.hostPort(), peer.port());
+            } else if (s.second() == Second.JAR) {
+                LoadJameses.withJarOnly(second, s.release());
+            }
+            targets.add(new Target(s.second().label, second.start(), s, recipients));
             System.out.println(s);
             for (Target t : targets) {
                 System.out.printf("%-26s %s%n", t.name, t.command.commandLine());

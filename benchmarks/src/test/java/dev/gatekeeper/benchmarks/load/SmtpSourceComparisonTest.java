@@ -27,17 +27,19 @@ class SmtpSourceComparisonTest {
         assertThat(s.jfr()).isNull();
         assertThat(s.jvmArg()).isNull();
         assertThat(s.smtpSource()).isEqualTo("/usr/sbin/smtp-source");
+        assertThat(s.second()).isEqualTo(SmtpSourceComparison.Second.HOOKS);
     }
 
     @Test
     void everyParameterIsRead() {
         Settings s = Settings.parse("james=3.8.1", "shape=session", "pipeline=mailbox", "sessions=20", "messages=500",
                 "length=100", "rounds=5", "warmup=16000", "soa=false", "jfr=/tmp/jfr", "jvmArg=-Xint",
-                "smtpSource=/opt/postfix/smtp-source");
+                "smtpSource=/opt/postfix/smtp-source", "second=plain");
         assertThat(s).isEqualTo(new Settings(JamesRelease.of("3.8.1"), Shape.SESSION, Pipeline.MAILBOX, 20, 500, 100, 5,
-                16000, false, "/tmp/jfr", "-Xint", "/opt/postfix/smtp-source"));
+                16000, false, "/tmp/jfr", "-Xint", "/opt/postfix/smtp-source", SmtpSourceComparison.Second.PLAIN));
         assertThat(s).hasToString("James 3.8.1, shape=session pipeline=mailbox, sessions 20, 500 messages of 100 octets "
-                + "a run, 5 rounds, zones without SOA");
+                + "a run, 5 rounds, zones without SOA, second=plain");
+        assertThat(Settings.parse("second=jar").second()).isEqualTo(SmtpSourceComparison.Second.JAR);
     }
 
     @Test
@@ -50,6 +52,7 @@ class SmtpSourceComparisonTest {
         assertThatThrownBy(() -> Settings.parse("shape=burst")).hasMessageStartingWith("shape must be one of");
         assertThatThrownBy(() -> Settings.parse("pipeline=null")).hasMessageStartingWith("pipeline must be one of");
         assertThatThrownBy(() -> Settings.parse("mailets=true")).hasMessageStartingWith("unknown argument mailets");
+        assertThatThrownBy(() -> Settings.parse("second=spamassassin")).hasMessageStartingWith("second must be one of");
     }
 
     @Test
