@@ -28,17 +28,18 @@ class SmtpSourceComparisonTest {
         assertThat(s.jvmArg()).isNull();
         assertThat(s.smtpSource()).isEqualTo("/usr/sbin/smtp-source");
         assertThat(s.second()).isEqualTo(SmtpSourceComparison.Second.HOOKS);
+        assertThat(s.boots()).isEqualTo(1);
     }
 
     @Test
     void everyParameterIsRead() {
         Settings s = Settings.parse("james=3.8.1", "shape=session", "pipeline=mailbox", "sessions=20", "messages=500",
                 "length=100", "rounds=5", "warmup=16000", "soa=false", "jfr=/tmp/jfr", "jvmArg=-Xint",
-                "smtpSource=/opt/postfix/smtp-source", "second=plain");
+                "smtpSource=/opt/postfix/smtp-source", "second=plain", "boots=4");
         assertThat(s).isEqualTo(new Settings(JamesRelease.of("3.8.1"), Shape.SESSION, Pipeline.MAILBOX, 20, 500, 100, 5,
-                16000, false, "/tmp/jfr", "-Xint", "/opt/postfix/smtp-source", SmtpSourceComparison.Second.PLAIN));
+                16000, false, "/tmp/jfr", "-Xint", "/opt/postfix/smtp-source", SmtpSourceComparison.Second.PLAIN, 4));
         assertThat(s).hasToString("James 3.8.1, shape=session pipeline=mailbox, sessions 20, 500 messages of 100 octets "
-                + "a run, 5 rounds, zones without SOA, second=plain");
+                + "a run, 5 rounds, zones without SOA, second=plain, 4 boots");
         assertThat(Settings.parse("second=jar").second()).isEqualTo(SmtpSourceComparison.Second.JAR);
     }
 
@@ -52,6 +53,7 @@ class SmtpSourceComparisonTest {
         assertThatThrownBy(() -> Settings.parse("shape=burst")).hasMessageStartingWith("shape must be one of");
         assertThatThrownBy(() -> Settings.parse("pipeline=null")).hasMessageStartingWith("pipeline must be one of");
         assertThatThrownBy(() -> Settings.parse("mailets=true")).hasMessageStartingWith("unknown argument mailets");
+        assertThatThrownBy(() -> Settings.parse("boots=0")).hasMessageContaining("boots");
         assertThatThrownBy(() -> Settings.parse("second=spamassassin")).hasMessageStartingWith("second must be one of");
     }
 
