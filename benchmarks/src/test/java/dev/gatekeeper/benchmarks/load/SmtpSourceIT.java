@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The smtp-source driver end to end, short: the real smtp-source (Debian's postfix, which
  * .ci/run installs) against plain James 3.8.1 and James 3.8.1 with Gatekeeper's handler, 20
- * messages a run, one per connection, every one counted in the sink repository through WebAdmin.
+ * messages a run, one per connection, every one counted in the sink repository through WebAdmin;
+ * and the null comparison, two plain Jameses, the second booted and warmed first.
  * Runs from the project root (failsafe's working directory), as the driver does.
  */
 class SmtpSourceIT {
@@ -34,5 +35,17 @@ class SmtpSourceIT {
         assertThat(outcome.hookDnsQuestions()).containsKeys("load.test/TXT", "load.test/MX", "_dmarc.load.test/TXT");
         System.out.printf("smtp-source comparison, 3.8.1, 20 messages a run: %d s%n",
                 Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    }
+
+    @Test
+    @Timeout(value = 180)
+    void aSecondPlainJamesBootedFirstCountsEveryMessageAndAsksNothingOfTheHooksDnsServer() throws Exception {
+        Settings s = Settings.parse("james=3.8.1", "shape=connection", "pipeline=sink", "sessions=5", "messages=20",
+                "rounds=1", "warmup=20", "second=plain");
+        SmtpSourceComparison.Outcome outcome = SmtpSourceComparison.run(s, true);
+        assertThat(outcome.lost()).as("messages sent but not counted").isZero();
+        // No Gatekeeper handler in either James: the load zone's DNS server hears nothing from it.
+        assertThat(outcome.hookDnsQuestions()).isEmpty();
+        assertThat(outcome.median()).isPositive();
     }
 }
