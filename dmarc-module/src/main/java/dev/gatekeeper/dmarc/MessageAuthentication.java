@@ -14,6 +14,9 @@ import java.util.Objects;
  */
 public final class MessageAuthentication {
 
+    /** Between two resinfos: the separator, then a folded line (RFC 5322 §2.2.3). */
+    private static final String FOLD = ";\r\n\t";
+
     private final List<DkimResult> dkim;
     private final ArcResult arc;
     private final DmarcResult dmarc;
@@ -79,7 +82,16 @@ public final class MessageAuthentication {
      * with these {@link #resinfos()} after it, one per folded line (RFC 5322 §2.2.3).
      */
     public String appendTo(String field) {
-        return field + ";\r\n\t" + String.join(";\r\n\t", resinfos());
+        List<String> resinfos = resinfos();
+        int size = field.length();
+        for (String r : resinfos) {
+            size += FOLD.length() + r.length();
+        }
+        StringBuilder sb = new StringBuilder(size).append(field);
+        for (String r : resinfos) {
+            sb.append(FOLD).append(r);
+        }
+        return sb.toString();
     }
 
     @Override

@@ -42,6 +42,10 @@ class MessageAuthenticatorTest {
         assertThat(a.resinfos().get(2)).isEqualTo("arc=none");
         assertThat(a.resinfos().get(0)).startsWith("dkim=pass").contains("header.d=football.example.com", "header.s=brisbane");
         assertThat(a.resinfos().get(3)).isEqualTo("dmarc=pass (p=reject dis=none) header.from=football.example.com");
+        assertThat(a.appendTo("Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=bounces.example.net"))
+                .isEqualTo("Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=bounces.example.net;\r\n\t"
+                        + a.resinfos().get(0) + ";\r\n\t" + a.resinfos().get(1) + ";\r\n\tarc=none;\r\n\t"
+                        + "dmarc=pass (p=reject dis=none) header.from=football.example.com");
     }
 
     @Test

@@ -20,12 +20,23 @@ public final class ReceivedSpfHeader {
 
     /** The header for a verdict, naming the receiving host (the evaluator's %{r}, usually the server's name). */
     public static ReceivedSpfHeader of(SpfVerdict verdict, String receiver) {
+        return new ReceivedSpfHeader(appendValue(new StringBuilder(256), verdict, receiver).toString());
+    }
+
+    /**
+     * The whole field, {@code Received-SPF: } and the value, in one string (for a header section
+     * written out at once, without a copy of the value).
+     */
+    public static String field(SpfVerdict verdict, String receiver) {
+        return appendValue(new StringBuilder(256).append(NAME).append(": "), verdict, receiver).toString();
+    }
+
+    private static StringBuilder appendValue(StringBuilder sb, SpfVerdict verdict, String receiver) {
         Objects.requireNonNull(verdict, "verdict");
         // A receiver name with nothing to clean (the server's name) is not copied; the client's
         // address is put into words once, for the comment and for client-ip.
         String recv = HeaderText.clean(receiver == null || receiver.isEmpty() ? "unknown" : receiver);
         String ip = verdict.clientIpText();
-        StringBuilder sb = new StringBuilder(256);
         sb.append(verdict.result().keyword()).append(" (");
         HeaderText.appendCommentText(sb, comment(verdict, recv, ip)).append(")");
         pair(sb, "client-ip", ip);
@@ -37,7 +48,7 @@ public final class ReceivedSpfHeader {
         pair(sb, "identity", verdict.identity().keyword());
         verdict.mechanism().ifPresent(m -> pair(sb, "mechanism", m));
         verdict.problem().ifPresent(p -> pair(sb, "problem", p));
-        return new ReceivedSpfHeader(sb.toString());
+        return sb;
     }
 
     private static void pair(StringBuilder sb, String key, String value) {

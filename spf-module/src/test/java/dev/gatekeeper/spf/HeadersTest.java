@@ -56,6 +56,22 @@ class HeadersTest {
     }
 
     @Test
+    void theWholeFieldIsTheNameThenTheValue() {
+        SpfVerdict hostile = new SpfVerdict(SpfResult.SOFTFAIL, SpfIdentity.MAILFROM, "example.com",
+                "\"a (b)\\\r\n\tX-Evil: 1\"@example.com", ip("::ffff:192.0.2.1"), null, null, "~all", null, 1, 0);
+        for (SpfVerdict v : new SpfVerdict[] {
+                verdict(SpfResult.PASS, SpfIdentity.MAILFROM, "alice@example.com", "ip4:192.0.2.0/24", null),
+                verdict(SpfResult.PERMERROR, SpfIdentity.HELO, "postmaster@mail.example.org", null, "unknown mechanism"),
+                hostile}) {
+            for (String receiver : new String[] {"mx.example.net", "", null, "mx\r\n.example.net"}) {
+                assertThat(ReceivedSpfHeader.field(v, receiver))
+                        .isEqualTo(ReceivedSpfHeader.NAME + ": " + ReceivedSpfHeader.of(v, receiver).value())
+                        .isEqualTo(ReceivedSpfHeader.of(v, receiver).toString());
+            }
+        }
+    }
+
+    @Test
     void authenticationResults() {
         SpfVerdict pass = verdict(SpfResult.PASS, SpfIdentity.MAILFROM, "alice@example.com", "a", null);
         assertThat(AuthenticationResultsSpf.resinfo(pass)).isEqualTo("spf=pass smtp.mailfrom=alice@example.com");

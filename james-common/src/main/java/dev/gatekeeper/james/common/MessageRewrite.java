@@ -122,8 +122,33 @@ public final class MessageRewrite {
         }
     }
 
-    /** UTF-8: an SMTPUTF8 sender may appear in the headers (RFC 6532 §3). */
+    /**
+     * The lines, each ended by CRLF, in UTF-8: an SMTPUTF8 sender may appear in the headers
+     * (RFC 6532 §3). Nearly every field is ASCII; those are written straight into the one array,
+     * without a joined string and its encoded copy.
+     */
     private static byte[] headerLines(List<String> top) {
+        int size = 0;
+        for (String line : top) {
+            size += line.length() + 2;
+        }
+        byte[] head = new byte[size];
+        int at = 0;
+        for (String line : top) {
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (c >= 0x80) {
+                    return utf8Lines(top);
+                }
+                head[at++] = (byte) c;
+            }
+            head[at++] = '\r';
+            head[at++] = '\n';
+        }
+        return head;
+    }
+
+    private static byte[] utf8Lines(List<String> top) {
         StringBuilder lines = new StringBuilder();
         for (String line : top) {
             lines.append(line).append("\r\n");

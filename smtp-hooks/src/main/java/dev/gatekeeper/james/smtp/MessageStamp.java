@@ -57,7 +57,7 @@ final class MessageStamp {
             SpfVerdict mailFrom, MessageAuthentication message, Optional<ForgedAuthenticationResults> forged)
             throws MessagingException, IOException {
         List<String> top = List.of(
-                ReceivedSpfHeader.NAME + ": " + ReceivedSpfHeader.of(mailFrom, receiver).value(),
+                ReceivedSpfHeader.field(mailFrom, receiver),
                 authenticationResults(authservId, mailFrom, message));
         return received.isPresent() ? MessageRewrite.prepend(received.get(), top, forged) : MessageRewrite.prepend(mail, top, forged);
     }
