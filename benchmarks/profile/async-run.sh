@@ -9,7 +9,8 @@
 # CPU every millisecond from its start, with the compiler tier of each Java frame ("ann"), and
 # writes a file every 10 seconds, named by its local start time; only the files that lie wholly
 # within the timed rounds are joined, so neither the warm-up nor James's shutdown is counted.
-# Takes 5-8 minutes. DRIVER_OPTS passes JVM options to the driver, for instance one of the
+# Takes 5-8 minutes (longer with WARMUP, the driver's warmup=, 20000 unless set; James 3.8.1
+# persistent sessions need WARMUP=80000 before its compiler is quiet). DRIVER_OPTS passes JVM options to the driver, for instance one of the
 # configurations of smtp-source.md (options without spaces):
 #
 #   DRIVER_OPTS="-Dgatekeeper.policy=$PWD/benchmarks/conf/stamp-only-policy.xml -Dgatekeeper.handler.extra=<verifyMessages>false</verifyMessages>" \
@@ -32,7 +33,7 @@ fi
 LIB=$(realpath "$LIB")
 
 java "${DRIVER_ARGS[@]}" -cp benchmarks/target/gatekeeper-benchmarks.jar dev.gatekeeper.benchmarks.load.SmtpSourceComparison \
-    james="$JAMES" shape="$SHAPE" pipeline=sink sessions=50 messages=2000 length=2048 rounds=14 warmup=20000 \
+    james="$JAMES" shape="$SHAPE" pipeline=sink sessions=50 messages=2000 length=2048 rounds=14 warmup="${WARMUP:-20000}" \
     "jvmArg=-agentpath:$LIB=start,event=cpu,interval=1ms,loop=${CHUNK}s,collapsed,ann,file=$OUT/%p-%t.collapsed" \
     > "$OUT/run.log" 2>&1 &
 DRIVER=$!

@@ -109,6 +109,43 @@ public class HookTransactionBenchmark {
             refused.append("connect ").append(connect.getRetCode());
         }
         note(refused, "helo", handler.doHelo(session, LoadZone.CLIENT_NAME));
+        message(session, refused);
+        return refused.toString();
+    }
+
+    /**
+     * One message on a session already open, as smtp-source's persistent sessions ({@code -d}) send
+     * it: MAIL, RCPT and the end of DATA, then the transaction's attachments dropped as James drops
+     * them after the message. Connect and EHLO ran once, in the thread's {@link OpenSession}.
+     */
+    @Benchmark
+    public String sessionMessage(OpenSession open) throws Exception {
+        StringBuilder refused = new StringBuilder();
+        message(open.session, refused);
+        open.endTransaction();
+        return refused.toString();
+    }
+
+    /** A session per benchmark thread, connected and greeted once; its messages follow one another. */
+    @State(Scope.Thread)
+    public static class OpenSession {
+        SMTPSession session;
+        private FakeSession fake;
+
+        @Setup(Level.Trial)
+        public void open(HookTransactionBenchmark b) {
+            fake = new FakeSession("s" + b.sessions.incrementAndGet(), LoadZone.CLIENT);
+            session = fake.proxy();
+            b.handler.onConnect(session);
+            b.handler.doHelo(session, LoadZone.CLIENT_NAME);
+        }
+
+        void endTransaction() {
+            fake.attachments.keySet().removeIf(k -> k.startsWith(ProtocolSession.State.Transaction + "/"));
+        }
+    }
+
+    private void message(SMTPSession session, StringBuilder refused) throws Exception {
         note(refused, "mail", handler.doMail(session, sender));
         note(refused, "rcpt", handler.doRcpt(session, sender, recipient));
         MailImpl mail = mail(session.getSessionID());
@@ -117,7 +154,6 @@ public class HookTransactionBenchmark {
         } finally {
             LifecycleUtil.dispose(mail);
         }
-        return refused.toString();
     }
 
     /** The mail as James's DATA handler makes it and disposes of it: what {@link #transaction} includes besides the hooks. */
@@ -176,8 +212,11 @@ public class HookTransactionBenchmark {
         }
 
         static SMTPSession create(String id, String client) {
-            return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(),
-                    new Class<?>[] {SMTPSession.class}, new FakeSession(id, client));
+            return new FakeSession(id, client).proxy();
+        }
+
+        SMTPSession proxy() {
+            return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class}, this);
         }
 
         @Override
