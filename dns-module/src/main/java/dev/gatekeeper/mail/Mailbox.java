@@ -61,6 +61,12 @@ public final class Mailbox {
     private final InetAddress literal;
     private final Set<Routing> routing;
     private final String original;
+    /**
+     * {@link #address()} and {@link #key()}, made on the first call: a transaction asks them of
+     * the same sender and recipient at several stages. A race makes them twice, equal.
+     */
+    private String address;
+    private String key;
 
     private Mailbox(String localPart, String writtenLocalPart, boolean quoted, String domain, DomainName domainName,
             InetAddress literal, Set<Routing> routing, String original) {
@@ -307,15 +313,22 @@ public final class Mailbox {
 
     /** {@code local@domain} as a peer is sent it: the local part as written (quoted if it was), the canonical domain. */
     public String address() {
-        if (isNullPath()) {
-            return "";
+        String a = address;
+        if (a == null) {
+            a = isNullPath() ? "" : domain.isEmpty() ? writtenLocalPart : writtenLocalPart + "@" + domain;
+            address = a;
         }
-        return domain.isEmpty() ? writtenLocalPart : writtenLocalPart + "@" + domain;
+        return a;
     }
 
     /** {@link #address()} in lower case: the key for tables, caches and comparisons; "" for {@code <>}. */
     public String key() {
-        return address().toLowerCase(Locale.ROOT);
+        String k = key;
+        if (k == null) {
+            k = address().toLowerCase(Locale.ROOT);
+            key = k;
+        }
+        return k;
     }
 
     /** Another mailbox at the same domain; {@code dotString} must be a plain dot-string. */

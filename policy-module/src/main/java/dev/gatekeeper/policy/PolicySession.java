@@ -4,6 +4,7 @@ import dev.gatekeeper.mail.Mailbox;
 import dev.gatekeeper.reputation.DnsList;
 import dev.gatekeeper.reputation.ReputationQuery;
 import dev.gatekeeper.reputation.ReputationScore;
+import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -57,9 +58,30 @@ public final class PolicySession {
     /** The DNS lists' answers: the connection's, each question asked once. */
     private final DnsListAnswers dnsLists = new DnsListAnswers();
 
+    /** The first {@code <my-networks>} block the client's address is in, or null: fixed for the connection. */
+    private final CidrBlock myNetwork;
+
     PolicySession(PolicyEngine engine, ClientFacts client) {
         this.engine = engine;
         this.client = client;
+        this.myNetwork = myNetwork(engine.config().myNetworks(), client.address());
+    }
+
+    private static CidrBlock myNetwork(List<CidrBlock> blocks, InetAddress address) {
+        for (CidrBlock b : blocks) {
+            if (b.contains(address)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The {@code <my-networks>} block the client is in, or null: looked up once, not at each of
+     * the rules that ask.
+     */
+    CidrBlock myNetwork() {
+        return myNetwork;
     }
 
     /** The connection is open. */
@@ -96,15 +118,7 @@ public final class PolicySession {
      * The adapters ask it before trusting header fields the client wrote in our name (RFC 8601 §5).
      */
     public boolean fromInside() {
-        if (authUser != null) {
-            return true;
-        }
-        for (CidrBlock b : engine.config().myNetworks()) {
-            if (b.contains(client.address())) {
-                return true;
-            }
-        }
-        return false;
+        return authUser != null || myNetwork != null;
     }
 
     /** MAIL FROM: starts a transaction. A sender that is not an RFC 5321 path is refused with 501 at once. */

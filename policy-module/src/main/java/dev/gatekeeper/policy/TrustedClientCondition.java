@@ -10,13 +10,12 @@ import java.util.Set;
 final class TrustedClientCondition {
 
     static final Condition MY_NETWORKS = Condition.sync("my-networks", Datum.CLIENT, ev -> {
-        InetAddress client = ev.clientAddress();
-        for (CidrBlock b : ev.config().myNetworks()) {
-            if (b.contains(client)) {
-                return Condition.Match.yes(() -> "client " + client.getHostAddress() + " in my-networks " + b);
-            }
+        CidrBlock b = ev.session.myNetwork();
+        if (b == null) {
+            return Condition.Match.NO;
         }
-        return Condition.Match.NO;
+        InetAddress client = ev.clientAddress();
+        return Condition.Match.yes(() -> "client " + client.getHostAddress() + " in my-networks " + b);
     });
 
     static final Condition RELAY_ALLOWED = Condition.sync("relay-allowed", Datum.CLIENT,
