@@ -9,8 +9,11 @@ public enum SpfIdentity {
     /** The HELO/EHLO domain, checked as {@code postmaster@<helo>}. */
     HELO;
 
+    /** Made once: every Received-SPF field names it. */
+    private final String keyword = name().toLowerCase(Locale.ROOT);
+
     /** The name used by {@code identity=} in Received-SPF (RFC 7208 §9.1): {@code mailfrom} or {@code helo}. */
     public String keyword() {
-        return name().toLowerCase(Locale.ROOT);
+        return keyword;
     }
 }
