@@ -37,6 +37,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -124,6 +125,68 @@ public class HookTransactionBenchmark {
         message(open.session, refused);
         open.endTransaction();
         return refused.toString();
+    }
+
+    /**
+     * As {@link #sessionMessage}, but on the next of {@code sessions} open sessions in turn, each
+     * message after a sweep of {@code sweepKb} of memory: a test of whether the three to four times
+     * the hooks cost inside James (profile/async-compiled.md) comes from 50 sessions' state or from
+     * caches James's own work between messages leaves cold. Subtract {@link #sweepOnly}.
+     */
+    @Benchmark
+    public String rotatedSessionMessage(RotatedSessions rotated) throws Exception {
+        rotated.sweep();
+        OpenSession open = rotated.next();
+        StringBuilder refused = new StringBuilder();
+        message(open.session, refused);
+        open.endTransaction();
+        return refused.toString();
+    }
+
+    /** The sweep of {@link #rotatedSessionMessage} alone. */
+    @Benchmark
+    public int sweepOnly(RotatedSessions rotated) {
+        return rotated.sweep();
+    }
+
+    /** Open sessions taken in turn, and memory to sweep between their messages. */
+    @State(Scope.Thread)
+    public static class RotatedSessions {
+        /** A cache line: the sweep touches each once. */
+        private static final int LINE = 64;
+
+        @Param({"1", "50"})
+        int sessions;
+        @Param({"0", "2048"})
+        int sweepKb;
+        private OpenSession[] open;
+        private int at;
+        private byte[] memory;
+        private byte salt;
+
+        @Setup(Level.Trial)
+        public void open(HookTransactionBenchmark b) {
+            open = new OpenSession[sessions];
+            for (int i = 0; i < sessions; i++) {
+                open[i] = new OpenSession();
+                open[i].open(b);
+            }
+            memory = new byte[sweepKb * 1024];
+        }
+
+        OpenSession next() {
+            at = (at + 1) % open.length;
+            return open[at];
+        }
+
+        /** Writes one byte of every cache line, so that what the message used before is evicted. */
+        int sweep() {
+            salt++;
+            for (int i = 0; i < memory.length; i += LINE) {
+                memory[i] += salt;
+            }
+            return memory.length == 0 ? 0 : memory[salt & (LINE - 1)];
+        }
     }
 
     /** A session per benchmark thread, connected and greeted once; its messages follow one another. */

@@ -51,7 +51,7 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code boots=N} runs the whole comparison N times, each with both Jameses booted afresh, and
  * ends with each boot's median and the median of all their rounds pooled. One round's ratio
  * scatters by about 0.11 on the project's 2-core machine, so one row of 9 rounds is good to about
- * ±0.1 (two plain Jameses read anything from 0.93 to 1.11); pooled rounds narrow it. Every other
+ * ±0.1 (two plain Jameses read anything from 0.85 to 1.11); pooled rounds narrow it. Every other
  * boot boots and warms the second James first.
  */
 public final class SmtpSourceComparison {
