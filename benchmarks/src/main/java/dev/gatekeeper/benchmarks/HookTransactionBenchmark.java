@@ -143,6 +143,13 @@ public class HookTransactionBenchmark {
         return refused.toString();
     }
 
+    /** {@link #mail} after the same sweep: James's own part of {@link #rotatedSessionMessage}, caches cold. */
+    @Benchmark
+    public MailImpl sweptMail(RotatedSessions rotated) throws Exception {
+        rotated.sweep();
+        return mail();
+    }
+
     /** The sweep of {@link #rotatedSessionMessage} alone. */
     @Benchmark
     public int sweepOnly(RotatedSessions rotated) {
