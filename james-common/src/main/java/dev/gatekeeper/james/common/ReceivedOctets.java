@@ -13,7 +13,8 @@ import org.apache.mailet.Mail;
  * does with them: DKIM, ARC and DMARC read them where they are, and the fields Gatekeeper puts on
  * top go into room left above them, so that the rewritten message ({@link MessageRewrite}) is this
  * array, not a copy of it. Before, each message was copied four times (two reads from James, the
- * verifier's buffer, the new message).
+ * verifier's buffer, the new message). They come straight from James's own buffer where it can be
+ * reached ({@link JamesMessageBuffer}), without the copy that reading James's stream makes.
  *
  * <p>Only for James's own {@link MailImpl} with a message small enough that James keeps it in
  * memory ({@link InMemoryMessageSource#THRESHOLD}, room included); anything else keeps the
@@ -53,12 +54,16 @@ public final class ReceivedOctets {
             return Optional.empty();
         }
         byte[] buffer = new byte[HEAD_ROOM + (int) size];
-        int length;
-        try (InputStream in = MessageRewrite.receivedOctets(mail)) {
-            length = in.readNBytes(buffer, HEAD_ROOM, (int) size);
-            if (in.read() != -1) {
-                return Optional.empty();
+        int length = JamesMessageBuffer.writeInto(mail.getMessage(), buffer, HEAD_ROOM, (int) size);
+        if (length < 0) {
+            try (InputStream in = MessageRewrite.receivedOctets(mail)) {
+                length = in.readNBytes(buffer, HEAD_ROOM, (int) size);
+                if (in.read() != -1) {
+                    return Optional.empty();
+                }
             }
+        } else if (length > size) {
+            return Optional.empty();
         }
         return Optional.of(new ReceivedOctets((MailImpl) mail, buffer, length));
     }
