@@ -37,9 +37,19 @@ public final class PolicyEngine {
         return new PolicyEngine(config, checks, resolver, state);
     }
 
-    /** Starts the policy's view of one SMTP connection. */
+    /** Starts the policy's view of one SMTP connection; its verdicts carry the trace of their rules. */
     public PolicySession openSession(ClientFacts client) {
-        return new PolicySession(this, client);
+        return openSession(client, true);
+    }
+
+    /**
+     * As {@link #openSession(ClientFacts)}; with {@code traced} false the verdicts' {@link Verdict#trace()}
+     * is empty (warnings, tags and replies are the same). For a caller that reads the trace only
+     * when its debug log is on: keeping a line for every rule tried, on every message, costs more
+     * than most rules.
+     */
+    public PolicySession openSession(ClientFacts client, boolean traced) {
+        return new PolicySession(this, client, traced);
     }
 
     /**

@@ -45,6 +45,8 @@ public final class PolicySession {
 
     final PolicyEngine engine;
     final ClientFacts client;
+    /** Whether the verdicts keep the lines of their trace ({@link PolicyEngine#openSession(ClientFacts, boolean)}). */
+    private final boolean traced;
 
     /** Connect's and HELO's held refusal and rules left for RCPT: the connection's. */
     private final HeldDecisions connection = new HeldDecisions();
@@ -61,9 +63,10 @@ public final class PolicySession {
     /** The first {@code <my-networks>} block the client's address is in, or null: fixed for the connection. */
     private final CidrBlock myNetwork;
 
-    PolicySession(PolicyEngine engine, ClientFacts client) {
+    PolicySession(PolicyEngine engine, ClientFacts client, boolean traced) {
         this.engine = engine;
         this.client = client;
+        this.traced = traced;
         this.myNetwork = myNetwork(engine.config().myNetworks(), client.address());
     }
 
@@ -266,7 +269,7 @@ public final class PolicySession {
     }
 
     private CompletionStage<Verdict> syntaxError(Stage stage, String why, SmtpReply reply, TransactionState tx) {
-        PolicyTrace trace = new PolicyTrace(stage);
+        PolicyTrace trace = new PolicyTrace(stage, traced);
         trace.add(why);
         return CompletableFuture.completedFuture(finish(trace, RuleList.Result.syntaxError(reply), tx, false, false));
     }
@@ -275,7 +278,7 @@ public final class PolicySession {
     private CompletionStage<Verdict> evaluate(Stage stage) {
         PolicyConfig config = engine.config();
         TransactionState tx = transaction;
-        PolicyTrace trace = new PolicyTrace(stage);
+        PolicyTrace trace = new PolicyTrace(stage, traced);
         HeldDecisions.Held held = connection.held();
         held = held != null ? held : tx.decisions.held();
         if (held != null && stage != Stage.DATA) {
@@ -306,7 +309,7 @@ public final class PolicySession {
     /** RCPT: the earlier stages' held or pending decisions, then the relay rules, then the RCPT rules. */
     private CompletionStage<Verdict> rcpt(Mailbox recipient, TransactionState tx) {
         PolicyConfig config = engine.config();
-        PolicyTrace trace = new PolicyTrace(Stage.RCPT);
+        PolicyTrace trace = new PolicyTrace(Stage.RCPT, traced);
         StageContext ev = new StageContext(this, tx, Stage.RCPT, recipient);
         return earlier(0, recipient, tx, trace).thenCompose(early -> {
             if (early != null) {
@@ -382,7 +385,7 @@ public final class PolicySession {
         if (recipient.isNullPath()) {
             return CompletableFuture.completedFuture(false);
         }
-        PolicyTrace trace = new PolicyTrace(Stage.RCPT);
+        PolicyTrace trace = new PolicyTrace(Stage.RCPT, traced);
         StageContext ev = new StageContext(this, transaction, Stage.RCPT, recipient);
         return RuleList.decide(engine.config().relayRules(), 0, ev, trace, "relay").thenApply(r -> {
             boolean permitted = r.answer == Verdict.Answer.PERMIT;

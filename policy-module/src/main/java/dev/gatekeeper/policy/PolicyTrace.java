@@ -15,26 +15,37 @@ import java.util.function.Supplier;
  * every connection cost more than the rules themselves. A supplier captures only immutable values
  * (the rule, the condition's {@link Condition.Match}, replies, names), never the session, so the
  * text read later is the text of the moment it was added. Warnings stay words at once: they are
- * logged whenever there are any.
+ * logged whenever there are any. A session opened untraced keeps no lines at all.
  */
 final class PolicyTrace {
 
     /** The stage of the call (RCPT when RCPT decides an earlier stage's rules again). */
     final Stage stage;
-    final List<Supplier<String>> lines = new ArrayList<>();
+    /**
+     * Whether lines are kept; when not, {@link #add} drops them and the hot paths do not make
+     * them ({@code if (trace.keepsLines)}). Warnings are kept either way.
+     */
+    final boolean keepsLines;
+    final List<Supplier<String>> lines;
     final List<String> warnings = new ArrayList<>();
 
-    PolicyTrace(Stage stage) {
+    PolicyTrace(Stage stage, boolean keepsLines) {
         this.stage = stage;
+        this.keepsLines = keepsLines;
+        this.lines = keepsLines ? new ArrayList<>() : List.of();
     }
 
     void add(String line) {
-        lines.add(() -> line);
+        if (keepsLines) {
+            lines.add(() -> line);
+        }
     }
 
     /** A line put into words when the trace is read. */
     void add(Supplier<String> line) {
-        lines.add(line);
+        if (keepsLines) {
+            lines.add(line);
+        }
     }
 
     void warn(String warning) {

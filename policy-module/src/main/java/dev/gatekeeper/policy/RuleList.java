@@ -113,19 +113,27 @@ final class RuleList {
             Condition.Match seen = m;
             if (m.pending) {
                 if (rule.action == PlainAction.CONTINUE) {
-                    trace.add(() -> label + " " + rule + ": " + seen.detail() + " -> continue");
+                    if (trace.keepsLines) {
+                        trace.add(() -> label + " " + rule + ": " + seen.detail() + " -> continue");
+                    }
                     continue;
                 }
-                trace.add(() -> label + " " + rule + ": " + seen.detail() + " -> decided at RCPT");
+                if (trace.keepsLines) {
+                    trace.add(() -> label + " " + rule + ": " + seen.detail() + " -> decided at RCPT");
+                }
                 return CompletableFuture.completedFuture(Result.pending(i));
             }
             if (!m.matched) {
-                trace.add(() -> label + " " + rule + ": no match" + (seen.tracedWhenNot ? " (" + seen.detail() + ")" : ""));
+                if (trace.keepsLines) {
+                    trace.add(() -> label + " " + rule + ": no match" + (seen.tracedWhenNot ? " (" + seen.detail() + ")" : ""));
+                }
                 continue;
             }
             RuleAction action = rule.action != null ? rule.action : m.hit != null ? m.hit.action : null;
             if (action == null) {
-                trace.add(() -> label + " " + rule + ": " + seen.detail() + " -> entry has no action, continue");
+                if (trace.keepsLines) {
+                    trace.add(() -> label + " " + rule + ": " + seen.detail() + " -> entry has no action, continue");
+                }
                 continue;
             }
             CompletableFuture<PolicyDecision> decision = action.apply(ev).toCompletableFuture();
@@ -141,7 +149,7 @@ final class RuleList {
                 return CompletableFuture.completedFuture(r);
             }
         }
-        if (!rules.isEmpty()) {
+        if (!rules.isEmpty() && trace.keepsLines) {
             trace.add(() -> label + ": no rule decided");
         }
         return CompletableFuture.completedFuture(Result.NONE);
@@ -155,7 +163,9 @@ final class RuleList {
     /** What the rule's action decided, as the list's result; null to go on with the next rule. */
     private static Result decided(RuleAction a, Rule rule, StageContext ev, PolicyTrace trace, String label, Condition.Match m,
             PolicyDecision d) {
-        trace.add(() -> label + " " + rule + ": " + m.detail() + " -> " + a.traced(d));
+        if (trace.keepsLines) {
+            trace.add(() -> label + " " + rule + ": " + m.detail() + " -> " + a.traced(d));
+        }
         switch (d.kind()) {
             case ACCEPT:
                 return new Result(Verdict.Answer.PERMIT, null);

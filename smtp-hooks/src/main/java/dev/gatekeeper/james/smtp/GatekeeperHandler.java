@@ -123,8 +123,10 @@ public class GatekeeperHandler implements ConnectHandler<SMTPSession>, HeloHook,
             Engines e = engines(helloName);
             SessionChecks checks = new SessionChecks(e.spf, e.callouts, config.calloutWait, config.spfWait, e::dnsLists,
                     e.greylist);
+            // The rules' trace is read only by the debug log (log below): kept only while it is on.
             PolicySession policy = PolicyEngine.create(config.policy, checks, e.resolver, e.state)
-                    .openSession(ClientFacts.of(client, clientName(e.resolver, client, session), session.isRelayingAllowed()));
+                    .openSession(ClientFacts.of(client, clientName(e.resolver, client, session), session.isRelayingAllowed()),
+                            LOG.isDebugEnabled());
             ConnectionState state = new ConnectionState(client, policy, checks, helloName);
             session.setAttachment(ConnectionState.KEY, state, ProtocolSession.State.Connection);
             Verdict v = await(policy.connect());
