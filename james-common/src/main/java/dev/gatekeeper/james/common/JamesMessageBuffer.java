@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import org.apache.james.server.core.BufferedDeferredFileOutputStream;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
@@ -43,7 +42,7 @@ final class JamesMessageBuffer {
      *         {@code room}; -1 when James's buffer cannot be reached (then nothing was written that
      *         the caller needs: it reads the stream)
      */
-    static int writeInto(MimeMessage message, byte[] into, int offset, int room) throws MessagingException {
+    static int writeInto(MimeMessage message, byte[] into, int offset, int room) {
         BufferedDeferredFileOutputStream buffer = inMemory(message);
         if (buffer == null) {
             return -1;
@@ -59,7 +58,7 @@ final class JamesMessageBuffer {
     }
 
     /** James's buffer of the received octets, when the message is those octets and they are in memory; else null. */
-    private static BufferedDeferredFileOutputStream inMemory(MimeMessage message) throws MessagingException {
+    private static BufferedDeferredFileOutputStream inMemory(MimeMessage message) {
         if (SOURCE == null || !(message instanceof MimeMessageWrapper) || ((MimeMessageWrapper) message).isModified()) {
             return null;
         }
