@@ -68,6 +68,8 @@ import org.openjdk.jmh.annotations.TearDown;
 public class HookTransactionBenchmark {
 
     private static final String RECIPIENT = "user1@gatekeeper.test";
+    /** The stages of one message on an open session: MAIL, RCPT, the end of DATA. */
+    private static final int STAGES = 3;
 
     /**
      * The message's size: 2 KB, as the load's smtp-source sends; a larger one (below James's 100 KB
@@ -147,7 +149,7 @@ public class HookTransactionBenchmark {
         rotated.sweep();
         OpenSession open = rotated.next();
         StringBuilder refused = new StringBuilder();
-        message(open.session, refused);
+        message(open.session, refused, rotated::enterKernel);
         open.endTransaction();
         return refused.toString();
     }
@@ -159,9 +161,12 @@ public class HookTransactionBenchmark {
         return mail();
     }
 
-    /** The sweep of {@link #rotatedSessionMessage} alone. */
+    /** What {@link #rotatedSessionMessage} does besides the message: the sweep, and its kernel entries. */
     @Benchmark
     public int sweepOnly(RotatedSessions rotated) {
+        for (int stage = 0; stage < STAGES; stage++) {
+            rotated.enterKernel();
+        }
         return rotated.sweep();
     }
 
@@ -175,6 +180,14 @@ public class HookTransactionBenchmark {
         int sessions;
         @Param({"0", "2048"})
         int sweepKb;
+        /**
+         * System calls before each stage, as James makes a few for each command (the socket's read
+         * and write, epoll, waking the next thread): on a kernel that isolates its page tables
+         * (PTI) without PCID, each entry flushes the TLB, so the next stage's code and data are
+         * looked up in the page tables again.
+         */
+        @Param({"0"})
+        int kernelEntriesPerStage;
         private OpenSession[] open;
         private int at;
         private byte[] memory;
@@ -193,6 +206,13 @@ public class HookTransactionBenchmark {
         OpenSession next() {
             at = (at + 1) % open.length;
             return open[at];
+        }
+
+        /** {@link #kernelEntriesPerStage} system calls: {@code sched_yield}, which returns at once on an idle core. */
+        void enterKernel() {
+            for (int i = 0; i < kernelEntriesPerStage; i++) {
+                Thread.yield();
+            }
         }
 
         /** Writes one byte of every cache line, so that what the message used before is evicted. */
@@ -225,8 +245,16 @@ public class HookTransactionBenchmark {
     }
 
     private void message(SMTPSession session, StringBuilder refused) throws Exception {
+        message(session, refused, () -> { });
+    }
+
+    /** MAIL, RCPT and the end of DATA, with {@code beforeEachStage} run before each, as James reads each command. */
+    private void message(SMTPSession session, StringBuilder refused, Runnable beforeEachStage) throws Exception {
+        beforeEachStage.run();
         note(refused, "mail", handler.doMail(session, sender));
+        beforeEachStage.run();
         note(refused, "rcpt", handler.doRcpt(session, sender, recipient));
+        beforeEachStage.run();
         MailImpl mail = mail(session.getSessionID());
         try {
             note(refused, "data", handler.onMessage(session, mail));
