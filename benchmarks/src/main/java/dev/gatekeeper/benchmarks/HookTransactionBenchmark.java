@@ -140,9 +140,11 @@ public class HookTransactionBenchmark {
 
     /**
      * As {@link #sessionMessage}, but on the next of {@code sessions} open sessions in turn, each
-     * message after a sweep of {@code sweepKb} of memory: a test of whether the three to four times
-     * the hooks cost inside James (profile/async-compiled.md) comes from 50 sessions' state or from
-     * caches James's own work between messages leaves cold. Subtract {@link #sweepOnly}.
+     * message after a sweep of {@code sweepKb} of memory and with {@code kernelEntriesPerStage}
+     * system calls before each stage: a test of whether the three to four times the hooks cost
+     * inside James (profile/async-compiled.md) comes from 50 sessions' state, from caches James's
+     * own work between messages leaves cold, or from the TLB its system calls empty (cuts.md,
+     * tenth and twelfth rounds). Subtract {@link #sweepOnly}.
      */
     @Benchmark
     public String rotatedSessionMessage(RotatedSessions rotated) throws Exception {
