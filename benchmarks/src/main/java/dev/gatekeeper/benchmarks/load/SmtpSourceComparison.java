@@ -240,6 +240,9 @@ public final class SmtpSourceComparison {
         } finally {
             for (Target t : pair) {
                 if (t != null) {
+                    if (t.inboxes != null) {
+                        t.inboxes.close();
+                    }
                     t.james.close();
                 }
             }
@@ -295,8 +298,9 @@ public final class SmtpSourceComparison {
         final JamesSandbox james;
         final Settings settings;
         final SmtpSourceCommand command;
-        final List<String> recipients;
         final SinkRepository sink;
+        /** The recipients' INBOXes (the mailbox pipeline): each receives one message a run. */
+        final InboxTally inboxes;
         final Path output;
         final List<Double> rates = new ArrayList<>();
         final Map<String, Integer> dnsQuestions = new TreeMap<>();
@@ -308,6 +312,8 @@ public final class SmtpSourceComparison {
         long counted;
         /** Mail in the INBOXes so far (the mailbox pipeline keeps it). */
         long inInboxes;
+        /** Runs so far, warm-up included: what each INBOX should hold. */
+        int runs;
         /** The timed runs only. */
         long timedSent;
         double timedSeconds;
@@ -320,9 +326,9 @@ public final class SmtpSourceComparison {
             this.james = james;
             this.settings = settings;
             this.command = settings.command(james);
-            this.recipients = recipients;
             this.sink = settings.pipeline() == Pipeline.SINK
                     ? new SinkRepository(james.webAdminUri(), SmtpSourceConf.SINK_REPOSITORY) : null;
+            this.inboxes = sink == null ? new InboxTally(james::inboxMessageCount, recipients) : null;
             this.output = james.workDir().resolve("smtp-source.out");
         }
 
@@ -358,6 +364,7 @@ public final class SmtpSourceComparison {
             }
             int n = command.messages();
             sent += n;
+            runs++;
             counted += awaitCounted(n);
             Run r = new Run(n, seconds, cpu.totalMillis(), CpuTime.compiler(threads).totalMillis(), command.connections(), queries);
             if (timed) {
@@ -376,8 +383,8 @@ public final class SmtpSourceComparison {
          */
         private long awaitCounted(int n) throws IOException, InterruptedException {
             long seen = sink != null ? DeliveryWait.until(sink::size, () -> n, Duration.ofMillis(100), DELIVERY_STALL)
-                    : DeliveryWait.until(() -> DeliveryWait.inboxes(james, recipients) - inInboxes, () -> n,
-                            Duration.ofMillis(500), DELIVERY_STALL);
+                    : DeliveryWait.until(() -> inboxes.total(runs) - inInboxes, () -> n, Duration.ofMillis(500),
+                            DELIVERY_STALL);
             if (sink != null) {
                 sink.clear();
             } else {
