@@ -209,6 +209,15 @@ public final class JamesSandbox implements AutoCloseable {
     }
 
     /**
+     * Deletes every mailbox of the user with its messages; the next delivery creates the INBOX
+     * again. The load drivers empty the INBOXes between runs this way, so that each run delivers
+     * into mailboxes of the same size.
+     */
+    public void deleteMailboxes(String address) throws IOException {
+        admin.deleteMailboxes(address);
+    }
+
+    /**
      * Waits until the INBOX holds at least {@code count} messages: delivery is
      * asynchronous after the 250 to DATA.
      *

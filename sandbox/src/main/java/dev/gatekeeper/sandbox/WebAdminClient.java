@@ -58,6 +58,12 @@ final class WebAdminClient {
         throw new IOException("message count of " + address + ": HTTP " + response.statusCode() + " " + response.body());
     }
 
+    /** DELETE /users/{address}/mailboxes: every mailbox of the user and its messages; 204 also when there is none. */
+    void deleteMailboxes(String address) throws IOException {
+        expect(204, send(HttpRequest.newBuilder(base.resolve("/users/" + safe(address) + "/mailboxes")).timeout(TIMEOUT)
+            .DELETE()), "delete the mailboxes of " + address);
+    }
+
     private HttpResponse<String> put(String path, String json) throws IOException {
         // Without this content type Jetty reads the body as a form and James sees none.
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT)

@@ -2,39 +2,46 @@ package dev.gatekeeper.benchmarks.load;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The INBOX counts of mailboxes that each receive the same number of messages a run, as
- * smtp-source's numbered recipients do (message {@code n} of a run to mailbox {@code n}). Each
- * look asks WebAdmin only about the mailboxes still short of what they should hold, a few at a
- * time: a mailbox that holds its share is not asked again in that run. Asking all 2,000 INBOXes one
- * after another at every look took most of a mailbox row's time.
+ * The recipients' INBOXes of a run in which each receives one message, as smtp-source's numbered
+ * recipients do (message {@code n} of a run to mailbox {@code n}). Each look asks WebAdmin only
+ * about the INBOXes still empty, a few at a time; after the count, {@link #emptyAll} deletes them,
+ * so that every run delivers into empty mailboxes. James's memory mailboxes cost more to deliver
+ * into as they fill: left to grow, the James that had run more warm-up runs delivered each message
+ * dearer, whatever its hooks did.
  *
- * <p>A mailbox found holding more than its share is counted as it is, so a surplus shows in the
- * sum at the first look of the run it happens in or of the next one.
+ * <p>An INBOX found holding more than one message is counted as it is, so a surplus shows in the
+ * sum.
  */
 final class InboxTally implements AutoCloseable {
 
     /** WebAdmin requests in flight at once: enough to hide a request's round trip, few for two cores. */
     static final int PARALLEL_REQUESTS = 4;
 
-    /** One mailbox's INBOX count, asked of James. */
-    interface InboxCount {
-        long of(String mailbox) throws IOException;
+    /** The recipients' mailboxes, asked of James. */
+    interface Inboxes {
+        /** Messages in the INBOX. */
+        long count(String mailbox) throws IOException;
+
+        /** Deletes the user's mailboxes with their messages. */
+        void empty(String mailbox) throws IOException;
     }
 
-    private final InboxCount count;
+    private final Inboxes inboxes;
     private final List<String> mailboxes;
     private final long[] seen;
     private final ExecutorService askers;
 
-    InboxTally(InboxCount count, List<String> mailboxes) {
-        this.count = count;
+    InboxTally(Inboxes inboxes, List<String> mailboxes) {
+        this.inboxes = inboxes;
         this.mailboxes = List.copyOf(mailboxes);
         this.seen = new long[mailboxes.size()];
         this.askers = Executors.newFixedThreadPool(PARALLEL_REQUESTS, r -> {
@@ -44,33 +51,56 @@ final class InboxTally implements AutoCloseable {
         });
     }
 
-    /**
-     * Asks again every mailbox holding fewer than {@code each} messages and answers the sum of
-     * what all of them were last seen to hold.
-     */
-    long total(long each) throws IOException, InterruptedException {
-        List<Integer> shortOnes = new ArrayList<>();
-        List<Future<Long>> answers = new ArrayList<>();
+    /** Asks again every INBOX not yet seen holding a message and answers the sum of what all hold. */
+    long total() throws IOException, InterruptedException {
+        List<Integer> asked = new ArrayList<>();
+        List<Callable<Long>> questions = new ArrayList<>();
         for (int i = 0; i < seen.length; i++) {
-            if (seen[i] < each) {
+            if (seen[i] == 0) {
                 String mailbox = mailboxes.get(i);
-                shortOnes.add(i);
-                answers.add(askers.submit(() -> count.of(mailbox)));
+                asked.add(i);
+                questions.add(() -> inboxes.count(mailbox));
             }
         }
+        List<Long> answers = all(questions);
         for (int k = 0; k < answers.size(); k++) {
+            seen[asked.get(k)] = answers.get(k);
+        }
+        long sum = 0;
+        for (long n : seen) {
+            sum += n;
+        }
+        return sum;
+    }
+
+    /** Deletes every recipient's mailboxes; the next run's look starts from nothing. */
+    void emptyAll() throws IOException, InterruptedException {
+        List<Callable<Long>> deletions = new ArrayList<>();
+        for (String mailbox : mailboxes) {
+            deletions.add(() -> {
+                inboxes.empty(mailbox);
+                return 0L;
+            });
+        }
+        all(deletions);
+        Arrays.fill(seen, 0);
+    }
+
+    private List<Long> all(List<Callable<Long>> calls) throws IOException, InterruptedException {
+        List<Future<Long>> futures = new ArrayList<>();
+        for (Callable<Long> c : calls) {
+            futures.add(askers.submit(c));
+        }
+        List<Long> answers = new ArrayList<>();
+        for (Future<Long> f : futures) {
             try {
-                seen[shortOnes.get(k)] = answers.get(k).get();
+                answers.add(f.get());
             } catch (ExecutionException e) {
-                answers.forEach(a -> a.cancel(true));
+                futures.forEach(other -> other.cancel(true));
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
         }
-        long all = 0;
-        for (long n : seen) {
-            all += n;
-        }
-        return all;
+        return answers;
     }
 
     @Override

@@ -68,6 +68,8 @@ public final class SmtpSourceComparison {
     private static final Duration DELIVERY_STALL = Duration.ofMinutes(2);
     /** The longest one smtp-source run may take. */
     private static final Duration RUN_BOUND = Duration.ofMinutes(10);
+    /** How often the driver asks whether the spool is empty: one WebAdmin request, a small part of a run of seconds. */
+    private static final Duration SPOOL_LOOK = Duration.ofMillis(50);
 
     /** What the second James, the one compared with plain James, is. */
     enum Second {
@@ -154,6 +156,7 @@ public final class SmtpSourceComparison {
         long lost = 0;
         List<Double> medians = new ArrayList<>();
         List<Double> pooled = new ArrayList<>();
+        List<Double> pooledDrained = new ArrayList<>();
         for (int boot = 1; boot <= s.boots(); boot++) {
             if (s.boots() > 1) {
                 System.out.printf("%n--- boot %d of %d%n", boot, s.boots());
@@ -162,10 +165,12 @@ public final class SmtpSourceComparison {
             lost += o.lost();
             medians.add(o.median());
             pooled.addAll(o.ratios());
+            pooledDrained.addAll(o.drainedRatios());
         }
         if (s.boots() > 1) {
-            System.out.printf(Locale.ROOT, "%n%s%nmedian by boot:%s  median of the boots %.2f  all %d rounds pooled: median %.2f%n",
-                    s, RoundRatios.format(medians), RoundRatios.median(medians), pooled.size(), RoundRatios.median(pooled));
+            System.out.printf(Locale.ROOT, "%n%s%nmedian by boot:%s  median of the boots %.2f  all %d rounds pooled: median %.2f"
+                    + "; until the spool was empty: median %.2f%n", s, RoundRatios.format(medians), RoundRatios.median(medians),
+                    pooled.size(), RoundRatios.median(pooled), RoundRatios.median(pooledDrained));
         }
         System.exit(lost == 0 ? 0 : 1);
     }
@@ -175,7 +180,7 @@ public final class SmtpSourceComparison {
      * ratios, and the DNS questions the second James asked in all its runs (warm-up
      * included), the evidence that its hooks treated smtp-source's client as an outside one.
      */
-    record Outcome(long lost, List<Double> ratios, Map<String, Integer> hookDnsQuestions) {
+    record Outcome(long lost, List<Double> ratios, List<Double> drainedRatios, Map<String, Integer> hookDnsQuestions) {
         double median() {
             return RoundRatios.median(ratios);
         }
@@ -229,14 +234,18 @@ public final class SmtpSourceComparison {
                     Target t = targets.get((leg + round) % targets.size());
                     Run r = t.run(dns, true);
                     t.rates.add(r.perSecond());
-                    System.out.printf(Locale.ROOT, "round %d %-26s %d messages in %.2f s = %.0f msg/s, James CPU %.2f ms/msg, %s%n",
+                    t.drainedRates.add(r.drainedPerSecond());
+                    System.out.printf(Locale.ROOT, "round %d %-26s %d messages in %.2f s = %.0f msg/s, James CPU %.2f ms/msg, %s;"
+                            + " spool empty after %.2f s = %.0f msg/s, James CPU %.2f ms/msg%n",
                             round + 1, t.name, r.sent(), r.seconds(), r.perSecond(), r.cpuMillis() / r.sent(),
-                            LoadComparison.dnsWork(r.dnsQueries(), r.connections(), r.sent()));
+                            LoadComparison.dnsWork(r.dnsQueries(), r.connections(), r.sent()), r.drainedSeconds(),
+                            r.drainedPerSecond(), r.drainedCpuMillis() / r.sent());
                 }
             }
             List<Double> ratios = RoundRatios.byRound(targets.get(1).rates, targets.get(0).rates);
-            long lost = report(s, targets, ratios);
-            return new Outcome(lost, List.copyOf(ratios), Map.copyOf(targets.get(1).allDnsQuestions));
+            List<Double> drainedRatios = RoundRatios.byRound(targets.get(1).drainedRates, targets.get(0).drainedRates);
+            long lost = report(s, targets, ratios, drainedRatios);
+            return new Outcome(lost, List.copyOf(ratios), List.copyOf(drainedRatios), Map.copyOf(targets.get(1).allDnsQuestions));
         } finally {
             for (Target t : pair) {
                 if (t != null) {
@@ -249,7 +258,7 @@ public final class SmtpSourceComparison {
         }
     }
 
-    private static long report(Settings s, List<Target> targets, List<Double> ratios) {
+    private static long report(Settings s, List<Target> targets, List<Double> ratios, List<Double> drainedRatios) {
         System.out.printf("%n%s%n", s);
         for (Target t : targets) {
             System.out.printf(Locale.ROOT, "%-26s msg/s by round:%s  overall %.0f msg/s  James CPU %.2f ms/msg  %s%n", t.name,
@@ -257,6 +266,12 @@ public final class SmtpSourceComparison {
                     LoadComparison.dnsWork(t.dnsQueries, t.connections, t.timedSent));
         }
         System.out.printf(Locale.ROOT, "ratio by round:%s  median %.2f%n", RoundRatios.format(ratios), RoundRatios.median(ratios));
+        for (Target t : targets) {
+            System.out.printf(Locale.ROOT, "%-26s until the spool was empty, msg/s by round:%s  overall %.0f msg/s  James CPU %.2f ms/msg%n",
+                    t.name, rates(t.drainedRates), t.timedSent / t.drainedSeconds, t.drainedCpuMillis / t.timedSent);
+        }
+        System.out.printf(Locale.ROOT, "ratio by round until the spool was empty:%s  median %.2f%n", RoundRatios.format(drainedRatios),
+                RoundRatios.median(drainedRatios));
         System.out.println("DNS questions asked most during the timed runs (what the resolver's cache did not answer):");
         for (Target t : targets) {
             System.out.println(LoadComparison.dnsQuestions(t.name, t.dnsQuestions));
@@ -281,9 +296,19 @@ public final class SmtpSourceComparison {
     }
 
     /** One smtp-source run: what it sent, how long it took, what it cost James and the resolver. */
-    record Run(int sent, double seconds, double cpuMillis, double compilerMillis, int connections, int dnsQueries) {
+    /**
+     * One run of smtp-source: {@code seconds} and {@code cpuMillis} until smtp-source exited (every
+     * mail accepted), {@code drainedSeconds} and {@code drainedCpuMillis} until the spool was
+     * empty again (every mail taken up by the pipeline; NaN if it did not empty in time).
+     */
+    record Run(int sent, double seconds, double cpuMillis, double compilerMillis, int connections, int dnsQueries,
+            double drainedSeconds, double drainedCpuMillis) {
         double perSecond() {
             return sent / seconds;
+        }
+
+        double drainedPerSecond() {
+            return sent / drainedSeconds;
         }
 
         /** What the warm-up judges: the rate, and the compiler threads' part of James's CPU. */
@@ -299,10 +324,13 @@ public final class SmtpSourceComparison {
         final Settings settings;
         final SmtpSourceCommand command;
         final SinkRepository sink;
+        final SpoolQueue spool;
         /** The recipients' INBOXes (the mailbox pipeline): each receives one message a run. */
         final InboxTally inboxes;
         final Path output;
         final List<Double> rates = new ArrayList<>();
+        /** The timed runs' rates until the spool was empty again. */
+        final List<Double> drainedRates = new ArrayList<>();
         final Map<String, Integer> dnsQuestions = new TreeMap<>();
         final Map<String, Integer> allDnsQuestions = new TreeMap<>();
         /** James's CPU by thread group in the timed runs (smtp-source's run only, not the count after it). */
@@ -310,14 +338,12 @@ public final class SmtpSourceComparison {
         /** Every run, warm-up included. */
         long sent;
         long counted;
-        /** Mail in the INBOXes so far (the mailbox pipeline keeps it). */
-        long inInboxes;
-        /** Runs so far, warm-up included: what each INBOX should hold. */
-        int runs;
         /** The timed runs only. */
         long timedSent;
         double timedSeconds;
         double cpuMillis;
+        double drainedSeconds;
+        double drainedCpuMillis;
         long connections;
         long dnsQueries;
 
@@ -328,7 +354,18 @@ public final class SmtpSourceComparison {
             this.command = settings.command(james);
             this.sink = settings.pipeline() == Pipeline.SINK
                     ? new SinkRepository(james.webAdminUri(), SmtpSourceConf.SINK_REPOSITORY) : null;
-            this.inboxes = sink == null ? new InboxTally(james::inboxMessageCount, recipients) : null;
+            this.spool = new SpoolQueue(james.webAdminUri());
+            this.inboxes = sink == null ? new InboxTally(new InboxTally.Inboxes() {
+                @Override
+                public long count(String mailbox) throws IOException {
+                    return james.inboxMessageCount(mailbox);
+                }
+
+                @Override
+                public void empty(String mailbox) throws IOException {
+                    james.deleteMailboxes(mailbox);
+                }
+            }, recipients) : null;
             this.output = james.workDir().resolve("smtp-source.out");
         }
 
@@ -362,15 +399,23 @@ public final class SmtpSourceComparison {
             if (timed) {
                 dns.questions().forEach((q, n) -> dnsQuestions.merge(q, n, Integer::sum));
             }
+            boolean drained = spool.awaitEmpty(SPOOL_LOOK, DELIVERY_STALL);
+            double drainedSeconds = drained ? (System.nanoTime() - started) / 1e9 : Double.NaN;
+            double drainedCpu = drained ? CpuTime.ofProcess(james.pid()).minus(cpuBefore).totalMillis() : Double.NaN;
+            if (!drained) {
+                System.out.printf("%s: the spool still held mail %s after smtp-source exited%n", name, DELIVERY_STALL);
+            }
             int n = command.messages();
             sent += n;
-            runs++;
             counted += awaitCounted(n);
-            Run r = new Run(n, seconds, cpu.totalMillis(), CpuTime.compiler(threads).totalMillis(), command.connections(), queries);
+            Run r = new Run(n, seconds, cpu.totalMillis(), CpuTime.compiler(threads).totalMillis(), command.connections(), queries,
+                    drainedSeconds, drainedCpu);
             if (timed) {
                 timedSent += n;
                 timedSeconds += seconds;
                 cpuMillis += r.cpuMillis();
+                this.drainedSeconds += drainedSeconds;
+                drainedCpuMillis += drainedCpu;
                 connections += r.connections();
                 dnsQueries += queries;
             }
@@ -383,12 +428,11 @@ public final class SmtpSourceComparison {
          */
         private long awaitCounted(int n) throws IOException, InterruptedException {
             long seen = sink != null ? DeliveryWait.until(sink::size, () -> n, Duration.ofMillis(100), DELIVERY_STALL)
-                    : DeliveryWait.until(() -> inboxes.total(runs) - inInboxes, () -> n, Duration.ofMillis(500),
-                            DELIVERY_STALL);
+                    : DeliveryWait.until(inboxes::total, () -> n, Duration.ofMillis(500), DELIVERY_STALL);
             if (sink != null) {
                 sink.clear();
             } else {
-                inInboxes += seen;
+                inboxes.emptyAll();
             }
             if (seen != n) {
                 System.out.printf("%s: LOST MAIL: smtp-source sent %d, James holds %d%n", name, n, seen);

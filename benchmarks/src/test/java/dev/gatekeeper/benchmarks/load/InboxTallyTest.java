@@ -9,47 +9,72 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
-/** A look asks only the INBOXes still short of their share, and the sum is of every INBOX. */
+/** A look asks only the INBOXes still empty, the sum is of every INBOX, and emptying starts afresh. */
 class InboxTallyTest {
 
     private final Map<String, Long> held = new ConcurrentHashMap<>(Map.of("1u", 0L, "2u", 0L, "3u", 0L));
     private final Map<String, Integer> asked = new ConcurrentHashMap<>();
 
-    private long count(String mailbox) {
-        asked.merge(mailbox, 1, Integer::sum);
-        return held.get(mailbox);
+    private final InboxTally.Inboxes inboxes = new InboxTally.Inboxes() {
+        @Override
+        public long count(String mailbox) {
+            asked.merge(mailbox, 1, Integer::sum);
+            return held.get(mailbox);
+        }
+
+        @Override
+        public void empty(String mailbox) {
+            held.put(mailbox, 0L);
+        }
+    };
+
+    @Test
+    void anInboxHoldingItsMessageIsNotAskedAgain() throws Exception {
+        try (InboxTally tally = new InboxTally(inboxes, List.of("1u", "2u", "3u"))) {
+            held.putAll(Map.of("1u", 1L, "2u", 1L));
+            assertThat(tally.total()).isEqualTo(2);
+            held.put("3u", 1L);
+            assertThat(tally.total()).isEqualTo(3);
+            assertThat(asked).isEqualTo(Map.of("1u", 1, "2u", 1, "3u", 2));
+        }
     }
 
     @Test
-    void aMailboxHoldingItsShareIsNotAskedAgainInThatRun() throws Exception {
-        try (InboxTally tally = new InboxTally(this::count, List.of("1u", "2u", "3u"))) {
-            held.putAll(Map.of("1u", 1L, "2u", 1L));
-            assertThat(tally.total(1)).isEqualTo(2);
-            held.put("3u", 1L);
-            assertThat(tally.total(1)).isEqualTo(3);
-            assertThat(asked).isEqualTo(Map.of("1u", 1, "2u", 1, "3u", 2));
-
-            // The next run: every mailbox is short again and asked once more.
-            held.putAll(Map.of("1u", 2L, "2u", 2L, "3u", 2L));
-            assertThat(tally.total(2)).isEqualTo(6);
-            assertThat(asked).isEqualTo(Map.of("1u", 2, "2u", 2, "3u", 3));
+    void emptyingDeletesEveryInboxAndTheNextLookAsksThemAll() throws Exception {
+        try (InboxTally tally = new InboxTally(inboxes, List.of("1u", "2u", "3u"))) {
+            held.putAll(Map.of("1u", 1L, "2u", 1L, "3u", 1L));
+            assertThat(tally.total()).isEqualTo(3);
+            tally.emptyAll();
+            assertThat(held).containsOnly(Map.entry("1u", 0L), Map.entry("2u", 0L), Map.entry("3u", 0L));
+            held.put("2u", 1L);
+            assertThat(tally.total()).isEqualTo(1);
+            assertThat(asked).isEqualTo(Map.of("1u", 2, "2u", 2, "3u", 2));
         }
     }
 
     @Test
     void aSurplusShowsInTheSum() throws Exception {
-        try (InboxTally tally = new InboxTally(this::count, List.of("1u", "2u", "3u"))) {
+        try (InboxTally tally = new InboxTally(inboxes, List.of("1u", "2u", "3u"))) {
             held.putAll(Map.of("1u", 2L, "2u", 1L, "3u", 1L));
-            assertThat(tally.total(1)).isEqualTo(4);
+            assertThat(tally.total()).isEqualTo(4);
         }
     }
 
     @Test
     void aFailedRequestFailsTheLook() {
-        try (InboxTally tally = new InboxTally(m -> {
-            throw new IOException("HTTP 500 for " + m);
+        try (InboxTally tally = new InboxTally(new InboxTally.Inboxes() {
+            @Override
+            public long count(String mailbox) throws IOException {
+                throw new IOException("HTTP 500 for " + mailbox);
+            }
+
+            @Override
+            public void empty(String mailbox) throws IOException {
+                throw new IOException("HTTP 500 deleting " + mailbox);
+            }
         }, List.of("1u"))) {
-            assertThatThrownBy(() -> tally.total(1)).isInstanceOf(IOException.class).hasMessageContaining("HTTP 500 for 1u");
+            assertThatThrownBy(tally::total).isInstanceOf(IOException.class).hasMessageContaining("HTTP 500 for 1u");
+            assertThatThrownBy(tally::emptyAll).isInstanceOf(IOException.class).hasMessageContaining("HTTP 500 deleting 1u");
         }
     }
 }
