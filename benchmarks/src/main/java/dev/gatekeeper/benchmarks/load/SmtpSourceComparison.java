@@ -40,8 +40,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Each James is first warmed by untimed runs ({@link SteadyWarmUp}); then each round runs
  * smtp-source once against each James, the order alternating from round to round. After every
  * run (warm-up included) the driver counts through WebAdmin what James accepted (the sink
- * repository's size, or the recipients' INBOXes) against what smtp-source sent; any shortfall is
- * printed and makes the exit status 1.
+ * repository's size, or the recipients' INBOXes, which it then deletes so that the next run
+ * delivers into empty ones) against what smtp-source sent; any shortfall is printed and makes the
+ * exit status 1. Each round is timed twice: until smtp-source exits (every mail accepted) and
+ * until James's spool is empty again (every mail taken up by the pipeline, delivery included).
  *
  * <p>{@code second=} says what the second James is: {@code hooks} (the comparison itself),
  * {@code plain} (a second plain James: what the method reads when nothing differs, its bias and
