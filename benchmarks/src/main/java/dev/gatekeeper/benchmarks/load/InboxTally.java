@@ -18,8 +18,9 @@ import java.util.concurrent.Future;
  * into as they fill: left to grow, the James that had run more warm-up runs delivered each message
  * dearer, whatever its hooks did.
  *
- * <p>An INBOX found holding more than one message is counted as it is, so a surplus shows in the
- * sum.
+ * <p>A run is complete when every INBOX holds a message, not when their sum reaches the run's
+ * size: one INBOX holding two would otherwise end the wait while another's message is still on its
+ * way, and the deletion that follows would take it. A surplus is counted apart ({@link #surplus}).
  */
 final class InboxTally implements AutoCloseable {
 
@@ -51,8 +52,8 @@ final class InboxTally implements AutoCloseable {
         });
     }
 
-    /** Asks again every INBOX not yet seen holding a message and answers the sum of what all hold. */
-    long total() throws IOException, InterruptedException {
+    /** Asks again every INBOX not yet seen holding a message and answers how many hold one or more. */
+    long filled() throws IOException, InterruptedException {
         List<Integer> asked = new ArrayList<>();
         List<Callable<Long>> questions = new ArrayList<>();
         for (int i = 0; i < seen.length; i++) {
@@ -66,11 +67,20 @@ final class InboxTally implements AutoCloseable {
         for (int k = 0; k < answers.size(); k++) {
             seen[asked.get(k)] = answers.get(k);
         }
-        long sum = 0;
+        long filled = 0;
         for (long n : seen) {
-            sum += n;
+            filled += n > 0 ? 1 : 0;
         }
-        return sum;
+        return filled;
+    }
+
+    /** Messages beyond one an INBOX, as last seen. */
+    long surplus() {
+        long surplus = 0;
+        for (long n : seen) {
+            surplus += Math.max(0, n - 1);
+        }
+        return surplus;
     }
 
     /** Deletes every recipient's mailboxes; the next run's look starts from nothing. */
