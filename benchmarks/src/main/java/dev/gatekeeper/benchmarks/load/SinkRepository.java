@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  */
 final class SinkRepository {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern SIZE = Pattern.compile("\"size\"\\s*:\\s*(\\d+)");
     private static final Pattern TASK_ID = Pattern.compile("\"taskId\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -45,7 +44,7 @@ final class SinkRepository {
         if (r.statusCode() == 404) {
             return 0;
         }
-        return Long.parseLong(find(SIZE, r, "size of " + repository));
+        return WebAdminSize.of(r, repository.toString());
     }
 
     /** Removes every mail and waits until James has. */

@@ -6,8 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * James's spool, through WebAdmin ({@code GET /mailQueues/spool}, the route of 3.8.1 and 3.9.0):
@@ -17,7 +15,6 @@ import java.util.regex.Pattern;
  */
 final class SpoolQueue {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final Pattern SIZE = Pattern.compile("\"size\"\\s*:\\s*(\\d+)");
 
     /** The most looks of one wait: at one look every {@code every}, bounded in time as well. */
     static final int MAX_LOOKS = 100_000;
@@ -33,15 +30,7 @@ final class SpoolQueue {
     long size() throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(spool).timeout(TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        return size(r.statusCode(), r.body());
-    }
-
-    static long size(int status, String body) throws IOException {
-        Matcher m = SIZE.matcher(body);
-        if (status != 200 || !m.find()) {
-            throw new IOException("size of the spool: HTTP " + status + " " + body);
-        }
-        return Long.parseLong(m.group(1));
+        return WebAdminSize.of(r, "the spool");
     }
 
     /**
