@@ -208,13 +208,19 @@ public final class JamesSandbox implements AutoCloseable {
         return admin.inboxMessageCount(address);
     }
 
-    /**
-     * Deletes every mailbox of the user with its messages; the next delivery creates the INBOX
-     * again. The load drivers empty the INBOXes between runs this way, so that each run delivers
-     * into mailboxes of the same size.
-     */
+    /** What WebAdmin lists of the user's mailboxes (names and ids), as it answers: for a report when a count falls short. */
+    public String mailboxListing(String address) throws IOException {
+        return admin.mailboxListing(address);
+    }
+
+    /** Deletes every mailbox of the user with its messages; the next delivery creates the INBOX again. */
     public void deleteMailboxes(String address) throws IOException {
         admin.deleteMailboxes(address);
+    }
+
+    /** Creates the user's INBOX; nothing when it is there already. */
+    public void createInbox(String address) throws IOException {
+        admin.createMailbox(address, "INBOX");
     }
 
     /**

@@ -58,6 +58,18 @@ final class WebAdminClient {
         throw new IOException("message count of " + address + ": HTTP " + response.statusCode() + " " + response.body());
     }
 
+    /** GET /users/{address}/mailboxes: WebAdmin's answer as it is (each mailbox's name and id), for a report. */
+    String mailboxListing(String address) throws IOException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/users/" + safe(address) + "/mailboxes"))
+            .timeout(TIMEOUT).GET());
+        return "HTTP " + response.statusCode() + " " + response.body();
+    }
+
+    /** PUT /users/{address}/mailboxes/{name}: 204 also when the mailbox is there already. */
+    void createMailbox(String address, String name) throws IOException {
+        expect(204, put("/users/" + safe(address) + "/mailboxes/" + safe(name), ""), "create mailbox " + name + " of " + address);
+    }
+
     /** DELETE /users/{address}/mailboxes: every mailbox of the user and its messages; 204 also when there is none. */
     void deleteMailboxes(String address) throws IOException {
         expect(204, send(HttpRequest.newBuilder(base.resolve("/users/" + safe(address) + "/mailboxes")).timeout(TIMEOUT)
@@ -72,9 +84,12 @@ final class WebAdminClient {
     }
 
     /**
-     * Every call here is idempotent (GET, PUT), so one that fails on the connection is sent once
-     * more: the JDK's client reuses a kept-alive connection that a booting James may have closed
-     * meanwhile ("header parser received no bytes", seen on a loaded CI machine).
+     * Every call here may be repeated (GET, PUT, and DELETE, which answers 204 when nothing is
+     * left), so one that fails on the connection is sent once more: the JDK's client reuses a
+     * kept-alive connection that a booting James may have closed meanwhile ("header parser
+     * received no bytes", seen on a loaded CI machine). The repeat is printed: a first request
+     * that did reach James may still be carried out after the second, and a late DELETE of a
+     * user's mailboxes would take an INBOX delivered into since.
      */
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
         HttpRequest built = request.build();
@@ -82,6 +97,8 @@ final class WebAdminClient {
             try {
                 return http.send(built, HttpResponse.BodyHandlers.ofString());
             } catch (IOException firstAttempt) {
+                System.err.println("WebAdmin " + built.method() + " " + built.uri() + " failed (" + firstAttempt
+                    + "); sent once more");
                 try {
                     return http.send(built, HttpResponse.BodyHandlers.ofString());
                 } catch (IOException secondAttempt) {

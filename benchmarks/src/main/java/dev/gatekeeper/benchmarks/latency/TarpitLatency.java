@@ -1,6 +1,7 @@
 package dev.gatekeeper.benchmarks.latency;
 
 import dev.gatekeeper.benchmarks.load.DeliveryWait;
+import dev.gatekeeper.benchmarks.load.InboxTally;
 import dev.gatekeeper.benchmarks.load.LoadComparison;
 import dev.gatekeeper.benchmarks.load.LoopbackHosts;
 import dev.gatekeeper.callout.ScriptedPeer;
@@ -127,18 +128,20 @@ public final class TarpitLatency {
                 // The handler has one callout port: the fast peer shares the tarpit's, on its own address.
                 ScriptedPeer peer = ScriptedPeer.on(LoadComparison.PEER).port(tarpit.port()).start()) {
             Path conf = conf(s);
-            targets.add(new Target("plain " + release, false, sandbox(s, conf, release, "plain", recipients).start()));
+            targets.add(new Target("plain " + release, false, sandbox(s, conf, release, "plain", recipients).start(), recipients));
             targets.add(new Target(release + " + Gatekeeper", true, sandbox(s, conf, release, "gatekeeper", recipients)
                     .gatekeeper(jar).gatekeeperMailets(false)
-                    .replaceSmtpHandler(handler(s, dns.hostPort(), tarpit.port())).start()));
+                    .replaceSmtpHandler(handler(s, dns.hostPort(), tarpit.port())).start(), recipients));
             System.out.printf("James %s, %d neighbours x %d sessions every %s, %d tarpit senders (greeting after %s,"
                             + " calloutWait %s, callout commandTimeout %s), ioWorkerCount %s, maxExecutorCount %s, load average %s%n",
                     release.version(), s.neighbours, s.sessions, human(s.interval), s.tarpits, human(s.tarpitDelay),
                     human(s.calloutWait), human(s.commandTimeout), threads(s.ioWorkerCount), threads(s.maxExecutorCount),
                     loadAverage());
             for (Target t : targets) {
+                // Made once: the INBOXes are there before the first delivery, and grow from then on.
+                t.inboxes.emptyAll();
                 warmUp(t, s, recipients);
-                complete &= awaitDelivered(t, recipients);
+                complete &= awaitDelivered(t);
             }
             for (int round = 0; round < s.rounds; round++) {
                 for (int leg = 0; leg < targets.size(); leg++) {
@@ -146,7 +149,7 @@ public final class TarpitLatency {
                     Phase alone = neighbours(t, s, recipients, new TarpitLoad(), s.sessions, s.interval);
                     print(round, t, "neighbours alone", alone, null, null);
                     table.add(row(release, t, "no", alone, null));
-                    complete &= awaitDelivered(t, recipients);
+                    complete &= awaitDelivered(t);
 
                     int before = tarpit.connections();
                     TarpitLoad load = TarpitLoad.start(t, s, recipients);
@@ -160,7 +163,7 @@ public final class TarpitLatency {
                     print(round, t, "with " + s.tarpits + " tarpit senders", busy, load,
                             (tarpit.connections() - before) + " connections to the tarpit");
                     table.add(row(release, t, "yes", busy, load));
-                    complete &= awaitDelivered(t, recipients);
+                    complete &= awaitDelivered(t);
                 }
             }
             System.out.printf("%n| James | hooks | tarpit senders | neighbour RCPT p50 / p99 / max ms | greeting p50 / p99 / max ms"
@@ -173,6 +176,7 @@ public final class TarpitLatency {
             System.out.println(complete ? "every accepted message was delivered" : "MAIL WAS LOST: see above");
         } finally {
             for (Target t : targets) {
+                t.inboxes.close();
                 t.james.close();
             }
         }
@@ -187,11 +191,14 @@ public final class TarpitLatency {
         final boolean gatekeeper;
         final JamesSandbox james;
         final AtomicLong accepted = new AtomicLong();
+        /** The neighbours' INBOXes: made before the warm-up, then left to grow, as latency, not delivery, is measured. */
+        final InboxTally inboxes;
 
-        Target(String name, boolean gatekeeper, JamesSandbox james) {
+        Target(String name, boolean gatekeeper, JamesSandbox james, List<String> recipients) {
             this.name = name;
             this.gatekeeper = gatekeeper;
             this.james = james;
+            this.inboxes = InboxTally.of(james, recipients);
         }
     }
 
@@ -513,9 +520,8 @@ public final class TarpitLatency {
     }
 
     /** Waits until the mailboxes hold every message this James accepted; false, with the shortfall printed, if not in time. */
-    private static boolean awaitDelivered(Target t, List<String> mailboxes) throws IOException, InterruptedException {
-        long seen = DeliveryWait.until(() -> DeliveryWait.inboxes(t.james, mailboxes), t.accepted::get, Duration.ofMillis(500),
-                DELIVERY_STALL);
+    private static boolean awaitDelivered(Target t) throws IOException, InterruptedException {
+        long seen = DeliveryWait.until(t.inboxes::total, t.accepted::get, Duration.ofMillis(500), DELIVERY_STALL);
         long expected = t.accepted.get();
         if (seen == expected) {
             return true;

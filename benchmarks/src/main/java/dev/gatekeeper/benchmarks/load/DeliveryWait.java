@@ -1,9 +1,7 @@
 package dev.gatekeeper.benchmarks.load;
 
-import dev.gatekeeper.sandbox.JamesSandbox;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -51,14 +49,5 @@ public final class DeliveryWait {
             seen = now;
         }
         return seen;
-    }
-
-    /** The sum of the INBOX counts of the mailboxes: one WebAdmin request each, so not more than twice a second. */
-    public static long inboxes(JamesSandbox james, List<String> mailboxes) throws IOException {
-        long all = 0;
-        for (String m : mailboxes) {
-            all += james.inboxMessageCount(m);
-        }
-        return all;
     }
 }

@@ -23,9 +23,10 @@ import java.util.TreeMap;
  * side by side and the same load alternates between them, the order rotating each round so that
  * none always runs on a warmer machine. Gatekeeper runs {@code conf/}'s handler
  * and policy: SPF for every MAIL FROM, a sender callout (answered from a warm cache after the
- * first transaction), the relay rules and the connect/HELO rules. At the end every message that
- * got 250 after DATA must be in the recipients' INBOXes of the James that accepted it; any
- * difference fails the run (exit status 1).
+ * first transaction), the relay rules and the connect/HELO rules. After each run every message
+ * that got 250 after DATA must be in its recipient's INBOX of the James that accepted it; any
+ * difference fails the run (exit status 1). The INBOXes are then deleted ({@link InboxTally}), so
+ * that every run delivers into empty mailboxes in both Jameses.
  *
  * <pre>
  * mvn -q -B -ntp -DskipTests package -pl benchmarks -am
@@ -68,7 +69,7 @@ public final class LoadComparison {
      */
     private static final Duration DELIVERY_STALL = Duration.ofMinutes(2);
     public static final String SENDER = LoadZone.SENDER;
-    /** Enough that no mailbox grows past a few dozen messages in a run of tens of thousands. */
+    /** Enough that no mailbox holds more than a few messages of one run (they are emptied after each). */
     private static final int DEFAULT_MAILBOXES = 1000;
     /** An outside client: not in authorizedAddresses, so relay rules and SPF apply in full. */
     public static final String CLIENT = LoadZone.CLIENT;
@@ -102,28 +103,29 @@ public final class LoadComparison {
         List<Target> targets = new ArrayList<>();
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(ZoneFile.parse(ZONE, "load.test"));
                 ScriptedPeer peer = ScriptedPeer.on(PEER).start()) {
-            targets.add(new Target("plain " + release, LoadJameses.sandbox(release, conf, "plain", jfr, jvmArg, recipients).start()));
+            targets.add(new Target("plain " + release,
+                    LoadJameses.sandbox(release, conf, "plain", jfr, jvmArg, recipients).start(), recipients));
             targets.add(new Target("James + Gatekeeper hooks", LoadJameses.withHooks(
                     LoadJameses.sandbox(release, conf, "gatekeeper", jfr, jvmArg, recipients), release, dns.hostPort(), peer.port())
-                    .start()));
+                    .start(), recipients));
             if (withPipeline) {
                 targets.add(new Target("  + Gatekeeper mailets", LoadJameses.sandbox(release, conf, "pipeline", jfr, jvmArg, recipients)
                         .gatekeeper(LoadJameses.dropInJar(release))
-                        .replaceSmtpHandler(LoadJameses.handler(dns.hostPort(), peer.port())).start()));
+                        .replaceSmtpHandler(LoadJameses.handler(dns.hostPort(), peer.port())).start(), recipients));
             }
             InetAddress client = InetAddress.getByName(CLIENT);
             boolean complete = true;
             for (Target t : targets) {
+                t.inboxes.emptyAll();
                 warmUp(t.james);
-                t.warmUpAccepted = 1;
+                complete &= awaitDelivered(t, Map.of(RECIPIENT, 1));
                 SteadyWarmUp.warm(t.name, messages, warmUpMessages, () -> {
                     CpuTime cpuBefore = CpuTime.ofProcess(t.james.pid());
                     CpuTime compilerBefore = CpuTime.compiler(CpuTime.byThreadGroup(t.james.pid()));
                     LoadResult r = new SmtpLoad(plan(t, client, sessions, messages, recipients).build()).run();
                     CpuTime cpu = CpuTime.ofProcess(t.james.pid()).minus(cpuBefore);
                     CpuTime compiler = CpuTime.compiler(CpuTime.byThreadGroup(t.james.pid())).minus(compilerBefore);
-                    t.warmUpAccepted += r.accepted();
-                    t.complete &= awaitDelivered(t, recipients);
+                    t.complete &= awaitDelivered(t, r.acceptedByRecipient());
                     return SteadyWarmUp.Sample.of(r.accepted(), r.elapsed().toNanos() / 1e9, cpu, compiler);
                 });
                 complete &= t.complete;
@@ -148,7 +150,7 @@ public final class LoadComparison {
                     System.out.printf("round %d %-26s %s, James CPU %.2f ms/msg, %s%n", round + 1, t.name, r,
                             (double) cpu.totalMillis() / r.accepted(), dnsWork(queries, r.connections(), r.accepted()));
                     // Nothing of this run is still being delivered while the next one is timed.
-                    complete &= awaitDelivered(t, recipients);
+                    complete &= awaitDelivered(t, r.acceptedByRecipient());
                 }
             }
             double plainRate = rate(targets.get(0).runs);
@@ -179,6 +181,7 @@ public final class LoadComparison {
             }
         } finally {
             for (Target t : targets) {
+                t.inboxes.close();
                 t.james.close();
             }
         }
@@ -194,17 +197,14 @@ public final class LoadComparison {
         long dnsQueries;
         final Map<String, Integer> dnsQuestions = new TreeMap<>();
         final Map<String, CpuTime> threadCpu = new TreeMap<>();
-        long warmUpAccepted;
         /** Whether every warm-up run was delivered in full. */
         boolean complete = true;
+        final InboxTally inboxes;
 
-        Target(String name, JamesSandbox james) {
+        Target(String name, JamesSandbox james, List<String> recipients) {
             this.name = name;
             this.james = james;
-        }
-
-        long expectedInInboxes() {
-            return warmUpAccepted + runs.stream().mapToLong(LoadResult::accepted).sum();
+            this.inboxes = InboxTally.of(james, recipients);
         }
     }
 
@@ -229,19 +229,27 @@ public final class LoadComparison {
     }
 
     /**
-     * Waits until the mailboxes hold every message this James accepted (the warm-up and each run's
-     * 250s); false, with the shortfall printed, if their count stands still for {@link #DELIVERY_STALL}.
+     * Waits until each recipient's INBOX holds the messages of the run that James accepted for it
+     * (the 250s after DATA), then empties the INBOXes; false, with the shortfall printed, if their
+     * count stands still for {@link #DELIVERY_STALL}.
      */
-    private static boolean awaitDelivered(Target t, List<String> mailboxes) throws IOException, InterruptedException {
-        long expected = t.expectedInInboxes();
-        // Each look asks WebAdmin about every mailbox: look twice a second, not more.
-        long seen = DeliveryWait.until(() -> DeliveryWait.inboxes(t.james, mailboxes), () -> expected, Duration.ofMillis(500),
+    private static boolean awaitDelivered(Target t, Map<String, Integer> acceptedByRecipient)
+            throws IOException, InterruptedException {
+        long[] expected = t.inboxes.expected(acceptedByRecipient);
+        long accepted = acceptedByRecipient.values().stream().mapToLong(Integer::longValue).sum();
+        // A look asks WebAdmin about every INBOX still short: twice a second, not more.
+        long seen = DeliveryWait.until(() -> t.inboxes.delivered(expected), () -> accepted, Duration.ofMillis(500),
                 DELIVERY_STALL);
-        if (seen == expected) {
-            return true;
+        if (seen != accepted) {
+            System.out.printf("%s: LOST MAIL: %d accepted, %d in the mailboxes%n", t.name, accepted, seen);
+            t.inboxes.shortfall(expected).forEach(line -> System.out.println("  " + line));
         }
-        System.out.printf("%s: LOST MAIL: %d accepted, %d in the mailboxes%n", t.name, expected, seen);
-        return false;
+        long surplus = t.inboxes.surplus(expected);
+        if (surplus > 0) {
+            System.out.printf("%s: %d messages more in the INBOXes than were accepted for them%n", t.name, surplus);
+        }
+        t.inboxes.emptyAll();
+        return seen == accepted;
     }
 
     /** Queries received per connection and per accepted message (see the class comment on cache hits). */

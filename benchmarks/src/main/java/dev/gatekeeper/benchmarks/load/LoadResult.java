@@ -2,7 +2,9 @@ package dev.gatekeeper.benchmarks.load;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The outcome of one {@link SmtpLoad} run: counts, elapsed time and RCPT reply latencies. */
 public final class LoadResult {
@@ -12,6 +14,7 @@ public final class LoadResult {
     private final int attempted;
     private final int accepted;
     private final int refused;
+    private final Map<String, Integer> acceptedByRecipient;
     private final List<String> failures;
     private final boolean timedOut;
     private final Duration elapsed;
@@ -23,6 +26,7 @@ public final class LoadResult {
         this.attempted = b.attempted;
         this.accepted = b.accepted;
         this.refused = b.refused;
+        this.acceptedByRecipient = Map.copyOf(b.acceptedByRecipient);
         this.failures = List.copyOf(b.failures);
         this.timedOut = b.timedOut;
         this.elapsed = b.elapsed;
@@ -53,6 +57,11 @@ public final class LoadResult {
 
     public int refused() {
         return refused;
+    }
+
+    /** The accepted messages by recipient: where each run's mail must be delivered. */
+    public Map<String, Integer> acceptedByRecipient() {
+        return acceptedByRecipient;
     }
 
     /** Sessions that broke (connection refused or dropped, a reply timed out), with why. */
@@ -98,6 +107,7 @@ public final class LoadResult {
         private int attempted;
         private int accepted;
         private int refused;
+        private final Map<String, Integer> acceptedByRecipient = new HashMap<>();
         private final List<String> failures = new ArrayList<>();
         private final List<Long> rcptNanos = new ArrayList<>();
 
@@ -112,6 +122,7 @@ public final class LoadResult {
             attempted += t.attempted;
             accepted += t.accepted;
             refused += t.refused;
+            t.acceptedTo.forEach((recipient, n) -> acceptedByRecipient.merge(recipient, n, Integer::sum));
             rcptNanos.addAll(t.rcptNanos);
         }
 

@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,6 +92,7 @@ public final class SmtpLoad {
                 }
                 if (client.data(plan.message(n, recipient)).code() == 250) {
                     tally.accepted++;
+                    tally.acceptedTo.merge(recipient, 1, Integer::sum);
                 } else {
                     tally.refused++;
                 }
@@ -105,6 +108,7 @@ public final class SmtpLoad {
         int attempted;
         int accepted;
         int refused;
+        final Map<String, Integer> acceptedTo = new HashMap<>();
         final List<Long> rcptNanos = new ArrayList<>();
     }
 

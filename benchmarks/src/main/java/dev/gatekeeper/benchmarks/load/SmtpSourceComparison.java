@@ -207,7 +207,8 @@ public final class SmtpSourceComparison {
         Target[] pair = new Target[2];
         try (LoopbackDnsServer dns = LoopbackDnsServer.start(ZoneFile.parse(LoadZone.text(s.soa()), "load.test"));
                 ScriptedPeer peer = ScriptedPeer.on(LoadZone.PEER).start()) {
-            JamesSandbox.Builder plain = LoadJameses.sandbox(s.release(), conf, "smtp-source-plain", s.jfr(), s.jvmArg(), recipients);
+            JamesSandbox.Builder plain = LoadJameses.sandbox(s.release(), conf, "smtp-source-plain", s.jfr(), s.jvmArg(),
+                    recipients);
             JamesSandbox.Builder second = LoadJameses.sandbox(s.release(), conf, s.second().workName, s.jfr(), s.jvmArg(),
                     recipients);
             if (s.second() == Second.HOOKS) {
@@ -228,6 +229,9 @@ public final class SmtpSourceComparison {
             }
             for (int i : order) {
                 Target t = pair[i];
+                if (t.inboxes != null) {
+                    t.inboxes.emptyAll();
+                }
                 SteadyWarmUp.warm(t.name, s.messages(), s.warmup(), () -> t.run(dns, false).sample());
             }
             for (int round = 0; round < s.rounds(); round++) {
@@ -263,17 +267,19 @@ public final class SmtpSourceComparison {
     private static long report(Settings s, List<Target> targets, List<Double> ratios, List<Double> drainedRatios) {
         System.out.printf("%n%s%n", s);
         for (Target t : targets) {
-            System.out.printf(Locale.ROOT, "%-26s msg/s by round:%s  overall %.0f msg/s  James CPU %.2f ms/msg  %s%n", t.name,
-                    rates(t.rates), t.timedSent / t.timedSeconds, t.cpuMillis / t.timedSent,
+            System.out.printf(Locale.ROOT, "%-26s msg/s by round:%s  overall %.0f msg/s  James CPU %.2f ms/msg  %s%n",
+                    t.name, rates(t.rates), t.timedSent / t.timedSeconds, t.cpuMillis / t.timedSent,
                     LoadComparison.dnsWork(t.dnsQueries, t.connections, t.timedSent));
         }
-        System.out.printf(Locale.ROOT, "ratio by round:%s  median %.2f%n", RoundRatios.format(ratios), RoundRatios.median(ratios));
+        System.out.printf(Locale.ROOT, "ratio by round:%s  median %.2f%n", RoundRatios.format(ratios),
+                RoundRatios.median(ratios));
         for (Target t : targets) {
-            System.out.printf(Locale.ROOT, "%-26s until the spool was empty, msg/s by round:%s  overall %.0f msg/s  James CPU %.2f ms/msg%n",
-                    t.name, rates(t.drainedRates), t.timedSent / t.drainedSeconds, t.drainedCpuMillis / t.timedSent);
+            System.out.printf(Locale.ROOT,
+                    "%-26s until the spool was empty, msg/s by round:%s  overall %.0f msg/s  James CPU %.2f ms/msg%n", t.name,
+                    rates(t.drainedRates), t.timedSent / t.drainedSeconds, t.drainedCpuMillis / t.timedSent);
         }
-        System.out.printf(Locale.ROOT, "ratio by round until the spool was empty:%s  median %.2f%n", RoundRatios.format(drainedRatios),
-                RoundRatios.median(drainedRatios));
+        System.out.printf(Locale.ROOT, "ratio by round until the spool was empty:%s  median %.2f%n",
+                RoundRatios.format(drainedRatios), RoundRatios.median(drainedRatios));
         System.out.println("DNS questions asked most during the timed runs (what the resolver's cache did not answer):");
         for (Target t : targets) {
             System.out.println(LoadComparison.dnsQuestions(t.name, t.dnsQuestions));
@@ -284,7 +290,8 @@ public final class SmtpSourceComparison {
         }
         long lost = 0;
         for (Target t : targets) {
-            System.out.printf("%-26s sent %d, counted through WebAdmin %d, lost %d%n", t.name, t.sent, t.counted, t.sent - t.counted);
+            System.out.printf("%-26s sent %d, counted through WebAdmin %d, lost %d%n", t.name, t.sent, t.counted,
+                    t.sent - t.counted);
             lost += t.sent - t.counted;
         }
         System.out.println(lost == 0 ? "every accepted message was counted" : "MAIL WAS LOST: see above");
@@ -329,6 +336,8 @@ public final class SmtpSourceComparison {
         final SpoolQueue spool;
         /** The recipients' INBOXes (the mailbox pipeline): each receives one message a run. */
         final InboxTally inboxes;
+        /** What each INBOX holds after a run: smtp-source sends message {@code n} to mailbox {@code n}. */
+        final long[] oneEach;
         final Path output;
         final List<Double> rates = new ArrayList<>();
         /** The timed runs' rates until the spool was empty again. */
@@ -357,17 +366,8 @@ public final class SmtpSourceComparison {
             this.sink = settings.pipeline() == Pipeline.SINK
                     ? new SinkRepository(james.webAdminUri(), SmtpSourceConf.SINK_REPOSITORY) : null;
             this.spool = new SpoolQueue(james.webAdminUri());
-            this.inboxes = sink == null ? new InboxTally(new InboxTally.Inboxes() {
-                @Override
-                public long count(String mailbox) throws IOException {
-                    return james.inboxMessageCount(mailbox);
-                }
-
-                @Override
-                public void empty(String mailbox) throws IOException {
-                    james.deleteMailboxes(mailbox);
-                }
-            }, recipients) : null;
+            this.inboxes = sink == null ? InboxTally.of(james, recipients) : null;
+            this.oneEach = sink == null ? inboxes.oneEach() : null;
             this.output = james.workDir().resolve("smtp-source.out");
         }
 
@@ -410,8 +410,8 @@ public final class SmtpSourceComparison {
             int n = command.messages();
             sent += n;
             counted += awaitCounted(n);
-            Run r = new Run(n, seconds, cpu.totalMillis(), CpuTime.compiler(threads).totalMillis(), command.connections(), queries,
-                    drainedSeconds, drainedCpu);
+            Run r = new Run(n, seconds, cpu.totalMillis(), CpuTime.compiler(threads).totalMillis(), command.connections(),
+                    queries, drainedSeconds, drainedCpu);
             if (timed) {
                 timedSent += n;
                 timedSeconds += seconds;
@@ -430,18 +430,23 @@ public final class SmtpSourceComparison {
          */
         private long awaitCounted(int n) throws IOException, InterruptedException {
             long seen = sink != null ? DeliveryWait.until(sink::size, () -> n, Duration.ofMillis(100), DELIVERY_STALL)
-                    : DeliveryWait.until(inboxes::filled, () -> n, Duration.ofMillis(500), DELIVERY_STALL);
-            if (sink != null) {
-                sink.clear();
-            } else {
-                if (inboxes.surplus() > 0) {
-                    System.out.printf("%s: %d messages more than one an INBOX%n", name, inboxes.surplus());
-                }
-                inboxes.emptyAll();
-            }
+                    : DeliveryWait.until(() -> inboxes.delivered(oneEach), () -> n, Duration.ofMillis(500), DELIVERY_STALL);
             if (seen != n) {
                 System.out.printf("%s: LOST MAIL: smtp-source sent %d, James holds %d%n", name, n, seen);
             }
+            if (sink != null) {
+                sink.clear();
+                return Math.min(seen, n);
+            }
+            if (seen != n) {
+                // Before the deletion: whether each INBOX short of its message is there and empty, or gone.
+                inboxes.shortfall(oneEach).forEach(line -> System.out.println("  " + line));
+            }
+            long surplus = inboxes.surplus(oneEach);
+            if (surplus > 0) {
+                System.out.printf("%s: %d messages more than one an INBOX%n", name, surplus);
+            }
+            inboxes.emptyAll();
             return Math.min(seen, n);
         }
     }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
-/** A look asks only the INBOXes still empty, a run is complete when each holds a message, and emptying starts afresh. */
+/** A look asks only the INBOXes still short, a run is complete when each holds what it should, and emptying starts afresh. */
 class InboxTallyTest {
 
     private final Map<String, Long> held = new ConcurrentHashMap<>(Map.of("1u", 0L, "2u", 0L, "3u", 0L));
@@ -32,9 +32,9 @@ class InboxTallyTest {
     void anInboxHoldingItsMessageIsNotAskedAgain() throws Exception {
         try (InboxTally tally = new InboxTally(inboxes, List.of("1u", "2u", "3u"))) {
             held.putAll(Map.of("1u", 1L, "2u", 1L));
-            assertThat(tally.filled()).isEqualTo(2);
+            assertThat(tally.delivered(tally.oneEach())).isEqualTo(2);
             held.put("3u", 1L);
-            assertThat(tally.filled()).isEqualTo(3);
+            assertThat(tally.delivered(tally.oneEach())).isEqualTo(3);
             assertThat(asked).isEqualTo(Map.of("1u", 1, "2u", 1, "3u", 2));
         }
     }
@@ -43,11 +43,11 @@ class InboxTallyTest {
     void emptyingDeletesEveryInboxAndTheNextLookAsksThemAll() throws Exception {
         try (InboxTally tally = new InboxTally(inboxes, List.of("1u", "2u", "3u"))) {
             held.putAll(Map.of("1u", 1L, "2u", 1L, "3u", 1L));
-            assertThat(tally.filled()).isEqualTo(3);
+            assertThat(tally.delivered(tally.oneEach())).isEqualTo(3);
             tally.emptyAll();
             assertThat(held).containsOnly(Map.entry("1u", 0L), Map.entry("2u", 0L), Map.entry("3u", 0L));
             held.put("2u", 1L);
-            assertThat(tally.filled()).isEqualTo(1);
+            assertThat(tally.delivered(tally.oneEach())).isEqualTo(1);
             assertThat(asked).isEqualTo(Map.of("1u", 2, "2u", 2, "3u", 2));
         }
     }
@@ -57,10 +57,53 @@ class InboxTallyTest {
         try (InboxTally tally = new InboxTally(inboxes, List.of("1u", "2u", "3u"))) {
             held.putAll(Map.of("1u", 2L, "2u", 1L));
             // Three messages in all, as many as INBOXes, yet 3u's is still on its way.
-            assertThat(tally.filled()).isEqualTo(2);
-            assertThat(tally.surplus()).isEqualTo(1);
+            assertThat(tally.delivered(tally.oneEach())).isEqualTo(2);
+            assertThat(tally.surplus(tally.oneEach())).isEqualTo(1);
             held.put("3u", 1L);
-            assertThat(tally.filled()).isEqualTo(3);
+            assertThat(tally.delivered(tally.oneEach())).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aRunOfSeveralMessagesAnInboxWaitsForEachAndAsksNoOtherInbox() throws Exception {
+        try (InboxTally tally = new InboxTally(inboxes, List.of("1u", "2u", "3u"))) {
+            long[] expected = tally.expected(Map.of("1u", 2, "2u", 1));
+            held.putAll(Map.of("1u", 1L, "2u", 1L));
+            assertThat(tally.delivered(expected)).isEqualTo(2);
+            held.put("1u", 2L);
+            assertThat(tally.delivered(expected)).isEqualTo(3);
+            assertThat(tally.surplus(expected)).isZero();
+            // 3u was sent nothing: never asked; 2u held its one at the first look.
+            assertThat(asked).isEqualTo(Map.of("1u", 2, "2u", 1));
+        }
+    }
+
+    @Test
+    void aShortfallNamesEachInboxStillShortAskedAgain() throws Exception {
+        try (InboxTally tally = new InboxTally(inboxes, List.of("1u", "2u", "3u"))) {
+            held.putAll(Map.of("1u", 1L, "3u", 1L));
+            assertThat(tally.delivered(tally.oneEach())).isEqualTo(2);
+            assertThat(tally.shortfall(tally.oneEach())).containsExactly("2u: expected 1, INBOX holds 0, mailboxes not listed");
+            assertThat(asked.get("2u")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRecipientOutsideTheCountedMailboxesIsAnError() {
+        try (InboxTally tally = new InboxTally(inboxes, List.of("1u", "2u", "3u"))) {
+            assertThatThrownBy(() -> tally.expected(Map.of("9u", 1))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("9u");
+        }
+    }
+
+    @Test
+    void theTotalAsksEveryInboxAnewAtEachLook() throws Exception {
+        try (InboxTally tally = new InboxTally(inboxes, List.of("1u", "2u", "3u"))) {
+            held.putAll(Map.of("1u", 3L, "3u", 1L));
+            assertThat(tally.total()).isEqualTo(4);
+            held.put("1u", 4L);
+            assertThat(tally.total()).isEqualTo(5);
+            assertThat(asked).isEqualTo(Map.of("1u", 2, "2u", 2, "3u", 2));
         }
     }
 
@@ -77,7 +120,8 @@ class InboxTallyTest {
                 throw new IOException("HTTP 500 deleting " + mailbox);
             }
         }, List.of("1u"))) {
-            assertThatThrownBy(tally::filled).isInstanceOf(IOException.class).hasMessageContaining("HTTP 500 for 1u");
+            assertThatThrownBy(() -> tally.delivered(tally.oneEach())).isInstanceOf(IOException.class)
+                    .hasMessageContaining("HTTP 500 for 1u");
             assertThatThrownBy(tally::emptyAll).isInstanceOf(IOException.class).hasMessageContaining("HTTP 500 deleting 1u");
         }
     }

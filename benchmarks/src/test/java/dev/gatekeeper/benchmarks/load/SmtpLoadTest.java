@@ -49,6 +49,7 @@ class SmtpLoadTest {
         // Message n goes to recipient n mod 4, whichever session sends it: three each.
         assertThat(sink.byRecipient).containsOnly(Map.entry("a@sink.test", 3), Map.entry("b@sink.test", 3),
                 Map.entry("c@sink.test", 3), Map.entry("d@sink.test", 3));
+        assertThat(r.acceptedByRecipient()).isEqualTo(sink.byRecipient);
         assertThat(sink.sessions.get()).isEqualTo(3);
         assertThat(r.connections()).isEqualTo(3);
         assertThat(r.rcptLatency(50)).isPositive();
@@ -63,6 +64,8 @@ class SmtpLoadTest {
         assertThat(r.refused()).isEqualTo(3);
         assertThat(sink.messages.get()).isEqualTo(3);
         assertThat(sink.byRecipient).containsOnly(Map.entry("a@sink.test", 3));
+        // Only what got 250 after DATA is expected in a mailbox.
+        assertThat(r.acceptedByRecipient()).isEqualTo(Map.of("a@sink.test", 3));
     }
 
     private SmtpLoad.Plan.Builder plan() {
