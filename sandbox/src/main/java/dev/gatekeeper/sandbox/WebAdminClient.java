@@ -22,11 +22,15 @@ final class WebAdminClient {
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).proxy(HttpClient.Builder.NO_PROXY).build();
     }
 
-    /** 200 when WebAdmin answers, else the status or -1 when nothing listens. */
+    /** 200 when WebAdmin answers, else the status or -1 when nothing listens; one attempt, the caller probes again. */
     int probe() {
         try {
-            return send(HttpRequest.newBuilder(base.resolve("/domains")).timeout(Duration.ofSeconds(2)).GET()).statusCode();
+            return http.send(HttpRequest.newBuilder(base.resolve("/domains")).timeout(Duration.ofSeconds(2)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
         } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return -1;
         }
     }

@@ -85,6 +85,22 @@ class JamesSandboxIT {
     }
 
     @Test
+    void deletesAUsersMailboxesAndMakesAnEmptyInboxAgain() throws Exception {
+        james.createInbox(ALICE);
+        // There already: still done, not an error.
+        james.createInbox(ALICE);
+        assertThat(james.mailboxListing(ALICE)).startsWith("HTTP 200 ").contains("INBOX");
+
+        james.deleteMailboxes(ALICE);
+        assertThat(james.mailboxListing(ALICE)).startsWith("HTTP 200 ").doesNotContain("INBOX");
+        assertThat(james.inboxMessageCount(ALICE)).isZero();
+
+        james.createInbox(ALICE);
+        assertThat(james.mailboxListing(ALICE)).contains("INBOX");
+        assertThat(james.inboxMessageCount(ALICE)).isZero();
+    }
+
+    @Test
     void refusesToRelayForAnUnauthenticatedOutsideClient() {
         try (SmtpClient smtp = james.smtpClientFrom(OUTSIDE)) {
             smtp.ehlo("client.example");

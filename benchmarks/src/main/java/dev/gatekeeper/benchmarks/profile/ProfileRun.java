@@ -1,5 +1,7 @@
 package dev.gatekeeper.benchmarks.profile;
 
+import dev.gatekeeper.benchmarks.load.DeliveryWait;
+import dev.gatekeeper.benchmarks.load.InboxTally;
 import dev.gatekeeper.benchmarks.load.LoadComparison;
 import dev.gatekeeper.benchmarks.load.LoadJameses;
 import dev.gatekeeper.benchmarks.load.LoopbackHosts;
@@ -100,15 +102,18 @@ public final class ProfileRun {
                         "no drop-in jar for " + release + " in distribution/target: run mvn package first"));
                 b.gatekeeper(jar).gatekeeperMailets(false).replaceSmtpHandler(LoadJameses.handler(dns.hostPort(), peer.port()));
             }
-            try (JamesSandbox james = b.start()) {
+            try (JamesSandbox james = b.start(); InboxTally inboxes = InboxTally.of(james, recipients)) {
                 InetAddress client = InetAddress.getByName(LoadComparison.CLIENT);
+                inboxes.emptyAll();
                 long accepted = 0;
                 for (int sent = 0; sent < warmup; sent += messages) {
                     Tally t = load(james, client, sessions, messages, perConnection, recipients);
                     accepted += t.accepted.get();
                     System.out.printf("warm-up %,d messages: %.0f msg/s%n", sent + messages, t.rate());
                 }
-                awaitDelivered(james, recipients, accepted);
+                boolean complete = awaitDelivered(inboxes, accepted);
+                // The recorded run delivers into empty INBOXes, as the load drivers' runs do.
+                inboxes.emptyAll();
                 jcmd(james, "JFR.start", "name=stages", "settings=" + settings, "filename=" + recording);
                 String loadBefore = loadAverage();
                 long cpuBefore = cpuMillis(james.pid());
@@ -123,8 +128,7 @@ public final class ProfileRun {
                 dns.questions().entrySet().stream()
                         .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed()).limit(6)
                         .forEach(e -> asked.append(' ').append(e.getKey()).append(' ').append(e.getValue()));
-                accepted += timed.accepted.get();
-                boolean complete = awaitDelivered(james, recipients, accepted);
+                complete &= awaitDelivered(inboxes, timed.accepted.get());
                 System.out.printf("%n%s, %s, %d sessions, %d messages timed: %.0f msg/s, %d accepted, %d refused, "
                                 + "James CPU %.3f ms a message (timed run and %d s after it)%s%n%n",
                         release, gatekeeper ? "James + Gatekeeper hooks" : "plain James",
@@ -232,23 +236,13 @@ public final class ProfileRun {
         return m.toString();
     }
 
-    /** Waits (at most five minutes) until the mailboxes hold {@code expected} messages. */
-    private static boolean awaitDelivered(JamesSandbox james, List<String> mailboxes, long expected)
-            throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        long seen = 0;
-        while (System.nanoTime() < deadline) {
-            seen = 0;
-            for (String m : mailboxes) {
-                seen += james.inboxMessageCount(m);
-            }
-            if (seen >= expected) {
-                return seen == expected;
-            }
-            Thread.sleep(1000);
+    /** Waits until the INBOXes hold {@code expected} messages, while their count grows and two minutes after. */
+    private static boolean awaitDelivered(InboxTally inboxes, long expected) throws IOException, InterruptedException {
+        long seen = DeliveryWait.until(inboxes::total, () -> expected, Duration.ofSeconds(1), Duration.ofMinutes(2));
+        if (seen != expected) {
+            System.out.printf("LOST MAIL: %d accepted, %d in the mailboxes%n", expected, seen);
         }
-        System.out.printf("LOST MAIL: %d accepted, %d in the mailboxes%n", expected, seen);
-        return false;
+        return seen == expected;
     }
 
     /** Runs {@code jcmd PID command args...} with the JDK that runs James; fails unless it succeeds. */
