@@ -128,7 +128,8 @@ public final class TarpitLatency {
                 // The handler has one callout port: the fast peer shares the tarpit's, on its own address.
                 ScriptedPeer peer = ScriptedPeer.on(LoadComparison.PEER).port(tarpit.port()).start()) {
             Path conf = conf(s);
-            targets.add(new Target("plain " + release, false, sandbox(s, conf, release, "plain", recipients).start(), recipients));
+            targets.add(new Target("plain " + release, false, sandbox(s, conf, release, "plain", recipients).start(),
+                    recipients));
             targets.add(new Target(release + " + Gatekeeper", true, sandbox(s, conf, release, "gatekeeper", recipients)
                     .gatekeeper(jar).gatekeeperMailets(false)
                     .replaceSmtpHandler(handler(s, dns.hostPort(), tarpit.port())).start(), recipients));

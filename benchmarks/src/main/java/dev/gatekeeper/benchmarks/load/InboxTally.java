@@ -24,8 +24,9 @@ import java.util.concurrent.Future;
  * follows would take it. A surplus is counted apart ({@link #surplus}).
  *
  * <p>After the count, {@link #emptyAll} deletes the mailboxes and creates each INBOX again, so
- * that every run delivers into empty ones. James's memory mailboxes cost more to deliver into as they fill: left to grow, the
- * James that had run more warm-up runs delivered each message dearer, whatever its hooks did.
+ * that every run delivers into empty ones. James's memory mailboxes cost more to deliver into as
+ * they fill: left to grow, the James that had run more warm-up runs delivered each message
+ * dearer, whatever its hooks did.
  */
 public final class InboxTally implements AutoCloseable {
 

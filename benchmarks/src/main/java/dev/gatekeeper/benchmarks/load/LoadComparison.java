@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * and policy: SPF for every MAIL FROM, a sender callout (answered from a warm cache after the
  * first transaction), the relay rules and the connect/HELO rules. After each run every message
  * that got 250 after DATA must be in its recipient's INBOX of the James that accepted it; any
- * difference fails the run (exit status 1). The INBOXes are then deleted ({@link InboxTally}), so
+ * difference fails the run (exit status 1). The INBOXes are then emptied ({@link InboxTally}), so
  * that every run delivers into empty mailboxes in both Jameses.
  *
  * <pre>
@@ -111,7 +111,8 @@ public final class LoadComparison {
             if (withPipeline) {
                 targets.add(new Target("  + Gatekeeper mailets", LoadJameses.sandbox(release, conf, "pipeline", jfr, jvmArg, recipients)
                         .gatekeeper(LoadJameses.dropInJar(release))
-                        .replaceSmtpHandler(LoadJameses.handler(dns.hostPort(), peer.port())).start(), recipients));
+                        .replaceSmtpHandler(LoadJameses.handler(dns.hostPort(), peer.port())).start(),
+                        recipients));
             }
             InetAddress client = InetAddress.getByName(CLIENT);
             boolean complete = true;

@@ -19,7 +19,8 @@ class WebAdminSizeTest {
 
     @Test
     void anUnknownQueueOrAnotherAnswerIsAnErrorNamingWhatWasAsked() {
-        assertThatThrownBy(() -> WebAdminSize.parse(404, "{\"statusCode\":404,\"message\":\"spool can not be found\"}", "the spool"))
+        String unknown = "{\"statusCode\":404,\"message\":\"spool can not be found\"}";
+        assertThatThrownBy(() -> WebAdminSize.parse(404, unknown, "the spool"))
                 .isInstanceOf(IOException.class).hasMessageContaining("size of the spool: HTTP 404");
         assertThatThrownBy(() -> WebAdminSize.parse(200, "{\"name\":\"spool\"}", "the spool")).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> WebAdminSize.parse(500, "{\"size\":3}", "the sink")).isInstanceOf(IOException.class)
